@@ -1,0 +1,2 @@
+//! Benchmarks of `Policy::can` (filled in below).
+fn main() {}

@@ -1,0 +1,571 @@
+//! The validating catalog builder and its error.
+
+use super::{Catalog, NO_PERMISSION, PermEntry, TypeEntry, excerpt, is_identifier};
+use crate::catalog::AttrType;
+use crate::id::{ActionId, AttributeId, PermissionId, ResourceTypeId};
+use crate::rule::condition::is_keyword;
+use crate::rule::{MustMatch, Rule, RuleError};
+
+/// What was wrong with a catalog description.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{Catalog, CatalogError};
+///
+/// let err = Catalog::builder()
+///     .resource_type("documents", ["read"])
+///     .resource_type("documents", ["update"])
+///     .build()
+///     .unwrap_err();
+/// assert_eq!(err, CatalogError::DuplicateResourceType { name: "documents".into() });
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CatalogError {
+    /// A resource type, action or attribute name is not an ASCII identifier of
+    /// 1 to 64 characters, or an attribute is named after a condition keyword.
+    #[error(
+        "invalid {kind} name {name:?}: expected an identifier of at most 64 ASCII letters, digits or `_`, not a keyword"
+    )]
+    InvalidName {
+        /// What the name was for: `resource type`, `action` or `attribute`.
+        kind: &'static str,
+        /// The name.
+        name: String,
+    },
+    /// Two resource types share a name.
+    #[error("resource type {name:?} is declared twice")]
+    DuplicateResourceType {
+        /// The name.
+        name: String,
+    },
+    /// A resource type lists an action twice.
+    #[error("resource type {resource:?} lists action {action:?} twice")]
+    DuplicateAction {
+        /// The resource type.
+        resource: String,
+        /// The action.
+        action: String,
+    },
+    /// A resource type declares no action.
+    #[error("resource type {resource:?} declares no action")]
+    NoActions {
+        /// The resource type.
+        resource: String,
+    },
+    /// A resource type declares an attribute twice.
+    #[error("resource type {resource:?} declares attribute {attribute:?} twice")]
+    DuplicateAttribute {
+        /// The resource type.
+        resource: String,
+        /// The attribute.
+        attribute: String,
+    },
+    /// An attribute, sync or built-in rule names a resource type that was not
+    /// declared.
+    #[error("unknown resource type {name:?} in {context}")]
+    UnknownResourceType {
+        /// The name.
+        name: String,
+        /// Where it was used: `attribute`, `sync` or `built-in rule`.
+        context: &'static str,
+    },
+    /// A sync from a type to itself, or the same sync declared twice.
+    #[error("sync from {from:?} to {to:?} is declared twice or points to itself")]
+    DuplicateSync {
+        /// The source type.
+        from: String,
+        /// The target type.
+        to: String,
+    },
+    /// A sync's target does not declare one of the source's actions.
+    #[error("cannot sync {from:?} to {to:?}: {to:?} does not declare action {action:?}")]
+    SyncActionMissing {
+        /// The source type.
+        from: String,
+        /// The target type.
+        to: String,
+        /// The action missing on the target.
+        action: String,
+    },
+    /// A sync's target does not declare one of the source's attributes with
+    /// the same type, so synced conditions could not be evaluated on it.
+    #[error(
+        "cannot sync {from:?} to {to:?}: attribute {attribute:?} is not declared on {to:?} with the same type"
+    )]
+    SyncAttributeMismatch {
+        /// The source type.
+        from: String,
+        /// The target type.
+        to: String,
+        /// The attribute.
+        attribute: String,
+    },
+    /// Syncs form a cycle through this resource type.
+    #[error("syncs form a cycle through resource type {resource:?}")]
+    SyncCycle {
+        /// A type on the cycle.
+        resource: String,
+    },
+    /// A built-in rule is invalid.
+    #[error("invalid built-in rule on {resource:?}.{action:?}")]
+    BuiltinRule {
+        /// The rule's resource type.
+        resource: String,
+        /// The rule's action.
+        action: String,
+        /// What was wrong with it.
+        #[source]
+        source: Box<RuleError>,
+    },
+    /// More resource types, actions, attributes or permissions than the dense
+    /// ids can number.
+    #[error("too many {what}: at most {max}")]
+    TooMany {
+        /// What overflowed.
+        what: &'static str,
+        /// The limit.
+        max: usize,
+    },
+}
+
+#[derive(Clone, Debug)]
+struct TypeDecl {
+    name: String,
+    actions: Vec<String>,
+    grantable: bool,
+}
+
+#[derive(Clone, Debug)]
+struct BuiltinDecl {
+    resource: String,
+    action: String,
+    must_match: MustMatch,
+    conditions: String,
+}
+
+/// Builds a [`Catalog`], checking every name and reference in
+/// [`build`](CatalogBuilder::build).
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{AttrType, Catalog, MustMatch};
+///
+/// let catalog = Catalog::builder()
+///     .resource_type("content", ["create", "read", "update", "delete"])
+///     .resource_type("attachments", ["create", "read", "update", "delete"])
+///     .attribute("content", "status", AttrType::String)
+///     .attribute("attachments", "status", AttrType::String)
+///     .sync("content", "attachments")
+///     .builtin_resource_type("profile", ["read", "update"])
+///     .builtin_rule("profile", "read", MustMatch::OWNER, "")
+///     .build()?;
+/// assert_eq!(catalog.grantable_permission_count(), 8);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct CatalogBuilder {
+    types: Vec<TypeDecl>,
+    attributes: Vec<(String, String, AttrType)>,
+    syncs: Vec<(String, String)>,
+    builtin_rules: Vec<BuiltinDecl>,
+}
+
+impl CatalogBuilder {
+    /// An empty builder.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Declares a resource type whose permissions rules may grant, with its
+    /// applicable actions in the order an editor shows them.
+    #[must_use]
+    pub fn resource_type<I, S>(self, name: &str, actions: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.declare(name, actions, true)
+    }
+
+    /// Declares a built-in resource type, such as `profile`: its permissions
+    /// are held only through [`builtin_rule`](Self::builtin_rule)s, cannot be
+    /// granted by a role and are not counted.
+    #[must_use]
+    pub fn builtin_resource_type<I, S>(self, name: &str, actions: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.declare(name, actions, false)
+    }
+
+    fn declare<I, S>(mut self, name: &str, actions: I, grantable: bool) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.types.push(TypeDecl {
+            name: name.to_owned(),
+            actions: actions.into_iter().map(Into::into).collect(),
+            grantable,
+        });
+        self
+    }
+
+    /// Declares that instances of `resource` carry attribute `name` of type
+    /// `ty`, which conditions may then compare.
+    #[must_use]
+    pub fn attribute(mut self, resource: &str, name: &str, ty: AttrType) -> Self {
+        self.attributes
+            .push((resource.to_owned(), name.to_owned(), ty));
+        self
+    }
+
+    /// Declares that every rule on `from` also grants the same action, with
+    /// the same conditions and must-match, on `to`.
+    ///
+    /// `to` must declare every action of `from`, and every attribute of
+    /// `from` with the same type. Syncs chain: a rule is synced to every type
+    /// reachable from its own.
+    #[must_use]
+    pub fn sync(mut self, from: &str, to: &str) -> Self {
+        self.syncs.push((from.to_owned(), to.to_owned()));
+        self
+    }
+
+    /// Declares a built-in rule that every role holds: `resource.action`
+    /// narrowed by `must_match` and by `conditions` (condition text, empty for
+    /// none). Must-match `organization` is always implied.
+    #[must_use]
+    pub fn builtin_rule(
+        mut self,
+        resource: &str,
+        action: &str,
+        must_match: MustMatch,
+        conditions: &str,
+    ) -> Self {
+        self.builtin_rules.push(BuiltinDecl {
+            resource: resource.to_owned(),
+            action: action.to_owned(),
+            must_match,
+            conditions: conditions.to_owned(),
+        });
+        self
+    }
+
+    /// Validates everything and builds the catalog.
+    ///
+    /// Ids are handed out in declaration order: resource types as declared,
+    /// actions and attributes by first appearance, permissions type by type in
+    /// each type's action order.
+    ///
+    /// # Errors
+    ///
+    /// A [`CatalogError`] naming the first problem found: an invalid or
+    /// duplicate name, a type without actions, a reference to an undeclared
+    /// type, a sync whose target does not fit its source or that closes a
+    /// cycle, an invalid built-in rule, or more entries than ids can number.
+    pub fn build(self) -> Result<Catalog, CatalogError> {
+        let mut catalog = Catalog::empty();
+        let mut actions: Vec<Box<str>> = Vec::new();
+        let mut types: Vec<TypeEntry> = Vec::with_capacity(self.types.len());
+
+        for decl in &self.types {
+            if !is_identifier(&decl.name) {
+                return Err(invalid("resource type", &decl.name));
+            }
+            if catalog.type_by_name.contains_key(decl.name.as_str()) {
+                return Err(CatalogError::DuplicateResourceType {
+                    name: excerpt(&decl.name),
+                });
+            }
+            if decl.actions.is_empty() {
+                return Err(CatalogError::NoActions {
+                    resource: excerpt(&decl.name),
+                });
+            }
+            let id = ResourceTypeId::new(types.len()).ok_or(CatalogError::TooMany {
+                what: "resource types",
+                max: ResourceTypeId::MAX + 1,
+            })?;
+            let mut own: Vec<ActionId> = Vec::with_capacity(decl.actions.len());
+            for action in &decl.actions {
+                if !is_identifier(action) {
+                    return Err(invalid("action", action));
+                }
+                let action_id = match catalog.action_by_name.get(action.as_str()) {
+                    Some(&a) => a,
+                    None => {
+                        let a = ActionId::new(actions.len()).ok_or(CatalogError::TooMany {
+                            what: "actions",
+                            max: ActionId::MAX + 1,
+                        })?;
+                        actions.push(action.as_str().into());
+                        catalog.action_by_name.insert(action.as_str().into(), a);
+                        a
+                    }
+                };
+                if own.contains(&action_id) {
+                    return Err(CatalogError::DuplicateAction {
+                        resource: excerpt(&decl.name),
+                        action: excerpt(action),
+                    });
+                }
+                own.push(action_id);
+            }
+            catalog.type_by_name.insert(decl.name.as_str().into(), id);
+            types.push(TypeEntry {
+                name: decl.name.as_str().into(),
+                grantable: decl.grantable,
+                actions: own.into(),
+                attributes: Box::new([]),
+                sync_targets: Box::new([]),
+            });
+        }
+
+        let (attributes, per_type) = self.resolve_attributes(&mut catalog)?;
+        for (entry, attrs) in types.iter_mut().zip(per_type) {
+            entry.attributes = attrs.into();
+        }
+
+        // Permissions, type by type, and the dense (type, action) table.
+        let mut permissions: Vec<PermEntry> = Vec::new();
+        let mut table = vec![NO_PERMISSION; types.len() * actions.len()];
+        let mut grantable_count = 0;
+        for (t, entry) in types.iter().enumerate() {
+            for &action in entry.actions.iter() {
+                let p = PermissionId::new(permissions.len()).ok_or(CatalogError::TooMany {
+                    what: "permissions",
+                    max: PermissionId::MAX + 1,
+                })?;
+                let action_name = actions.get(action.index()).map_or("", |a| &**a);
+                if let Some(slot) = table.get_mut(t * actions.len() + action.index()) {
+                    // PermissionId::MAX < u16::MAX, so this never collides
+                    // with the sentinel.
+                    *slot = p.index() as u16;
+                }
+                let resource_type = ResourceTypeId::new(t).ok_or(CatalogError::TooMany {
+                    what: "resource types",
+                    max: ResourceTypeId::MAX + 1,
+                })?;
+                permissions.push(PermEntry {
+                    resource_type,
+                    action,
+                    name: format!("{}.{}", entry.name, action_name).into(),
+                    grantable: entry.grantable,
+                });
+                if entry.grantable {
+                    grantable_count += 1;
+                }
+            }
+        }
+
+        let targets = self.resolve_syncs(&catalog, &types, &actions, &attributes)?;
+        for (entry, t) in types.iter_mut().zip(targets) {
+            entry.sync_targets = t.into();
+        }
+
+        catalog.types = types.into();
+        catalog.actions = actions.into();
+        catalog.attributes = attributes.into();
+        catalog.permissions = permissions.into();
+        catalog.table = table.into();
+        catalog.grantable_count = grantable_count;
+
+        // Built-in rules are resolved against the otherwise finished catalog.
+        let mut builtin = Vec::with_capacity(self.builtin_rules.len());
+        for decl in &self.builtin_rules {
+            let rule = Rule::resolve(
+                &catalog,
+                &decl.resource,
+                &decl.action,
+                decl.must_match,
+                &decl.conditions,
+                true,
+            )
+            .map_err(|source| match source {
+                RuleError::Name(crate::NameError::UnknownResourceType { name }) => {
+                    CatalogError::UnknownResourceType {
+                        name,
+                        context: "built-in rule",
+                    }
+                }
+                source => CatalogError::BuiltinRule {
+                    resource: excerpt(&decl.resource),
+                    action: excerpt(&decl.action),
+                    source: Box::new(source),
+                },
+            })?;
+            builtin.push(rule);
+        }
+        catalog.builtin_rules = builtin.into();
+        Ok(catalog)
+    }
+
+    /// Resolves attribute declarations: the attribute names by id, and each
+    /// type's sorted (attribute, type) list.
+    #[allow(clippy::type_complexity)]
+    fn resolve_attributes(
+        &self,
+        catalog: &mut Catalog,
+    ) -> Result<(Vec<Box<str>>, Vec<Vec<(AttributeId, AttrType)>>), CatalogError> {
+        let mut names: Vec<Box<str>> = Vec::new();
+        let mut per_type: Vec<Vec<(AttributeId, AttrType)>> = vec![Vec::new(); self.types.len()];
+        for (resource, name, ty) in &self.attributes {
+            let t = *catalog.type_by_name.get(resource.as_str()).ok_or_else(|| {
+                CatalogError::UnknownResourceType {
+                    name: excerpt(resource),
+                    context: "attribute",
+                }
+            })?;
+            if !is_identifier(name) || is_keyword(name) {
+                return Err(invalid("attribute", name));
+            }
+            let id = match catalog.attribute_by_name.get(name.as_str()) {
+                Some(&a) => a,
+                None => {
+                    let a = AttributeId::new(names.len()).ok_or(CatalogError::TooMany {
+                        what: "attributes",
+                        max: AttributeId::MAX + 1,
+                    })?;
+                    names.push(name.as_str().into());
+                    catalog.attribute_by_name.insert(name.as_str().into(), a);
+                    a
+                }
+            };
+            let Some(list) = per_type.get_mut(t.index()) else {
+                continue;
+            };
+            if list.iter().any(|&(a, _)| a == id) {
+                return Err(CatalogError::DuplicateAttribute {
+                    resource: excerpt(resource),
+                    attribute: excerpt(name),
+                });
+            }
+            list.push((id, *ty));
+        }
+        for list in &mut per_type {
+            list.sort_unstable_by_key(|&(a, _)| a);
+        }
+        Ok((names, per_type))
+    }
+
+    /// Checks every sync and returns, per type, the transitive closure of its
+    /// sync targets.
+    fn resolve_syncs(
+        &self,
+        catalog: &Catalog,
+        types: &[TypeEntry],
+        actions: &[Box<str>],
+        attributes: &[Box<str>],
+    ) -> Result<Vec<Vec<ResourceTypeId>>, CatalogError> {
+        let lookup = |name: &str| {
+            catalog.type_by_name.get(name).copied().ok_or_else(|| {
+                CatalogError::UnknownResourceType {
+                    name: excerpt(name),
+                    context: "sync",
+                }
+            })
+        };
+        let mut direct: Vec<Vec<ResourceTypeId>> = vec![Vec::new(); types.len()];
+        for (from_name, to_name) in &self.syncs {
+            let from = lookup(from_name)?;
+            let to = lookup(to_name)?;
+            let (Some(src), Some(dst), Some(edges)) = (
+                types.get(from.index()),
+                types.get(to.index()),
+                direct.get_mut(from.index()),
+            ) else {
+                continue;
+            };
+            if from == to || edges.contains(&to) {
+                return Err(CatalogError::DuplicateSync {
+                    from: excerpt(from_name),
+                    to: excerpt(to_name),
+                });
+            }
+            if let Some(&missing) = src.actions.iter().find(|a| !dst.actions.contains(a)) {
+                return Err(CatalogError::SyncActionMissing {
+                    from: excerpt(from_name),
+                    to: excerpt(to_name),
+                    action: actions
+                        .get(missing.index())
+                        .map_or_else(String::new, |a| a.to_string()),
+                });
+            }
+            if let Some(&(attr, _)) = src
+                .attributes
+                .iter()
+                .find(|pair| !dst.attributes.contains(pair))
+            {
+                return Err(CatalogError::SyncAttributeMismatch {
+                    from: excerpt(from_name),
+                    to: excerpt(to_name),
+                    attribute: attributes
+                        .get(attr.index())
+                        .map_or_else(String::new, |a| a.to_string()),
+                });
+            }
+            edges.push(to);
+        }
+
+        // Transitive closure by depth-first search from each type; meeting
+        // the start again is a cycle.
+        let mut closure = Vec::with_capacity(types.len());
+        for start in 0..types.len() {
+            let mut seen = vec![false; types.len()];
+            let mut order = Vec::new();
+            let mut stack: Vec<ResourceTypeId> = direct.get(start).cloned().unwrap_or_default();
+            while let Some(t) = stack.pop() {
+                if t.index() == start {
+                    return Err(CatalogError::SyncCycle {
+                        resource: types
+                            .get(start)
+                            .map_or_else(String::new, |e| e.name.to_string()),
+                    });
+                }
+                if let Some(flag) = seen.get_mut(t.index()) {
+                    if *flag {
+                        continue;
+                    }
+                    *flag = true;
+                }
+                order.push(t);
+                if let Some(next) = direct.get(t.index()) {
+                    stack.extend(next.iter().copied());
+                }
+            }
+            order.sort_unstable();
+            closure.push(order);
+        }
+        Ok(closure)
+    }
+}
+
+fn invalid(kind: &'static str, name: &str) -> CatalogError {
+    CatalogError::InvalidName {
+        kind,
+        name: excerpt(name),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_follow_declaration_order() {
+        let catalog = CatalogBuilder::new()
+            .resource_type("b", ["x", "y"])
+            .resource_type("a", ["y", "z"])
+            .build()
+            .unwrap();
+        let names: Vec<_> = catalog.permissions().map(|p| p.name.to_owned()).collect();
+        assert_eq!(names, ["b.x", "b.y", "a.y", "a.z"]);
+        assert_eq!(catalog.action("y").unwrap().index(), 1);
+    }
+}

@@ -1,0 +1,611 @@
+//! The catalog: resource types, their actions and attributes, synced permissions and built-in rules.
+//!
+//! A catalog is data, not code. [`Catalog::standard`] and
+//! [`Catalog::content_platform`] are two presets built with the same public
+//! [`CatalogBuilder`] a host uses for its own.
+
+mod builder;
+mod presets;
+
+pub use builder::{CatalogBuilder, CatalogError};
+
+use core::fmt;
+
+use hashbrown::HashMap;
+
+use crate::id::{ActionId, AttributeId, PermissionId, ResourceTypeId};
+use crate::rule::Rule;
+
+/// The type of a resource attribute, declared per resource type.
+///
+/// Conditions are type-checked against it when a rule is written, and a value
+/// of another type met at check time makes the comparison false.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::AttrType;
+///
+/// assert_eq!(AttrType::Integer.to_string(), "integer");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AttrType {
+    /// Text, compared byte-wise; ordering operators compare lexicographically.
+    String,
+    /// A signed 64-bit integer.
+    Integer,
+    /// `true` or `false`.
+    Boolean,
+    /// A user id, comparable with `subject.id`.
+    User,
+    /// An organization id, comparable with `subject.organization`.
+    Organization,
+    /// A customer id, comparable with `subject.customer`.
+    Customer,
+}
+
+impl AttrType {
+    /// The lowercase name used in messages: `string`, `integer`, ...
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::String => "string",
+            Self::Integer => "integer",
+            Self::Boolean => "boolean",
+            Self::User => "user",
+            Self::Organization => "organization",
+            Self::Customer => "customer",
+        }
+    }
+}
+
+impl fmt::Display for AttrType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A name that does not resolve in a catalog.
+///
+/// Returned by the catalog's lookups and, wrapped, by rule writing.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{Catalog, NameError};
+///
+/// let catalog = Catalog::standard();
+/// let err = catalog.permission("billing", "execute").unwrap_err();
+/// assert!(matches!(err, NameError::NotApplicable { .. }));
+/// assert_eq!(err.to_string(), r#"action "execute" is not applicable to resource type "billing""#);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum NameError {
+    /// No resource type has this name.
+    #[error("unknown resource type {name:?}")]
+    UnknownResourceType {
+        /// The name asked for.
+        name: String,
+    },
+    /// No resource type declares an action with this name.
+    #[error("unknown action {name:?}")]
+    UnknownAction {
+        /// The name asked for.
+        name: String,
+    },
+    /// No resource type declares an attribute with this name.
+    #[error("unknown attribute {name:?}")]
+    UnknownAttribute {
+        /// The name asked for.
+        name: String,
+    },
+    /// The text is not of the form `resource.action`.
+    #[error("malformed permission {name:?}: expected `resource.action`")]
+    MalformedPermission {
+        /// The text given.
+        name: String,
+    },
+    /// The action exists but the resource type does not declare it.
+    #[error("action {action:?} is not applicable to resource type {resource:?}")]
+    NotApplicable {
+        /// The resource type.
+        resource: String,
+        /// The action.
+        action: String,
+    },
+}
+
+/// What the catalog knows of one permission.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::Catalog;
+///
+/// let catalog = Catalog::standard();
+/// let p = catalog.permission("workflows", "execute")?;
+/// let info = catalog.permission_info(p).ok_or("unknown")?;
+/// assert_eq!(info.name, "workflows.execute");
+/// assert!(info.grantable);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PermissionInfo<'c> {
+    /// The permission's id.
+    pub id: PermissionId,
+    /// Its resource type.
+    pub resource_type: ResourceTypeId,
+    /// Its action.
+    pub action: ActionId,
+    /// Its name, `resource.action`.
+    pub name: &'c str,
+    /// Whether rules may grant it (false for built-in resource types such as
+    /// `profile`).
+    pub grantable: bool,
+}
+
+#[derive(Clone, Debug)]
+struct TypeEntry {
+    name: Box<str>,
+    grantable: bool,
+    actions: Box<[ActionId]>,
+    /// Sorted by attribute id.
+    attributes: Box<[(AttributeId, AttrType)]>,
+    /// Every type this one's rules are synced to, transitively.
+    sync_targets: Box<[ResourceTypeId]>,
+}
+
+#[derive(Clone, Debug)]
+struct PermEntry {
+    resource_type: ResourceTypeId,
+    action: ActionId,
+    name: Box<str>,
+    grantable: bool,
+}
+
+/// Sentinel in the permission table for an inapplicable pair.
+pub(crate) const NO_PERMISSION: u16 = u16::MAX;
+
+/// The permission catalog: resource types, their applicable actions and
+/// declared attributes, synced permissions and built-in rules.
+///
+/// Built once, validated, then immutable. Names live here; everything after
+/// works on the dense ids the catalog hands out.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::Catalog;
+///
+/// let catalog = Catalog::standard();
+/// assert_eq!(catalog.grantable_permission_count(), 39);
+///
+/// let stats = Catalog::content_platform();
+/// let ty = stats.resource_type("statistics")?;
+/// let actions: Vec<&str> = stats
+///     .actions_of(ty)
+///     .iter()
+///     .filter_map(|&a| stats.action_name(a))
+///     .collect();
+/// assert_eq!(actions, ["access", "export"]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Catalog {
+    types: Box<[TypeEntry]>,
+    actions: Box<[Box<str>]>,
+    attributes: Box<[Box<str>]>,
+    permissions: Box<[PermEntry]>,
+    /// `table[type * actions.len() + action]` is the permission id or
+    /// [`NO_PERMISSION`].
+    table: Box<[u16]>,
+    type_by_name: HashMap<Box<str>, ResourceTypeId>,
+    action_by_name: HashMap<Box<str>, ActionId>,
+    attribute_by_name: HashMap<Box<str>, AttributeId>,
+    builtin_rules: Box<[Rule]>,
+    grantable_count: usize,
+}
+
+impl Catalog {
+    /// Starts an empty catalog.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{AttrType, Catalog};
+    ///
+    /// let catalog = Catalog::builder()
+    ///     .resource_type("documents", ["read", "update"])
+    ///     .attribute("documents", "status", AttrType::String)
+    ///     .build()?;
+    /// assert_eq!(catalog.permission_count(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn builder() -> CatalogBuilder {
+        CatalogBuilder::new()
+    }
+
+    /// The standard catalog of SPEC §3: 39 grantable permissions over eleven
+    /// resource types, plus the built-in `profile.read` and `profile.update`
+    /// rules with must-match `owner`.
+    ///
+    /// Use [`CatalogBuilder::standard`] to extend it with types of your own.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::Catalog;
+    ///
+    /// let catalog = Catalog::standard();
+    /// assert_eq!(catalog.grantable_permission_count(), 39);
+    /// assert_eq!(catalog.builtin_rules().len(), 2);
+    /// ```
+    #[must_use]
+    pub fn standard() -> Self {
+        CatalogBuilder::standard()
+            .build()
+            .unwrap_or_else(|_| Self::empty())
+    }
+
+    /// The content-platform catalog: `content`, `content_font_resources`,
+    /// `datasource`, `oauth_clients`, `statistics` and `workflow`, with rules
+    /// on `content` synced to `content_font_resources` and rules on
+    /// `datasource` synced to `oauth_clients`.
+    ///
+    /// Use [`CatalogBuilder::content_platform`] to extend it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::Catalog;
+    ///
+    /// let catalog = Catalog::content_platform();
+    /// let content = catalog.resource_type("content")?;
+    /// let fonts = catalog.resource_type("content_font_resources")?;
+    /// assert_eq!(catalog.sync_targets(content), [fonts]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn content_platform() -> Self {
+        CatalogBuilder::content_platform()
+            .build()
+            .unwrap_or_else(|_| Self::empty())
+    }
+
+    /// A catalog with nothing in it: every check against it denies.
+    fn empty() -> Self {
+        Self {
+            types: Box::new([]),
+            actions: Box::new([]),
+            attributes: Box::new([]),
+            permissions: Box::new([]),
+            table: Box::new([]),
+            type_by_name: HashMap::new(),
+            action_by_name: HashMap::new(),
+            attribute_by_name: HashMap::new(),
+            builtin_rules: Box::new([]),
+            grantable_count: 0,
+        }
+    }
+
+    /// Number of resource types.
+    #[must_use]
+    pub fn resource_type_count(&self) -> usize {
+        self.types.len()
+    }
+
+    /// Number of distinct action names.
+    #[must_use]
+    pub fn action_count(&self) -> usize {
+        self.actions.len()
+    }
+
+    /// Number of permissions, built-in resource types included.
+    #[must_use]
+    pub fn permission_count(&self) -> usize {
+        self.permissions.len()
+    }
+
+    /// Number of permissions a rule may grant (39 in the standard catalog).
+    #[must_use]
+    pub fn grantable_permission_count(&self) -> usize {
+        self.grantable_count
+    }
+
+    /// Resolves a resource type name.
+    ///
+    /// # Errors
+    ///
+    /// [`NameError::UnknownResourceType`] when no type has this name.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::Catalog;
+    ///
+    /// let catalog = Catalog::standard();
+    /// let ty = catalog.resource_type("workflows")?;
+    /// assert_eq!(catalog.resource_type_name(ty), Some("workflows"));
+    /// assert!(catalog.resource_type("spaceships").is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn resource_type(&self, name: &str) -> Result<ResourceTypeId, NameError> {
+        self.type_by_name
+            .get(name)
+            .copied()
+            .ok_or_else(|| NameError::UnknownResourceType {
+                name: excerpt(name),
+            })
+    }
+
+    /// Resolves an action name.
+    ///
+    /// # Errors
+    ///
+    /// [`NameError::UnknownAction`] when no type declares this action.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::Catalog;
+    ///
+    /// let catalog = Catalog::standard();
+    /// let execute = catalog.action("execute")?;
+    /// assert_eq!(catalog.action_name(execute), Some("execute"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn action(&self, name: &str) -> Result<ActionId, NameError> {
+        self.action_by_name
+            .get(name)
+            .copied()
+            .ok_or_else(|| NameError::UnknownAction {
+                name: excerpt(name),
+            })
+    }
+
+    /// Resolves an attribute name.
+    ///
+    /// # Errors
+    ///
+    /// [`NameError::UnknownAttribute`] when no type declares this attribute.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{AttrType, Catalog};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let status = catalog.attribute("status")?;
+    /// let workflows = catalog.resource_type("workflows")?;
+    /// assert_eq!(catalog.attribute_type(workflows, status), Some(AttrType::String));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn attribute(&self, name: &str) -> Result<AttributeId, NameError> {
+        self.attribute_by_name
+            .get(name)
+            .copied()
+            .ok_or_else(|| NameError::UnknownAttribute {
+                name: excerpt(name),
+            })
+    }
+
+    /// Resolves a permission from its resource type and action names.
+    ///
+    /// # Errors
+    ///
+    /// [`NameError::UnknownResourceType`], [`NameError::UnknownAction`], or
+    /// [`NameError::NotApplicable`] when the type does not declare the action.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::Catalog;
+    ///
+    /// let catalog = Catalog::standard();
+    /// let p = catalog.permission("workflows", "execute")?;
+    /// assert_eq!(catalog.permission_name(p), Some("workflows.execute"));
+    /// assert!(catalog.permission("billing", "execute").is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn permission(&self, resource: &str, action: &str) -> Result<PermissionId, NameError> {
+        let ty = self.resource_type(resource)?;
+        let act = self.action(action)?;
+        self.permission_of(ty, act)
+            .ok_or_else(|| NameError::NotApplicable {
+                resource: excerpt(resource),
+                action: excerpt(action),
+            })
+    }
+
+    /// Resolves a permission from its dotted name, `resource.action`.
+    ///
+    /// # Errors
+    ///
+    /// [`NameError::MalformedPermission`] when there is no dot, otherwise as
+    /// [`Catalog::permission`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::Catalog;
+    ///
+    /// let catalog = Catalog::standard();
+    /// let p = catalog.permission_named("members.manage")?;
+    /// assert_eq!(catalog.permission_name(p), Some("members.manage"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn permission_named(&self, name: &str) -> Result<PermissionId, NameError> {
+        let (resource, action) =
+            name.split_once('.')
+                .ok_or_else(|| NameError::MalformedPermission {
+                    name: excerpt(name),
+                })?;
+        self.permission(resource, action)
+    }
+
+    /// The permission of an applicable (resource type, action) pair, or
+    /// `None` when the action does not apply to the type or either id is
+    /// unknown.
+    #[inline]
+    #[must_use]
+    pub fn permission_of(
+        &self,
+        resource: ResourceTypeId,
+        action: ActionId,
+    ) -> Option<PermissionId> {
+        let n = self.actions.len();
+        if action.index() >= n {
+            return None;
+        }
+        let raw = *self.table.get(resource.index() * n + action.index())?;
+        if raw == NO_PERMISSION {
+            None
+        } else {
+            PermissionId::new(usize::from(raw))
+        }
+    }
+
+    /// Whether `action` applies to `resource`.
+    #[must_use]
+    pub fn is_applicable(&self, resource: ResourceTypeId, action: ActionId) -> bool {
+        self.permission_of(resource, action).is_some()
+    }
+
+    /// Every resource type, in declaration order.
+    pub fn resource_types(&self) -> impl Iterator<Item = ResourceTypeId> + '_ {
+        (0..self.types.len()).filter_map(ResourceTypeId::new)
+    }
+
+    /// Every permission, in declaration order (type by type, each type's
+    /// actions in the order declared).
+    pub fn permissions(&self) -> impl Iterator<Item = PermissionInfo<'_>> + '_ {
+        (0..self.permissions.len())
+            .filter_map(PermissionId::new)
+            .filter_map(|p| self.permission_info(p))
+    }
+
+    /// Every grantable permission, in declaration order.
+    pub fn grantable_permissions(&self) -> impl Iterator<Item = PermissionInfo<'_>> + '_ {
+        self.permissions().filter(|p| p.grantable)
+    }
+
+    /// What the catalog knows of one permission.
+    #[must_use]
+    pub fn permission_info(&self, permission: PermissionId) -> Option<PermissionInfo<'_>> {
+        let entry = self.permissions.get(permission.index())?;
+        Some(PermissionInfo {
+            id: permission,
+            resource_type: entry.resource_type,
+            action: entry.action,
+            name: &entry.name,
+            grantable: entry.grantable,
+        })
+    }
+
+    /// The dotted name of a permission, `resource.action`.
+    #[must_use]
+    pub fn permission_name(&self, permission: PermissionId) -> Option<&str> {
+        self.permissions.get(permission.index()).map(|p| &*p.name)
+    }
+
+    /// The name of a resource type.
+    #[must_use]
+    pub fn resource_type_name(&self, resource: ResourceTypeId) -> Option<&str> {
+        self.types.get(resource.index()).map(|t| &*t.name)
+    }
+
+    /// The name of an action.
+    #[must_use]
+    pub fn action_name(&self, action: ActionId) -> Option<&str> {
+        self.actions.get(action.index()).map(|a| &**a)
+    }
+
+    /// The name of an attribute.
+    #[must_use]
+    pub fn attribute_name(&self, attribute: AttributeId) -> Option<&str> {
+        self.attributes.get(attribute.index()).map(|a| &**a)
+    }
+
+    /// The actions applicable to a resource type, in declaration order: what a
+    /// role editor shows as that type's columns.
+    #[must_use]
+    pub fn actions_of(&self, resource: ResourceTypeId) -> &[ActionId] {
+        self.types.get(resource.index()).map_or(&[], |t| &t.actions)
+    }
+
+    /// The attributes a resource type declares, with their types, ordered by
+    /// attribute id.
+    #[must_use]
+    pub fn attributes_of(&self, resource: ResourceTypeId) -> &[(AttributeId, AttrType)] {
+        self.types
+            .get(resource.index())
+            .map_or(&[], |t| &t.attributes)
+    }
+
+    /// The declared type of `attribute` on `resource`, or `None` when the
+    /// type does not declare it.
+    #[must_use]
+    pub fn attribute_type(
+        &self,
+        resource: ResourceTypeId,
+        attribute: AttributeId,
+    ) -> Option<AttrType> {
+        let attrs = self.attributes_of(resource);
+        attrs
+            .binary_search_by_key(&attribute, |&(a, _)| a)
+            .ok()
+            .and_then(|i| attrs.get(i))
+            .map(|&(_, t)| t)
+    }
+
+    /// Whether rules may be written on this resource type (false for
+    /// built-in types such as `profile`, and for unknown ids).
+    #[must_use]
+    pub fn is_grantable(&self, resource: ResourceTypeId) -> bool {
+        self.types
+            .get(resource.index())
+            .is_some_and(|t| t.grantable)
+    }
+
+    /// The resource types that a rule on `resource` is synced to, directly or
+    /// through a chain of syncs.
+    #[must_use]
+    pub fn sync_targets(&self, resource: ResourceTypeId) -> &[ResourceTypeId] {
+        self.types
+            .get(resource.index())
+            .map_or(&[], |t| &t.sync_targets)
+    }
+
+    /// The built-in rules, which every role holds and nobody can remove.
+    #[must_use]
+    pub fn builtin_rules(&self) -> &[Rule] {
+        &self.builtin_rules
+    }
+
+    /// The raw permission table, for the compiler.
+    pub(crate) fn permission_table(&self) -> (&[u16], usize) {
+        (&self.table, self.actions.len())
+    }
+}
+
+/// A name, shortened for an error message when it is very long.
+pub(crate) fn excerpt(name: &str) -> String {
+    const LIMIT: usize = 120;
+    match name.char_indices().nth(LIMIT) {
+        Some((cut, _)) => format!("{}…", name.get(..cut).unwrap_or_default()),
+        None => name.to_owned(),
+    }
+}
+
+/// Whether `name` is a valid catalog name: an ASCII identifier of at most 64
+/// characters.
+pub(crate) fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    let first_ok = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    first_ok && name.len() <= 64 && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}

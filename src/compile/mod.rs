@@ -1,0 +1,482 @@
+//! Compilation: roles folded with synced and built-in rules into per-role bitset tables.
+//!
+//! A [`Policy`] is the compiled, immutable form of a catalog and its roles.
+//! Each role becomes two permission bitsets (granted unconditionally, and
+//! granted only under must-match keys or conditions) and a sorted list of
+//! narrowed grants in id-based form. [`Policy::can`] reads those tables and
+//! nothing else.
+
+mod bitset;
+pub(crate) mod program;
+
+pub use bitset::PermissionSet;
+
+use std::sync::Arc;
+
+use hashbrown::HashMap;
+
+use crate::catalog::{Catalog, excerpt};
+use crate::id::{OrgId, PermissionId, ResourceTypeId, RoleId};
+use crate::role::{Role, RoleKind, SystemRole};
+use crate::rule::Rule;
+use crate::rule::condition::{Literal, Operand};
+use program::{Grant, compile_condition};
+
+/// Where a compiled grant comes from: which rule, and whether it was applied
+/// through a sync.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{Catalog, Explanation, Policy, RuleSource, SystemRole};
+/// # use rolegate::{OrgId, Resource, ResourceId, Status, Subject, UserId};
+///
+/// let catalog = Catalog::standard();
+/// let policy = Policy::new(catalog);
+/// # let catalog = policy.catalog();
+/// # let (org, user) = (OrgId::new(1), UserId::new(7));
+/// # let subject = Subject::new(user, org, SystemRole::Viewer.id(), Status::Active);
+/// # let profile = Resource::new(catalog.resource_type("profile")?, ResourceId::new(7), org).with_owner(user);
+/// let read = catalog.action("read")?;
+/// let Explanation::Allowed { rule, .. } = policy.explain(&subject, read, &profile) else {
+///     return Err("the own profile is readable".into());
+/// };
+/// assert_eq!(rule.source, RuleSource::BuiltIn);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RuleRef {
+    /// Whether the rule is the role's own or one of the catalog's built-in
+    /// rules.
+    pub source: RuleSource,
+    /// Its index in [`Role::rules`] or [`Catalog::builtin_rules`].
+    pub index: usize,
+    /// The resource type the rule was synced to, when it applied through a
+    /// sync rather than on its own type.
+    pub synced_to: Option<ResourceTypeId>,
+}
+
+/// Which list a [`RuleRef`] indexes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RuleSource {
+    /// The role's own rules, [`Role::rules`].
+    Role,
+    /// The catalog's built-in rules, [`Catalog::builtin_rules`].
+    BuiltIn,
+}
+
+/// What was wrong with the roles given to [`PolicyBuilder`].
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{Catalog, OrgId, Policy, PolicyError, Role};
+///
+/// let org = OrgId::new(1);
+/// let err = Policy::builder(Catalog::standard())
+///     .custom_role(Role::custom(org, "Auditors", [])?)
+///     .custom_role(Role::custom(org, "auditors", [])?)
+///     .build()
+///     .unwrap_err();
+/// assert!(matches!(err, PolicyError::DuplicateRoleName { .. }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PolicyError {
+    /// Two custom roles of one organization share a name, compared
+    /// case-insensitively.
+    #[error("organization {organization} has two roles named {name:?}")]
+    DuplicateRoleName {
+        /// The organization.
+        organization: OrgId,
+        /// The second role's name.
+        name: String,
+    },
+    /// A system role was given where a custom role was expected.
+    #[error("system role {name:?} is always present and cannot be added as a custom role")]
+    SystemRole {
+        /// The role's name.
+        name: String,
+    },
+    /// A rule of a role was written against another catalog and does not
+    /// fit this one.
+    #[error("rule {index} of role {role:?} does not fit this policy's catalog")]
+    ForeignRule {
+        /// The role's name.
+        role: String,
+        /// The rule's index in the role.
+        index: usize,
+    },
+    /// More roles than [`RoleId`] can number.
+    #[error("too many roles: at most {max}")]
+    TooManyRoles {
+        /// The limit.
+        max: usize,
+    },
+}
+
+/// One role in compiled form.
+#[derive(Clone, Debug)]
+pub(crate) struct CompiledRole {
+    /// The organization of a custom role; `None` for a system role.
+    pub(crate) organization: Option<OrgId>,
+    /// Permissions some grant gives with no narrowing.
+    pub(crate) allow: PermissionSet,
+    /// Permissions only narrowed grants give.
+    pub(crate) scoped: PermissionSet,
+    /// Every grant, own, synced and built-in, sorted by permission.
+    pub(crate) grants: Box<[Grant]>,
+}
+
+impl CompiledRole {
+    /// The grants for one permission.
+    pub(crate) fn grants_for(&self, permission: PermissionId) -> &[Grant] {
+        let start = self.grants.partition_point(|g| g.permission < permission);
+        let len = self.grants.get(start..).map_or(0, |rest| {
+            rest.partition_point(|g| g.permission == permission)
+        });
+        self.grants.get(start..start + len).unwrap_or_default()
+    }
+
+    /// Heap bytes held by this compiled role.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.allow.heap_bytes()
+            + self.scoped.heap_bytes()
+            + self.grants.len() * size_of::<Grant>()
+            + self.grants.iter().map(Grant::heap_bytes).sum::<usize>()
+    }
+}
+
+/// Whether `rule` is valid in `catalog`: its ids resolve to the same
+/// permission and its conditions type-check there.
+pub(crate) fn rule_fits(catalog: &Catalog, rule: &Rule, builtin: bool) -> bool {
+    let ty = rule.resource_type();
+    if catalog.permission_of(ty, rule.action()) != Some(rule.permission()) {
+        return false;
+    }
+    if !builtin && !catalog.is_grantable(ty) {
+        return false;
+    }
+    rule.conditions().as_slice().iter().all(|c| {
+        let Some(declared) = catalog.attribute_type(ty, c.attribute) else {
+            return false;
+        };
+        match &c.operand {
+            Operand::Literal(l) => l.attr_type() == declared,
+            Operand::Subject(f) => f.attr_type() == declared,
+            Operand::List(items) => items.iter().all(|l: &Literal| l.attr_type() == declared),
+        }
+    })
+}
+
+/// Compiles one role against `catalog`, folding in synced and built-in rules.
+/// Rules that do not fit the catalog are left out (callers validate first).
+pub(crate) fn compile_role(catalog: &Catalog, role: &Role) -> CompiledRole {
+    let mut grants = Vec::new();
+    let sources = role
+        .rules()
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (RuleSource::Role, i, r))
+        .chain(
+            catalog
+                .builtin_rules()
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (RuleSource::BuiltIn, i, r)),
+        );
+    for (source, index, rule) in sources {
+        if !rule_fits(catalog, rule, source == RuleSource::BuiltIn) {
+            continue;
+        }
+        let ty = rule.resource_type();
+        let tests: Box<[_]> = rule
+            .conditions()
+            .as_slice()
+            .iter()
+            .filter_map(|c| {
+                catalog
+                    .attribute_type(ty, c.attribute)
+                    .map(|t| compile_condition(c, t))
+            })
+            .collect();
+        grants.push(Grant {
+            permission: rule.permission(),
+            must_match: rule.must_match(),
+            tests: tests.clone(),
+            origin: RuleRef {
+                source,
+                index,
+                synced_to: None,
+            },
+        });
+        for &target in catalog.sync_targets(ty) {
+            if let Some(permission) = catalog.permission_of(target, rule.action()) {
+                grants.push(Grant {
+                    permission,
+                    must_match: rule.must_match(),
+                    tests: tests.clone(),
+                    origin: RuleRef {
+                        source,
+                        index,
+                        synced_to: Some(target),
+                    },
+                });
+            }
+        }
+    }
+    grants.sort_by_key(|g| g.permission);
+
+    let mut allow = PermissionSet::new();
+    let mut scoped = PermissionSet::new();
+    for g in &grants {
+        if g.must_match == crate::MustMatch::ORGANIZATION && g.tests.is_empty() {
+            allow.insert(g.permission);
+        }
+    }
+    for g in &grants {
+        if !allow.contains(g.permission) {
+            scoped.insert(g.permission);
+        }
+    }
+    CompiledRole {
+        organization: role.organization(),
+        allow,
+        scoped,
+        grants: grants.into(),
+    }
+}
+
+/// A compiled, immutable policy: a catalog, the six system roles and custom
+/// roles, ready for [`can`](Policy::can) and [`explain`](Policy::explain).
+///
+/// `Send + Sync`; share it behind an [`Arc`]. Checks take `&self`, never
+/// fail, allocate nothing and write nothing.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{Catalog, OrgId, Policy, Resource, ResourceId, Status, Subject, SystemRole, UserId};
+///
+/// let policy = Policy::new(Catalog::standard());
+/// let catalog = policy.catalog();
+/// let (workflows, execute) = (catalog.resource_type("workflows")?, catalog.action("execute")?);
+///
+/// let org = OrgId::new(1);
+/// let developer = Subject::new(UserId::new(10), org, SystemRole::Developer.id(), Status::Active);
+/// let viewer = Subject::new(UserId::new(11), org, SystemRole::Viewer.id(), Status::Active);
+/// let workflow = Resource::new(workflows, ResourceId::new(100), org);
+///
+/// assert!(policy.can(&developer, execute, &workflow));
+/// assert!(!policy.can(&viewer, execute, &workflow));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Policy {
+    pub(crate) catalog: Arc<Catalog>,
+    pub(crate) roles: Box<[Role]>,
+    pub(crate) compiled: Box<[CompiledRole]>,
+    /// A copy of the catalog's (type, action) → permission table, kept next
+    /// to the roles for the hot path.
+    pub(crate) table: Box<[u16]>,
+    pub(crate) actions: usize,
+    by_name: HashMap<(Option<OrgId>, String), RoleId>,
+}
+
+impl Policy {
+    /// A policy with the six system roles only.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Policy, SystemRole};
+    ///
+    /// let policy = Policy::new(Catalog::standard());
+    /// assert_eq!(policy.role_count(), 6);
+    /// assert_eq!(policy.role(SystemRole::Operator.id()).map(|r| r.rules().len()), Some(18));
+    /// ```
+    #[must_use]
+    pub fn new(catalog: impl Into<Arc<Catalog>>) -> Self {
+        let catalog = catalog.into();
+        let roles: Vec<Role> = SystemRole::ALL
+            .iter()
+            .map(|&r| Role::system(&catalog, r))
+            .collect();
+        Self::assemble(catalog, roles)
+    }
+
+    /// Starts a policy with the six system roles, to which custom roles are
+    /// added.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, OrgId, Policy, Role, Rule};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let auditor = Role::custom(
+    ///     OrgId::new(1),
+    ///     "Auditor",
+    ///     [Rule::builder(&catalog, "audit_log", "read").build()?],
+    /// )?;
+    /// let policy = Policy::builder(catalog).custom_role(auditor).build()?;
+    /// assert_eq!(policy.role_count(), 7);
+    /// assert!(policy.role_named(OrgId::new(1), "AUDITOR").is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn builder(catalog: impl Into<Arc<Catalog>>) -> PolicyBuilder {
+        PolicyBuilder {
+            catalog: catalog.into(),
+            custom: Vec::new(),
+        }
+    }
+
+    fn assemble(catalog: Arc<Catalog>, roles: Vec<Role>) -> Self {
+        let compiled = roles.iter().map(|r| compile_role(&catalog, r)).collect();
+        let mut by_name = HashMap::with_capacity(roles.len());
+        for (i, role) in roles.iter().enumerate() {
+            if let Some(id) = RoleId::new(i) {
+                by_name.insert((role.organization(), role.name().to_lowercase()), id);
+            }
+        }
+        let (table, actions) = catalog.permission_table();
+        Self {
+            table: table.into(),
+            actions,
+            catalog,
+            roles: roles.into(),
+            compiled,
+            by_name,
+        }
+    }
+
+    /// The catalog the policy was compiled against.
+    #[must_use]
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    /// The catalog, shared.
+    #[must_use]
+    pub fn catalog_arc(&self) -> &Arc<Catalog> {
+        &self.catalog
+    }
+
+    /// Number of roles, system roles included.
+    #[must_use]
+    pub fn role_count(&self) -> usize {
+        self.roles.len()
+    }
+
+    /// The role with this id.
+    #[must_use]
+    pub fn role(&self, id: RoleId) -> Option<&Role> {
+        self.roles.get(id.index())
+    }
+
+    /// Every role with its id: the six system roles first.
+    pub fn roles(&self) -> impl Iterator<Item = (RoleId, &Role)> + '_ {
+        self.roles
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| RoleId::new(i).map(|id| (id, r)))
+    }
+
+    /// The role a user of `organization` would mean by `name`: a system role,
+    /// or one of that organization's custom roles; compared
+    /// case-insensitively after trimming.
+    #[must_use]
+    pub fn role_named(&self, organization: OrgId, name: &str) -> Option<RoleId> {
+        if let Some(system) = SystemRole::from_name(name) {
+            return Some(system.id());
+        }
+        self.by_name
+            .get(&(Some(organization), name.trim().to_lowercase()))
+            .copied()
+    }
+
+    /// Heap bytes the compiled tables of one role hold, beyond the role's
+    /// source rules.
+    #[must_use]
+    pub fn compiled_role_bytes(&self, id: RoleId) -> Option<usize> {
+        self.compiled
+            .get(id.index())
+            .map(|c| size_of::<CompiledRole>() + c.heap_bytes())
+    }
+}
+
+/// Builds a [`Policy`] from a catalog and custom roles. Made by
+/// [`Policy::builder`].
+#[derive(Clone, Debug)]
+pub struct PolicyBuilder {
+    catalog: Arc<Catalog>,
+    custom: Vec<Role>,
+}
+
+impl PolicyBuilder {
+    /// Adds a custom role; it gets the next [`RoleId`] after the six system
+    /// roles and the custom roles added before it.
+    #[must_use]
+    pub fn custom_role(mut self, role: Role) -> Self {
+        self.custom.push(role);
+        self
+    }
+
+    /// Adds several custom roles, in order.
+    #[must_use]
+    pub fn custom_roles<I: IntoIterator<Item = Role>>(mut self, roles: I) -> Self {
+        self.custom.extend(roles);
+        self
+    }
+
+    /// Validates every role against the catalog and compiles the policy.
+    ///
+    /// # Errors
+    ///
+    /// A [`PolicyError`]: a system role given as custom, two roles of one
+    /// organization with the same name, a rule written against another
+    /// catalog, or more roles than ids can number.
+    pub fn build(self) -> Result<Policy, PolicyError> {
+        let total = SystemRole::ALL.len() + self.custom.len();
+        if total > RoleId::MAX + 1 {
+            return Err(PolicyError::TooManyRoles {
+                max: RoleId::MAX + 1,
+            });
+        }
+        let mut seen: HashMap<(OrgId, String), ()> = HashMap::with_capacity(self.custom.len());
+        for role in &self.custom {
+            let RoleKind::Custom { organization } = role.kind() else {
+                return Err(PolicyError::SystemRole {
+                    name: role.name().to_owned(),
+                });
+            };
+            if seen
+                .insert((organization, role.name().to_lowercase()), ())
+                .is_some()
+            {
+                return Err(PolicyError::DuplicateRoleName {
+                    organization,
+                    name: excerpt(role.name()),
+                });
+            }
+            if let Some(index) = role
+                .rules()
+                .iter()
+                .position(|r| !rule_fits(&self.catalog, r, false))
+            {
+                return Err(PolicyError::ForeignRule {
+                    role: excerpt(role.name()),
+                    index,
+                });
+            }
+        }
+        let mut roles: Vec<Role> = SystemRole::ALL
+            .iter()
+            .map(|&r| Role::system(&self.catalog, r))
+            .collect();
+        roles.extend(self.custom);
+        Ok(Policy::assemble(self.catalog, roles))
+    }
+}

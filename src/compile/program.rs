@@ -1,0 +1,158 @@
+//! Conditions and grants in the id-based form checks run on.
+
+use crate::catalog::AttrType;
+use crate::id::{AttributeId, PermissionId};
+use crate::rule::MustMatch;
+use crate::rule::condition::{Condition, Literal, Op, Operand, SubjectField};
+
+use super::RuleRef;
+
+/// Bits of an accepted ordering: which of `value.cmp(literal)` pass.
+pub(crate) const LESS: u8 = 1;
+pub(crate) const EQUAL: u8 = 2;
+pub(crate) const GREATER: u8 = 4;
+
+/// A comparison specialised to the attribute's type.
+#[derive(Clone, Debug)]
+pub(crate) enum Check {
+    Str {
+        accept: u8,
+        value: Box<str>,
+    },
+    Int {
+        accept: u8,
+        value: i64,
+    },
+    Bool {
+        accept: u8,
+        value: bool,
+    },
+    StrIn {
+        negate: bool,
+        values: Box<[Box<str>]>,
+    },
+    IntIn {
+        negate: bool,
+        values: Box<[i64]>,
+    },
+    BoolIn {
+        negate: bool,
+        values: Box<[bool]>,
+    },
+    Subject {
+        equal: bool,
+        field: SubjectField,
+    },
+}
+
+/// One compiled comparison on a resource attribute.
+#[derive(Clone, Debug)]
+pub(crate) struct Test {
+    pub(crate) attribute: AttributeId,
+    pub(crate) check: Check,
+}
+
+/// One compiled rule for one permission: what the slow path of a check runs.
+#[derive(Clone, Debug)]
+pub(crate) struct Grant {
+    pub(crate) permission: PermissionId,
+    pub(crate) must_match: MustMatch,
+    pub(crate) tests: Box<[Test]>,
+    pub(crate) origin: RuleRef,
+}
+
+impl Grant {
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.tests.len() * size_of::<Test>()
+            + self
+                .tests
+                .iter()
+                .map(|t| match &t.check {
+                    Check::Str { value, .. } => value.len(),
+                    Check::StrIn { values, .. } => {
+                        values.len() * size_of::<Box<str>>()
+                            + values.iter().map(|v| v.len()).sum::<usize>()
+                    }
+                    Check::IntIn { values, .. } => values.len() * 8,
+                    Check::BoolIn { values, .. } => values.len(),
+                    Check::Int { .. } | Check::Bool { .. } | Check::Subject { .. } => 0,
+                })
+                .sum::<usize>()
+    }
+}
+
+fn accept(op: Op) -> u8 {
+    match op {
+        Op::Eq | Op::In => EQUAL,
+        Op::Ne | Op::NotIn => LESS | GREATER,
+        Op::Lt => LESS,
+        Op::Le => LESS | EQUAL,
+        Op::Gt => GREATER,
+        Op::Ge => GREATER | EQUAL,
+    }
+}
+
+/// Compiles one validated condition on an attribute of type `ty`.
+pub(crate) fn compile_condition(condition: &Condition, ty: AttrType) -> Test {
+    let op = condition.op;
+    let negate = op == Op::NotIn;
+    let check = match &condition.operand {
+        Operand::Literal(Literal::String(s)) => Check::Str {
+            accept: accept(op),
+            value: s.clone(),
+        },
+        Operand::Literal(Literal::Integer(i)) => Check::Int {
+            accept: accept(op),
+            value: *i,
+        },
+        Operand::Literal(Literal::Boolean(b)) => Check::Bool {
+            accept: accept(op),
+            value: *b,
+        },
+        Operand::Subject(field) => Check::Subject {
+            equal: op == Op::Eq,
+            field: *field,
+        },
+        // A list holds literals of the attribute's type (checked when
+        // parsed); the type, not the first item, picks the representation so
+        // that an empty list still type-checks values at check time.
+        Operand::List(items) => match ty {
+            AttrType::Integer => Check::IntIn {
+                negate,
+                values: items
+                    .iter()
+                    .filter_map(|l| match l {
+                        Literal::Integer(i) => Some(*i),
+                        _ => None,
+                    })
+                    .collect(),
+            },
+            AttrType::Boolean => Check::BoolIn {
+                negate,
+                values: items
+                    .iter()
+                    .filter_map(|l| match l {
+                        Literal::Boolean(b) => Some(*b),
+                        _ => None,
+                    })
+                    .collect(),
+            },
+            AttrType::String | AttrType::User | AttrType::Organization | AttrType::Customer => {
+                Check::StrIn {
+                    negate,
+                    values: items
+                        .iter()
+                        .filter_map(|l| match l {
+                            Literal::String(s) => Some(s.clone()),
+                            _ => None,
+                        })
+                        .collect(),
+                }
+            }
+        },
+    };
+    Test {
+        attribute: condition.attribute,
+        check,
+    }
+}

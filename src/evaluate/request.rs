@@ -1,0 +1,372 @@
+//! The subject and the resource of a check, cheap to build per request.
+
+use core::fmt;
+
+use smallvec::SmallVec;
+
+use crate::id::{
+    AttributeId, CustomerId, OrgId, ResourceId, ResourceTypeId, RoleId, TeamId, UserId,
+};
+
+/// A user's status. Only [`Status::Active`] users are allowed anything.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::Status;
+///
+/// assert_eq!(Status::Suspended.to_string(), "suspended");
+/// assert_eq!("invited".parse::<Status>(), Ok(Status::Invited));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Status {
+    /// A working member.
+    Active,
+    /// Invited, not yet joined.
+    Invited,
+    /// Suspended by an administrator.
+    Suspended,
+}
+
+impl Status {
+    /// Every status.
+    pub const ALL: [Self; 3] = [Self::Active, Self::Invited, Self::Suspended];
+
+    /// The lowercase name: `active`, `invited`, `suspended`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Invited => "invited",
+            Self::Suspended => "suspended",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A text that is not a [`Status`] name.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown status {0:?}: expected active, invited or suspended")]
+pub struct StatusError(String);
+
+impl core::str::FromStr for Status {
+    type Err = StatusError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|st| st.as_str() == s)
+            .ok_or_else(|| StatusError(crate::catalog::excerpt(s)))
+    }
+}
+
+/// The user acting: id, organization, optional customer, teams, role and
+/// status.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{CustomerId, OrgId, Status, Subject, SystemRole, TeamId, UserId};
+///
+/// let subject = Subject::new(UserId::new(7), OrgId::new(1), SystemRole::EndUser.id(), Status::Active)
+///     .with_customer(CustomerId::new(30))
+///     .with_team(TeamId::new(5));
+/// assert_eq!(subject.customer(), Some(CustomerId::new(30)));
+/// assert_eq!(subject.teams(), [TeamId::new(5)]);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Subject {
+    pub(crate) id: UserId,
+    pub(crate) organization: OrgId,
+    pub(crate) customer: Option<CustomerId>,
+    pub(crate) teams: SmallVec<[TeamId; 4]>,
+    pub(crate) role: RoleId,
+    pub(crate) status: Status,
+}
+
+impl Subject {
+    /// A subject with no customer and no team.
+    #[must_use]
+    pub fn new(id: UserId, organization: OrgId, role: RoleId, status: Status) -> Self {
+        Self {
+            id,
+            organization,
+            customer: None,
+            teams: SmallVec::new(),
+            role,
+            status,
+        }
+    }
+
+    /// Sets the subject's customer.
+    #[must_use]
+    pub fn with_customer(mut self, customer: CustomerId) -> Self {
+        self.customer = Some(customer);
+        self
+    }
+
+    /// Adds a team (up to four are kept inline).
+    #[must_use]
+    pub fn with_team(mut self, team: TeamId) -> Self {
+        if !self.teams.contains(&team) {
+            self.teams.push(team);
+        }
+        self
+    }
+
+    /// Adds several teams.
+    #[must_use]
+    pub fn with_teams<I: IntoIterator<Item = TeamId>>(self, teams: I) -> Self {
+        teams.into_iter().fold(self, Self::with_team)
+    }
+
+    /// Replaces the role.
+    #[must_use]
+    pub fn with_role(mut self, role: RoleId) -> Self {
+        self.role = role;
+        self
+    }
+
+    /// Replaces the status.
+    #[must_use]
+    pub fn with_status(mut self, status: Status) -> Self {
+        self.status = status;
+        self
+    }
+
+    /// The user's id.
+    #[must_use]
+    pub fn id(&self) -> UserId {
+        self.id
+    }
+
+    /// The user's organization.
+    #[must_use]
+    pub fn organization(&self) -> OrgId {
+        self.organization
+    }
+
+    /// The user's customer, if any.
+    #[must_use]
+    pub fn customer(&self) -> Option<CustomerId> {
+        self.customer
+    }
+
+    /// The user's teams.
+    #[must_use]
+    pub fn teams(&self) -> &[TeamId] {
+        &self.teams
+    }
+
+    /// The user's role.
+    #[must_use]
+    pub fn role(&self) -> RoleId {
+        self.role
+    }
+
+    /// The user's status.
+    #[must_use]
+    pub fn status(&self) -> Status {
+        self.status
+    }
+}
+
+/// The value of a resource attribute at check time.
+///
+/// Strings are borrowed, so building a resource from request data copies
+/// nothing.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{UserId, Value};
+///
+/// assert_eq!(Value::from("draft"), Value::String("draft"));
+/// assert_eq!(Value::from(3_i64), Value::Integer(3));
+/// assert_eq!(Value::from(UserId::new(7)), Value::User(UserId::new(7)));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Value<'a> {
+    /// A string.
+    String(&'a str),
+    /// An integer.
+    Integer(i64),
+    /// A boolean.
+    Boolean(bool),
+    /// A user id.
+    User(UserId),
+    /// An organization id.
+    Organization(OrgId),
+    /// A customer id.
+    Customer(CustomerId),
+}
+
+impl<'a> From<&'a str> for Value<'a> {
+    fn from(v: &'a str) -> Self {
+        Self::String(v)
+    }
+}
+
+impl From<i64> for Value<'_> {
+    fn from(v: i64) -> Self {
+        Self::Integer(v)
+    }
+}
+
+impl From<bool> for Value<'_> {
+    fn from(v: bool) -> Self {
+        Self::Boolean(v)
+    }
+}
+
+impl From<UserId> for Value<'_> {
+    fn from(v: UserId) -> Self {
+        Self::User(v)
+    }
+}
+
+impl From<OrgId> for Value<'_> {
+    fn from(v: OrgId) -> Self {
+        Self::Organization(v)
+    }
+}
+
+impl From<CustomerId> for Value<'_> {
+    fn from(v: CustomerId) -> Self {
+        Self::Customer(v)
+    }
+}
+
+/// The instance acted on: type, id, organization, optional customer, team
+/// and owner, and attributes.
+///
+/// Up to four attributes are kept inline.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{Catalog, OrgId, Resource, ResourceId, TeamId, Value};
+///
+/// let catalog = Catalog::standard();
+/// let status = catalog.attribute("status")?;
+/// let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(9), OrgId::new(1))
+///     .with_team(TeamId::new(5))
+///     .with_attribute(status, "draft");
+/// assert_eq!(workflow.attribute(status), Some(Value::String("draft")));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Resource<'a> {
+    pub(crate) resource_type: ResourceTypeId,
+    pub(crate) id: ResourceId,
+    pub(crate) organization: OrgId,
+    pub(crate) customer: Option<CustomerId>,
+    pub(crate) team: Option<TeamId>,
+    pub(crate) owner: Option<UserId>,
+    pub(crate) attributes: SmallVec<[(AttributeId, Value<'a>); 4]>,
+}
+
+impl<'a> Resource<'a> {
+    /// A resource with no customer, team, owner or attribute.
+    #[must_use]
+    pub fn new(resource_type: ResourceTypeId, id: ResourceId, organization: OrgId) -> Self {
+        Self {
+            resource_type,
+            id,
+            organization,
+            customer: None,
+            team: None,
+            owner: None,
+            attributes: SmallVec::new(),
+        }
+    }
+
+    /// Sets the customer the resource belongs to.
+    #[must_use]
+    pub fn with_customer(mut self, customer: CustomerId) -> Self {
+        self.customer = Some(customer);
+        self
+    }
+
+    /// Sets the team the resource belongs to.
+    #[must_use]
+    pub fn with_team(mut self, team: TeamId) -> Self {
+        self.team = Some(team);
+        self
+    }
+
+    /// Sets the resource's owner.
+    #[must_use]
+    pub fn with_owner(mut self, owner: UserId) -> Self {
+        self.owner = Some(owner);
+        self
+    }
+
+    /// Sets an attribute, replacing an earlier value of the same one.
+    #[must_use]
+    pub fn with_attribute(mut self, attribute: AttributeId, value: impl Into<Value<'a>>) -> Self {
+        let value = value.into();
+        match self.attributes.iter_mut().find(|(a, _)| *a == attribute) {
+            Some(slot) => slot.1 = value,
+            None => self.attributes.push((attribute, value)),
+        }
+        self
+    }
+
+    /// The resource type.
+    #[must_use]
+    pub fn resource_type(&self) -> ResourceTypeId {
+        self.resource_type
+    }
+
+    /// The resource's id.
+    #[must_use]
+    pub fn id(&self) -> ResourceId {
+        self.id
+    }
+
+    /// The organization the resource belongs to.
+    #[must_use]
+    pub fn organization(&self) -> OrgId {
+        self.organization
+    }
+
+    /// The customer the resource belongs to, if any.
+    #[must_use]
+    pub fn customer(&self) -> Option<CustomerId> {
+        self.customer
+    }
+
+    /// The team the resource belongs to, if any.
+    #[must_use]
+    pub fn team(&self) -> Option<TeamId> {
+        self.team
+    }
+
+    /// The resource's owner, if any.
+    #[must_use]
+    pub fn owner(&self) -> Option<UserId> {
+        self.owner
+    }
+
+    /// The value of an attribute, if set.
+    #[inline]
+    #[must_use]
+    pub fn attribute(&self, attribute: AttributeId) -> Option<Value<'a>> {
+        self.attributes
+            .iter()
+            .find(|(a, _)| *a == attribute)
+            .map(|&(_, v)| v)
+    }
+
+    /// Every attribute set, in the order set.
+    #[must_use]
+    pub fn attributes(&self) -> &[(AttributeId, Value<'a>)] {
+        &self.attributes
+    }
+}

@@ -1,0 +1,48 @@
+#![doc = include_str!("../README.md")]
+//!
+//! # Modules, in the order a check is built
+//!
+//! - [`catalog`](Catalog): resource types, actions, attributes, syncs, built-in rules.
+//! - rules and conditions: [`Rule`], [`MustMatch`], [`Conditions`].
+//! - roles: [`SystemRole`], [`Role`].
+//! - compile: [`Policy`], [`PermissionSet`].
+//! - evaluate: [`Policy::can`], [`Policy::explain`], [`Subject`], [`Resource`].
+//!
+//! The decision rules are written out in [`semantics`].
+//!
+//! # Features
+//!
+//! None yet: the crate's only dependencies are `bitflags`, `hashbrown`,
+//! `smallvec` and `thiserror`.
+#![deny(
+    missing_docs,
+    missing_debug_implementations,
+    rustdoc::broken_intra_doc_links
+)]
+
+mod catalog;
+mod compile;
+mod evaluate;
+mod id;
+mod role;
+mod rule;
+
+#[doc = include_str!("../SEMANTICS.md")]
+pub mod semantics {}
+
+pub use catalog::{AttrType, Catalog, CatalogBuilder, CatalogError, NameError, PermissionInfo};
+pub use compile::{PermissionSet, Policy, PolicyBuilder, PolicyError, RuleRef, RuleSource};
+pub use evaluate::{
+    Denial, Explanation, ExplanationDisplay, Failure, Resource, RuleFailure, Status, StatusError,
+    Subject, Value,
+};
+pub use id::{
+    ActionId, AttributeId, CustomerId, OrgId, PermissionId, ResourceId, ResourceTypeId, RoleId,
+    TeamId, UserId,
+};
+pub use role::{MAX_ROLE_NAME, Role, RoleError, RoleKind, SystemRole};
+pub use rule::condition::{
+    Condition, ConditionDisplay, ConditionError, ConditionErrorKind, Conditions, ConditionsDisplay,
+    Literal, Op, Operand, SubjectField,
+};
+pub use rule::{MustMatch, MustMatchError, Rule, RuleBuilder, RuleDisplay, RuleError};

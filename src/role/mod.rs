@@ -1,0 +1,217 @@
+//! Roles: the six system roles and custom roles, each a name and a set of rules.
+
+mod system;
+
+pub use system::SystemRole;
+
+use core::fmt;
+
+use crate::catalog::{Catalog, excerpt};
+use crate::compile::PermissionSet;
+use crate::id::OrgId;
+use crate::rule::Rule;
+
+/// The longest role name, in characters.
+pub const MAX_ROLE_NAME: usize = 64;
+
+/// What was wrong with a role.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{OrgId, Role, RoleError};
+///
+/// let err = Role::custom(OrgId::new(1), " admin ", []).unwrap_err();
+/// assert_eq!(err, RoleError::ReservedName { name: "admin".into() });
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RoleError {
+    /// The name is empty once trimmed.
+    #[error("role name is empty")]
+    EmptyName,
+    /// The name is longer than [`MAX_ROLE_NAME`] characters once trimmed.
+    #[error("role name {name:?} is {length} characters long, more than 64")]
+    NameTooLong {
+        /// The name (shortened).
+        name: String,
+        /// Its length in characters.
+        length: usize,
+    },
+    /// The name holds a control character.
+    #[error("role name {name:?} contains a control character")]
+    ControlCharacter {
+        /// The name (shortened).
+        name: String,
+    },
+    /// The name is a system role's, compared case-insensitively.
+    #[error("role name {name:?} is reserved for a system role")]
+    ReservedName {
+        /// The name.
+        name: String,
+    },
+}
+
+/// Whether a role is one of the six system roles or a custom role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RoleKind {
+    /// A fixed system role, the same in every organization.
+    System(SystemRole),
+    /// A custom role belonging to one organization.
+    Custom {
+        /// The organization the role belongs to.
+        organization: OrgId,
+    },
+}
+
+impl fmt::Display for RoleKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::System(_) => "system",
+            Self::Custom { .. } => "custom",
+        })
+    }
+}
+
+/// A named set of rules.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{Catalog, MustMatch, OrgId, Role, Rule, SystemRole};
+///
+/// let catalog = Catalog::standard();
+/// let viewer = Role::system(&catalog, SystemRole::Viewer);
+/// assert_eq!(viewer.permissions().len(), 7);
+///
+/// let editor = Role::custom(
+///     OrgId::new(1),
+///     "Marketing Editor",
+///     [Rule::builder(&catalog, "workflows", "update")
+///         .must_match(MustMatch::TEAM)
+///         .build()?],
+/// )?;
+/// assert_eq!(editor.name(), "Marketing Editor");
+/// assert_eq!(editor.organization(), Some(OrgId::new(1)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Role {
+    name: Box<str>,
+    kind: RoleKind,
+    rules: Vec<Rule>,
+}
+
+impl Role {
+    /// A system role with its rules in `catalog` (see [`SystemRole::rules`]).
+    #[must_use]
+    pub fn system(catalog: &Catalog, role: SystemRole) -> Self {
+        Self {
+            name: role.name().into(),
+            kind: RoleKind::System(role),
+            rules: role.rules(catalog),
+        }
+    }
+
+    /// A custom role of `organization`.
+    ///
+    /// # Errors
+    ///
+    /// A [`RoleError`] when the name, once trimmed, is empty, longer than 64
+    /// characters, holds a control character, or is a system role's name.
+    pub fn custom<I>(organization: OrgId, name: &str, rules: I) -> Result<Self, RoleError>
+    where
+        I: IntoIterator<Item = Rule>,
+    {
+        let name = Self::validate_name(name)?;
+        Ok(Self {
+            name: name.into(),
+            kind: RoleKind::Custom { organization },
+            rules: rules.into_iter().collect(),
+        })
+    }
+
+    /// Checks a custom role name and returns it trimmed.
+    ///
+    /// # Errors
+    ///
+    /// As [`Role::custom`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::Role;
+    ///
+    /// assert_eq!(Role::validate_name("  Release Manager ")?, "Release Manager");
+    /// assert!(Role::validate_name("Owner").is_err());
+    /// assert!(Role::validate_name("tab\there").is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn validate_name(name: &str) -> Result<&str, RoleError> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(RoleError::EmptyName);
+        }
+        let length = name.chars().count();
+        if length > MAX_ROLE_NAME {
+            return Err(RoleError::NameTooLong {
+                name: excerpt(name),
+                length,
+            });
+        }
+        if name.chars().any(char::is_control) {
+            return Err(RoleError::ControlCharacter {
+                name: excerpt(name),
+            });
+        }
+        if SystemRole::from_name(name).is_some() {
+            return Err(RoleError::ReservedName {
+                name: name.to_owned(),
+            });
+        }
+        Ok(name)
+    }
+
+    /// The role's name.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Whether the role is a system or a custom role.
+    #[must_use]
+    pub fn kind(&self) -> RoleKind {
+        self.kind
+    }
+
+    /// The system role this is, if it is one.
+    #[must_use]
+    pub fn system_role(&self) -> Option<SystemRole> {
+        match self.kind {
+            RoleKind::System(r) => Some(r),
+            RoleKind::Custom { .. } => None,
+        }
+    }
+
+    /// The organization of a custom role; `None` for a system role.
+    #[must_use]
+    pub fn organization(&self) -> Option<OrgId> {
+        match self.kind {
+            RoleKind::System(_) => None,
+            RoleKind::Custom { organization } => Some(organization),
+        }
+    }
+
+    /// The role's own rules (not synced, not built-in).
+    #[must_use]
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The distinct permissions the role's own rules grant, however narrowed:
+    /// what a role listing counts. Synced and built-in grants are not in it.
+    #[must_use]
+    pub fn permissions(&self) -> PermissionSet {
+        self.rules.iter().map(Rule::permission).collect()
+    }
+}

@@ -1,0 +1,464 @@
+//! The typed form of conditions, their canonical text, and the condition error.
+
+use core::fmt;
+
+use crate::catalog::{AttrType, Catalog};
+use crate::id::{AttributeId, ResourceTypeId};
+
+/// Words of the condition language that cannot name an attribute.
+pub(crate) const KEYWORDS: [&str; 6] = ["and", "in", "not", "true", "false", "subject"];
+
+/// Whether `word` is a keyword of the condition language.
+pub(crate) fn is_keyword(word: &str) -> bool {
+    KEYWORDS.contains(&word)
+}
+
+/// A comparison operator.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::Op;
+///
+/// assert_eq!(Op::NotIn.to_string(), "not in");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Op {
+    /// `==`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `in`
+    In,
+    /// `not in`
+    NotIn,
+}
+
+impl Op {
+    /// The operator's text.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Eq => "==",
+            Self::Ne => "!=",
+            Self::Lt => "<",
+            Self::Le => "<=",
+            Self::Gt => ">",
+            Self::Ge => ">=",
+            Self::In => "in",
+            Self::NotIn => "not in",
+        }
+    }
+}
+
+impl fmt::Display for Op {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A literal value written in a condition.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Literal {
+    /// A string, `"archived"`.
+    String(Box<str>),
+    /// An integer, `3`.
+    Integer(i64),
+    /// `true` or `false`.
+    Boolean(bool),
+}
+
+impl Literal {
+    /// The attribute type this literal can be compared with.
+    #[must_use]
+    pub const fn attr_type(&self) -> AttrType {
+        match self {
+            Self::String(_) => AttrType::String,
+            Self::Integer(_) => AttrType::Integer,
+            Self::Boolean(_) => AttrType::Boolean,
+        }
+    }
+}
+
+impl fmt::Display for Literal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::String(s) => write_quoted(f, s),
+            Self::Integer(i) => write!(f, "{i}"),
+            Self::Boolean(b) => write!(f, "{b}"),
+        }
+    }
+}
+
+/// Writes `s` as a condition string literal, escaping what must be.
+fn write_quoted(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
+    f.write_str("\"")?;
+    for c in s.chars() {
+        match c {
+            '"' => f.write_str("\\\"")?,
+            '\\' => f.write_str("\\\\")?,
+            '\n' => f.write_str("\\n")?,
+            '\r' => f.write_str("\\r")?,
+            '\t' => f.write_str("\\t")?,
+            c if c.is_control() => write!(f, "\\u{{{:x}}}", u32::from(c))?,
+            c => write!(f, "{c}")?,
+        }
+    }
+    f.write_str("\"")
+}
+
+/// A field of the subject a condition can compare with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SubjectField {
+    /// `subject.id`, a [`AttrType::User`].
+    Id,
+    /// `subject.organization`, a [`AttrType::Organization`].
+    Organization,
+    /// `subject.customer`, a [`AttrType::Customer`]; a subject without a
+    /// customer makes the comparison false.
+    Customer,
+}
+
+impl SubjectField {
+    /// The attribute type this field can be compared with.
+    #[must_use]
+    pub const fn attr_type(self) -> AttrType {
+        match self {
+            Self::Id => AttrType::User,
+            Self::Organization => AttrType::Organization,
+            Self::Customer => AttrType::Customer,
+        }
+    }
+
+    /// The text form, `subject.id` and so on.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Id => "subject.id",
+            Self::Organization => "subject.organization",
+            Self::Customer => "subject.customer",
+        }
+    }
+}
+
+/// The right-hand side of a comparison.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Operand {
+    /// A literal, for `==`, `!=` and the ordering operators.
+    Literal(Literal),
+    /// A list of literals of one type, for `in` and `not in`.
+    List(Box<[Literal]>),
+    /// A field of the subject, for `==` and `!=`.
+    Subject(SubjectField),
+}
+
+impl fmt::Display for Operand {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Literal(l) => l.fmt(f),
+            Self::Subject(s) => f.write_str(s.as_str()),
+            Self::List(items) => {
+                f.write_str("[")?;
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    item.fmt(f)?;
+                }
+                f.write_str("]")
+            }
+        }
+    }
+}
+
+/// One validated comparison, `attribute OP operand`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Condition {
+    pub(crate) attribute: AttributeId,
+    pub(crate) op: Op,
+    pub(crate) operand: Operand,
+}
+
+impl Condition {
+    /// The resource attribute compared.
+    #[must_use]
+    pub fn attribute(&self) -> AttributeId {
+        self.attribute
+    }
+
+    /// The operator.
+    #[must_use]
+    pub fn op(&self) -> Op {
+        self.op
+    }
+
+    /// The value compared with.
+    #[must_use]
+    pub fn operand(&self) -> &Operand {
+        &self.operand
+    }
+
+    /// The canonical text of this one comparison, with the attribute name
+    /// from `catalog`: `priority <= 3`.
+    #[must_use]
+    pub fn display<'a>(&'a self, catalog: &'a Catalog) -> ConditionDisplay<'a> {
+        ConditionDisplay {
+            condition: self,
+            catalog,
+        }
+    }
+
+    fn write(&self, f: &mut fmt::Formatter<'_>, catalog: &Catalog) -> fmt::Result {
+        match catalog.attribute_name(self.attribute) {
+            Some(name) => f.write_str(name)?,
+            None => write!(f, "{}", self.attribute)?,
+        }
+        write!(f, " {} {}", self.op, self.operand)
+    }
+}
+
+/// Displays one [`Condition`] in canonical text. Made by
+/// [`Condition::display`].
+#[derive(Clone, Copy, Debug)]
+pub struct ConditionDisplay<'a> {
+    condition: &'a Condition,
+    catalog: &'a Catalog,
+}
+
+impl fmt::Display for ConditionDisplay<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.condition.write(f, self.catalog)
+    }
+}
+
+/// A conjunction of validated comparisons on one resource type's attributes.
+///
+/// Made by [`Conditions::parse`], which checks every attribute, operator and
+/// value type against the catalog; printed back in canonical text by
+/// [`Conditions::display`]. Printing then parsing gives the same conditions.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{Catalog, Conditions};
+///
+/// let catalog = Catalog::standard();
+/// let workflows = catalog.resource_type("workflows")?;
+/// let conditions = Conditions::parse(&catalog, workflows, r#"status!="archived"  and priority<=3"#)?;
+/// let text = conditions.display(&catalog).to_string();
+/// assert_eq!(text, r#"status != "archived" and priority <= 3"#);
+/// assert_eq!(Conditions::parse(&catalog, workflows, &text)?, conditions);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Conditions(pub(crate) Box<[Condition]>);
+
+impl Conditions {
+    /// No condition: the rule is not narrowed by attributes.
+    #[must_use]
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    /// Parses and type-checks condition text for resources of type
+    /// `resource`. Empty (or blank) text is no condition.
+    ///
+    /// # Errors
+    ///
+    /// A [`ConditionError`] with the column where the text goes wrong: a
+    /// syntax error, an attribute `resource` does not declare, an unknown
+    /// `subject.` field, an operator that does not apply to the attribute's
+    /// type, or a value of the wrong type.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, ConditionErrorKind, Conditions};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let workflows = catalog.resource_type("workflows")?;
+    /// let err = Conditions::parse(&catalog, workflows, "priority <= \"high\"").unwrap_err();
+    /// assert_eq!(err.column(), 13);
+    /// assert!(matches!(err.kind(), ConditionErrorKind::TypeMismatch { .. }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn parse(
+        catalog: &Catalog,
+        resource: ResourceTypeId,
+        text: &str,
+    ) -> Result<Self, ConditionError> {
+        super::parse::parse(catalog, resource, text)
+    }
+
+    /// The comparisons, all of which must hold.
+    #[must_use]
+    pub fn as_slice(&self) -> &[Condition] {
+        &self.0
+    }
+
+    /// Whether there is no comparison.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Number of comparisons.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The canonical text form, with attribute names from `catalog`:
+    /// `status != "archived" and priority <= 3`.
+    #[must_use]
+    pub fn display<'a>(&'a self, catalog: &'a Catalog) -> ConditionsDisplay<'a> {
+        ConditionsDisplay {
+            conditions: self,
+            catalog,
+        }
+    }
+}
+
+/// Displays [`Conditions`] in canonical text. Made by
+/// [`Conditions::display`].
+#[derive(Clone, Copy, Debug)]
+pub struct ConditionsDisplay<'a> {
+    conditions: &'a Conditions,
+    catalog: &'a Catalog,
+}
+
+impl fmt::Display for ConditionsDisplay<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, c) in self.conditions.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" and ")?;
+            }
+            c.write(f, self.catalog)?;
+        }
+        Ok(())
+    }
+}
+
+/// Where condition text fails and why.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{Catalog, Conditions};
+///
+/// let catalog = Catalog::standard();
+/// let tools = catalog.resource_type("tools")?;
+/// let err = Conditions::parse(&catalog, tools, "status ~ \"x\"").unwrap_err();
+/// assert_eq!(err.column(), 8);
+/// assert_eq!(
+///     err.to_string(),
+///     "invalid condition \"status ~ \\\"x\\\"\" at column 8: expected an operator (== != < <= > >= in, not in), found `~`"
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("invalid condition {text:?} at column {column}: {kind}")]
+pub struct ConditionError {
+    pub(crate) text: String,
+    pub(crate) offset: usize,
+    pub(crate) column: usize,
+    pub(crate) kind: ConditionErrorKind,
+}
+
+impl ConditionError {
+    /// The condition text (shortened if very long).
+    #[must_use]
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The byte offset in the text where the problem starts.
+    #[must_use]
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// The 1-based character column where the problem starts.
+    #[must_use]
+    pub fn column(&self) -> usize {
+        self.column
+    }
+
+    /// What is wrong there.
+    #[must_use]
+    pub fn kind(&self) -> &ConditionErrorKind {
+        &self.kind
+    }
+}
+
+/// What is wrong in condition text, at a [`ConditionError`]'s column.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConditionErrorKind {
+    /// The text has something else where `expected` was due.
+    #[error("expected {expected}, found {found}")]
+    Unexpected {
+        /// What the grammar wanted.
+        expected: &'static str,
+        /// What was there (or `end of text`).
+        found: String,
+    },
+    /// A string literal has no closing quote.
+    #[error("unterminated string")]
+    UnterminatedString,
+    /// A string literal holds an unknown or malformed escape.
+    #[error("invalid escape {found:?} in string")]
+    InvalidEscape {
+        /// The escape as written.
+        found: String,
+    },
+    /// An integer literal does not fit in 64 bits.
+    #[error("integer {found} does not fit in 64 bits")]
+    IntegerOutOfRange {
+        /// The digits as written.
+        found: String,
+    },
+    /// The resource type does not declare this attribute.
+    #[error("resource type {resource:?} declares no attribute {name:?}")]
+    UnknownAttribute {
+        /// The attribute named.
+        name: String,
+        /// The resource type of the rule.
+        resource: String,
+    },
+    /// `subject.` is followed by something other than `id`, `organization`
+    /// or `customer`.
+    #[error("unknown subject field {name:?}: expected id, organization or customer")]
+    UnknownSubjectField {
+        /// The field named.
+        name: String,
+    },
+    /// The operator does not apply to the attribute's type.
+    #[error("operator `{op}` does not apply to {ty} attribute {attribute:?}")]
+    OperatorNotSupported {
+        /// The operator.
+        op: Op,
+        /// The attribute.
+        attribute: String,
+        /// Its declared type.
+        ty: AttrType,
+    },
+    /// The value's type is not the attribute's declared type.
+    #[error("attribute {attribute:?} is of type {expected}, the value is {found}")]
+    TypeMismatch {
+        /// The attribute.
+        attribute: String,
+        /// Its declared type.
+        expected: AttrType,
+        /// What the value is: `a string`, `subject.id`, `a list`...
+        found: String,
+    },
+}

@@ -1,0 +1,375 @@
+//! Rules: a resource type, an action, must-match scoping and conditions.
+//!
+//! A [`Rule`] grants one permission, possibly narrowed. It is validated
+//! against a [`Catalog`] when it is written, so a rule that exists is a rule
+//! the engine can compile.
+
+pub(crate) mod condition;
+mod parse;
+
+use core::fmt;
+
+use crate::catalog::{Catalog, NameError, excerpt};
+use crate::id::{ActionId, PermissionId, ResourceTypeId};
+use condition::{ConditionError, Conditions};
+
+bitflags::bitflags! {
+    /// Scoping keys a resource must share with the subject (SPEC §6.6).
+    ///
+    /// `ORGANIZATION` is implied on every rule: [`Rule`] always carries it.
+    /// The text form joins keys with `;` in this order:
+    /// `organization;customer;team;owner`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::MustMatch;
+    ///
+    /// let keys: MustMatch = "team; organization".parse()?;
+    /// assert_eq!(keys, MustMatch::ORGANIZATION | MustMatch::TEAM);
+    /// assert_eq!(keys.to_string(), "organization;team");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub struct MustMatch: u8 {
+        /// The resource is in the subject's organization.
+        const ORGANIZATION = 1;
+        /// Both have a customer and it is the same one.
+        const CUSTOMER = 1 << 1;
+        /// The resource has a team and it is one of the subject's teams.
+        const TEAM = 1 << 2;
+        /// The resource has an owner and it is the subject.
+        const OWNER = 1 << 3;
+    }
+}
+
+impl MustMatch {
+    /// The keys with their text names, in canonical order.
+    pub const KEYS: [(Self, &'static str); 4] = [
+        (Self::ORGANIZATION, "organization"),
+        (Self::CUSTOMER, "customer"),
+        (Self::TEAM, "team"),
+        (Self::OWNER, "owner"),
+    ];
+}
+
+impl fmt::Display for MustMatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut first = true;
+        for (key, name) in Self::KEYS {
+            if self.contains(key) {
+                if !first {
+                    f.write_str(";")?;
+                }
+                f.write_str(name)?;
+                first = false;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A must-match text that names an unknown key.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::MustMatch;
+///
+/// let err = "organization;tenant".parse::<MustMatch>().unwrap_err();
+/// assert_eq!(err.key(), "tenant");
+/// assert_eq!(err.column(), 14);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unknown must-match key {key:?} at column {column}: expected organization, customer, team or owner"
+)]
+pub struct MustMatchError {
+    key: String,
+    column: usize,
+}
+
+impl MustMatchError {
+    /// The key as written.
+    #[must_use]
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// Its 1-based character column in the text.
+    #[must_use]
+    pub fn column(&self) -> usize {
+        self.column
+    }
+}
+
+impl core::str::FromStr for MustMatch {
+    type Err = MustMatchError;
+
+    /// Parses keys separated by `;`, with optional blanks around each; the
+    /// empty text is no key. Keys are lowercase.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let mut keys = Self::empty();
+        let mut offset = 0;
+        for part in text.split(';') {
+            let key = part.trim();
+            if !key.is_empty() {
+                let lead = part.len() - part.trim_start().len();
+                let found = Self::KEYS.iter().find(|(_, name)| *name == key);
+                match found {
+                    Some(&(flag, _)) => keys |= flag,
+                    None => {
+                        let column = text.get(..offset + lead).map_or(0, |t| t.chars().count()) + 1;
+                        return Err(MustMatchError {
+                            key: excerpt(key),
+                            column,
+                        });
+                    }
+                }
+            }
+            offset += part.len() + 1;
+        }
+        Ok(keys)
+    }
+}
+
+/// What was wrong with a rule being written.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{Catalog, Rule, RuleError};
+///
+/// let catalog = Catalog::standard();
+/// let err = Rule::builder(&catalog, "profile", "read").build().unwrap_err();
+/// assert!(matches!(err, RuleError::NotGrantable { .. }));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RuleError {
+    /// The resource type or action is unknown, or the action does not apply
+    /// to the resource type.
+    #[error(transparent)]
+    Name(#[from] NameError),
+    /// The permission belongs to a built-in resource type; only the catalog's
+    /// built-in rules hold it.
+    #[error("permission {permission:?} is built in and cannot be granted by a rule")]
+    NotGrantable {
+        /// The permission, `resource.action`.
+        permission: String,
+    },
+    /// The condition text does not parse or does not type-check.
+    #[error(transparent)]
+    Condition(#[from] ConditionError),
+}
+
+/// One grant: a permission, narrowed by must-match keys and conditions.
+///
+/// Every rule carries must-match `organization`. A rule is *unconditional*
+/// when that is all it carries.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{Catalog, MustMatch, Rule};
+///
+/// let catalog = Catalog::standard();
+/// let rule = Rule::builder(&catalog, "workflows", "update")
+///     .must_match(MustMatch::TEAM)
+///     .conditions(r#"status != "archived""#)
+///     .build()?;
+/// assert_eq!(rule.must_match(), MustMatch::ORGANIZATION | MustMatch::TEAM);
+/// assert_eq!(
+///     rule.display(&catalog).to_string(),
+///     r#"workflows.update [organization;team] if status != "archived""#
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Rule {
+    resource: ResourceTypeId,
+    action: ActionId,
+    permission: PermissionId,
+    must_match: MustMatch,
+    conditions: Conditions,
+}
+
+impl Rule {
+    /// Starts writing a rule granting `action` on `resource`.
+    #[must_use]
+    pub fn builder<'c>(catalog: &'c Catalog, resource: &str, action: &str) -> RuleBuilder<'c> {
+        RuleBuilder {
+            catalog,
+            resource: resource.to_owned(),
+            action: action.to_owned(),
+            must_match: MustMatch::empty(),
+            conditions: String::new(),
+        }
+    }
+
+    /// An unconditional rule for a permission id, with extra must-match keys.
+    pub(crate) fn for_permission(
+        catalog: &Catalog,
+        permission: PermissionId,
+        must_match: MustMatch,
+    ) -> Option<Self> {
+        let info = catalog.permission_info(permission)?;
+        Some(Self {
+            resource: info.resource_type,
+            action: info.action,
+            permission,
+            must_match: normalize(must_match),
+            conditions: Conditions::none(),
+        })
+    }
+
+    /// Resolves and validates a rule from its parts.
+    pub(crate) fn resolve(
+        catalog: &Catalog,
+        resource: &str,
+        action: &str,
+        must_match: MustMatch,
+        conditions: &str,
+        builtin: bool,
+    ) -> Result<Self, RuleError> {
+        let resource_id = catalog.resource_type(resource)?;
+        let action_id = catalog.action(action)?;
+        let permission = catalog.permission(resource, action)?;
+        if !builtin && !catalog.is_grantable(resource_id) {
+            return Err(RuleError::NotGrantable {
+                permission: catalog
+                    .permission_name(permission)
+                    .unwrap_or_default()
+                    .to_owned(),
+            });
+        }
+        let conditions = Conditions::parse(catalog, resource_id, conditions)?;
+        Ok(Self {
+            resource: resource_id,
+            action: action_id,
+            permission,
+            must_match: normalize(must_match),
+            conditions,
+        })
+    }
+
+    /// The resource type the rule grants on.
+    #[must_use]
+    pub fn resource_type(&self) -> ResourceTypeId {
+        self.resource
+    }
+
+    /// The action the rule grants.
+    #[must_use]
+    pub fn action(&self) -> ActionId {
+        self.action
+    }
+
+    /// The permission the rule grants.
+    #[must_use]
+    pub fn permission(&self) -> PermissionId {
+        self.permission
+    }
+
+    /// The must-match keys, `ORGANIZATION` always among them.
+    #[must_use]
+    pub fn must_match(&self) -> MustMatch {
+        self.must_match
+    }
+
+    /// The conditions, all of which must hold.
+    #[must_use]
+    pub fn conditions(&self) -> &Conditions {
+        &self.conditions
+    }
+
+    /// Whether the rule grants its permission on every resource of the
+    /// subject's organization: no must-match key but `organization` and no
+    /// condition.
+    #[must_use]
+    pub fn is_unconditional(&self) -> bool {
+        self.must_match == MustMatch::ORGANIZATION && self.conditions.is_empty()
+    }
+
+    /// Displays the rule with names from `catalog`:
+    /// `resource.action [must-match] if conditions`.
+    #[must_use]
+    pub fn display<'a>(&'a self, catalog: &'a Catalog) -> RuleDisplay<'a> {
+        RuleDisplay {
+            rule: self,
+            catalog,
+        }
+    }
+}
+
+/// Always carry `ORGANIZATION`, and only known keys.
+fn normalize(must_match: MustMatch) -> MustMatch {
+    (must_match & MustMatch::all()) | MustMatch::ORGANIZATION
+}
+
+/// Displays a [`Rule`]. Made by [`Rule::display`].
+#[derive(Clone, Copy, Debug)]
+pub struct RuleDisplay<'a> {
+    rule: &'a Rule,
+    catalog: &'a Catalog,
+}
+
+impl fmt::Display for RuleDisplay<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.catalog.permission_name(self.rule.permission) {
+            Some(name) => f.write_str(name)?,
+            None => write!(f, "{}", self.rule.permission)?,
+        }
+        write!(f, " [{}]", self.rule.must_match)?;
+        if !self.rule.conditions.is_empty() {
+            write!(f, " if {}", self.rule.conditions.display(self.catalog))?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes a [`Rule`]: names are resolved and conditions parsed in
+/// [`build`](RuleBuilder::build). Made by [`Rule::builder`].
+#[derive(Clone, Debug)]
+pub struct RuleBuilder<'c> {
+    catalog: &'c Catalog,
+    resource: String,
+    action: String,
+    must_match: MustMatch,
+    conditions: String,
+}
+
+impl RuleBuilder<'_> {
+    /// Adds must-match keys (`ORGANIZATION` is always implied).
+    #[must_use]
+    pub fn must_match(mut self, keys: MustMatch) -> Self {
+        self.must_match |= keys;
+        self
+    }
+
+    /// Sets the condition text, such as `status != "archived" and priority <= 3`.
+    #[must_use]
+    pub fn conditions(mut self, text: &str) -> Self {
+        text.clone_into(&mut self.conditions);
+        self
+    }
+
+    /// Validates and builds the rule.
+    ///
+    /// # Errors
+    ///
+    /// [`RuleError::Name`] for an unknown resource type or action, or an
+    /// action that does not apply to the type; [`RuleError::NotGrantable`]
+    /// for a built-in type; [`RuleError::Condition`] for condition text that
+    /// does not parse or type-check.
+    pub fn build(self) -> Result<Rule, RuleError> {
+        Rule::resolve(
+            self.catalog,
+            &self.resource,
+            &self.action,
+            self.must_match,
+            &self.conditions,
+            false,
+        )
+    }
+}
