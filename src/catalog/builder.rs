@@ -271,6 +271,7 @@ impl CatalogBuilder {
     /// cycle, an invalid built-in rule, or more entries than ids can number.
     pub fn build(self) -> Result<Catalog, CatalogError> {
         let mut catalog = Catalog::empty();
+        catalog.fingerprint = self.fingerprint();
         let mut actions: Vec<Box<str>> = Vec::new();
         let mut types: Vec<TypeEntry> = Vec::with_capacity(self.types.len());
 
@@ -404,6 +405,38 @@ impl CatalogBuilder {
         }
         catalog.builtin_rules = builtin.into();
         Ok(catalog)
+    }
+
+    /// A stable 64-bit FNV-1a digest of the declarations: equal builders
+    /// give equal catalogs, and rules record it to refuse another catalog.
+    fn fingerprint(&self) -> u64 {
+        let mut h = Fnv::default();
+        for t in &self.types {
+            h.text(&t.name);
+            h.byte(u8::from(t.grantable));
+            for a in &t.actions {
+                h.text(a);
+            }
+            h.byte(0xff);
+        }
+        for (resource, name, ty) in &self.attributes {
+            h.text(resource);
+            h.text(name);
+            h.text(ty.name());
+        }
+        h.byte(0xfe);
+        for (from, to) in &self.syncs {
+            h.text(from);
+            h.text(to);
+        }
+        h.byte(0xfd);
+        for rule in &self.builtin_rules {
+            h.text(&rule.resource);
+            h.text(&rule.action);
+            h.byte(rule.must_match.bits());
+            h.text(&rule.conditions);
+        }
+        h.0
     }
 
     /// Resolves attribute declarations: the attribute names by id, and each
@@ -543,6 +576,29 @@ impl CatalogBuilder {
             closure.push(order);
         }
         Ok(closure)
+    }
+}
+
+/// FNV-1a, 64 bits: small, stable across runs and platforms.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    fn byte(&mut self, b: u8) {
+        self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+
+    /// A string and its terminator, so that `ab`,`c` and `a`,`bc` differ.
+    fn text(&mut self, s: &str) {
+        for &b in s.as_bytes() {
+            self.byte(b);
+        }
+        self.byte(0);
     }
 }
 

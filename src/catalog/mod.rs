@@ -206,6 +206,7 @@ pub struct Catalog {
     attribute_by_name: HashMap<Box<str>, AttributeId>,
     builtin_rules: Box<[Rule]>,
     grantable_count: usize,
+    fingerprint: u64,
 }
 
 impl Catalog {
@@ -288,7 +289,26 @@ impl Catalog {
             attribute_by_name: HashMap::new(),
             builtin_rules: Box::new([]),
             grantable_count: 0,
+            fingerprint: 0,
         }
+    }
+
+    /// A digest of the declarations the catalog was built from. Catalogs
+    /// built from the same declarations share it; a [`Rule`] records the
+    /// fingerprint of the catalog it was written against, and a
+    /// [`Policy`](crate::Policy) refuses rules of another.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::Catalog;
+    ///
+    /// assert_eq!(Catalog::standard().fingerprint(), Catalog::standard().fingerprint());
+    /// assert_ne!(Catalog::standard().fingerprint(), Catalog::content_platform().fingerprint());
+    /// ```
+    #[must_use]
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
     }
 
     /// Number of resource types.

@@ -148,15 +148,6 @@ impl PermissionSet {
         })
     }
 
-    /// Heap bytes used beyond the inline words.
-    pub(crate) fn heap_bytes(&self) -> usize {
-        if self.words.spilled() {
-            self.words.capacity() * 8
-        } else {
-            0
-        }
-    }
-
     fn trim(&mut self) {
         while self.words.last() == Some(&0) {
             self.words.pop();

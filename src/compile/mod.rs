@@ -18,8 +18,8 @@ use hashbrown::HashMap;
 use crate::catalog::{Catalog, excerpt};
 use crate::id::{OrgId, PermissionId, ResourceTypeId, RoleId};
 use crate::role::{Role, RoleKind, SystemRole};
-use crate::rule::Rule;
 use crate::rule::condition::{Literal, Operand};
+use crate::rule::{MustMatch, Rule};
 use program::{Grant, compile_condition};
 
 /// Where a compiled grant comes from: which rule, and whether it was applied
@@ -116,41 +116,75 @@ pub enum PolicyError {
     },
 }
 
+/// The masks of 64 consecutive permissions of one role.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct MaskWord {
+    /// Permissions some grant gives with no narrowing.
+    pub(crate) allow: u64,
+    /// Permissions only narrowed grants give.
+    pub(crate) scoped: u64,
+}
+
 /// One role in compiled form.
+///
+/// The first 64 permissions' masks are inline, so that a check on a catalog
+/// of that size reads the role and nothing else; `offsets` gives each
+/// permission's span of grants in two adjacent loads.
 #[derive(Clone, Debug)]
 pub(crate) struct CompiledRole {
     /// The organization of a custom role; `None` for a system role.
     pub(crate) organization: Option<OrgId>,
-    /// Permissions some grant gives with no narrowing.
-    pub(crate) allow: PermissionSet,
-    /// Permissions only narrowed grants give.
-    pub(crate) scoped: PermissionSet,
+    /// Masks of permissions 0 to 63.
+    pub(crate) head: MaskWord,
+    /// Masks of permissions 64 and up, 64 a word.
+    pub(crate) tail: Box<[MaskWord]>,
+    /// `grants[offsets[p]..offsets[p + 1]]` are the grants of permission
+    /// `p`; one entry per permission up to the role's highest, plus one.
+    pub(crate) offsets: Box<[u32]>,
     /// Every grant, own, synced and built-in, sorted by permission.
     pub(crate) grants: Box<[Grant]>,
 }
 
 impl CompiledRole {
-    /// The grants for one permission.
+    /// The masks of word `word` (permissions `64 * word ..`).
+    #[inline]
+    pub(crate) fn mask(&self, word: usize) -> Option<&MaskWord> {
+        if word == 0 {
+            Some(&self.head)
+        } else {
+            self.tail.get(word - 1)
+        }
+    }
+
+    /// The grants of one permission.
+    #[inline]
     pub(crate) fn grants_for(&self, permission: PermissionId) -> &[Grant] {
-        let start = self.grants.partition_point(|g| g.permission < permission);
-        let len = self.grants.get(start..).map_or(0, |rest| {
-            rest.partition_point(|g| g.permission == permission)
-        });
-        self.grants.get(start..start + len).unwrap_or_default()
+        let p = permission.index();
+        match (self.offsets.get(p), self.offsets.get(p + 1)) {
+            (Some(&start), Some(&end)) => self
+                .grants
+                .get(start as usize..end as usize)
+                .unwrap_or_default(),
+            _ => &[],
+        }
     }
 
     /// Heap bytes held by this compiled role.
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.allow.heap_bytes()
-            + self.scoped.heap_bytes()
+        self.tail.len() * size_of::<MaskWord>()
+            + self.offsets.len() * size_of::<u32>()
             + self.grants.len() * size_of::<Grant>()
             + self.grants.iter().map(Grant::heap_bytes).sum::<usize>()
     }
 }
 
-/// Whether `rule` is valid in `catalog`: its ids resolve to the same
-/// permission and its conditions type-check there.
+/// Whether `rule` is valid in `catalog`: written against it (or an identical
+/// one), its ids resolve to the same permission and its conditions
+/// type-check there.
 pub(crate) fn rule_fits(catalog: &Catalog, rule: &Rule, builtin: bool) -> bool {
+    if rule.catalog_fingerprint() != catalog.fingerprint() {
+        return false;
+    }
     let ty = rule.resource_type();
     if catalog.permission_of(ty, rule.action()) != Some(rule.permission()) {
         return false;
@@ -229,21 +263,36 @@ pub(crate) fn compile_role(catalog: &Catalog, role: &Role) -> CompiledRole {
     grants.sort_by_key(|g| g.permission);
 
     let mut allow = PermissionSet::new();
-    let mut scoped = PermissionSet::new();
     for g in &grants {
-        if g.must_match == crate::MustMatch::ORGANIZATION && g.tests.is_empty() {
+        if g.must_match == MustMatch::ORGANIZATION && g.tests.is_empty() {
             allow.insert(g.permission);
         }
     }
-    for g in &grants {
-        if !allow.contains(g.permission) {
-            scoped.insert(g.permission);
+    // Masks word by word, and the offsets of each permission's grants.
+    let permissions = grants.last().map_or(0, |g| g.permission.index() + 1);
+    let mut masks = vec![MaskWord::default(); permissions / 64 + 1];
+    let mut offsets: Vec<u32> = Vec::with_capacity(permissions + 1);
+    for (i, g) in grants.iter().enumerate() {
+        let p = g.permission.index();
+        // Grants per role stay far below u32::MAX: each is a rule held in
+        // memory.
+        offsets.resize(p + 1, i as u32);
+        let bit = 1u64 << (p % 64);
+        if let Some(mask) = masks.get_mut(p / 64) {
+            if allow.contains(g.permission) {
+                mask.allow |= bit;
+            } else {
+                mask.scoped |= bit;
+            }
         }
     }
+    offsets.resize(permissions + 1, grants.len() as u32);
+    let mut masks = masks.into_iter();
     CompiledRole {
         organization: role.organization(),
-        allow,
-        scoped,
+        head: masks.next().unwrap_or_default(),
+        tail: masks.collect(),
+        offsets: offsets.into(),
         grants: grants.into(),
     }
 }

@@ -15,6 +15,12 @@ pub(crate) const GREATER: u8 = 4;
 /// A comparison specialised to the attribute's type.
 #[derive(Clone, Debug)]
 pub(crate) enum Check {
+    /// `==` (`equal`) or `!=` on strings: lengths compare first.
+    StrEq {
+        equal: bool,
+        value: Box<str>,
+    },
+    /// An ordering operator on strings.
     Str {
         accept: u8,
         value: Box<str>,
@@ -23,8 +29,9 @@ pub(crate) enum Check {
         accept: u8,
         value: i64,
     },
+    /// `==` (`equal`) or `!=` on booleans.
     Bool {
-        accept: u8,
+        equal: bool,
         value: bool,
     },
     StrIn {
@@ -68,7 +75,7 @@ impl Grant {
                 .tests
                 .iter()
                 .map(|t| match &t.check {
-                    Check::Str { value, .. } => value.len(),
+                    Check::Str { value, .. } | Check::StrEq { value, .. } => value.len(),
                     Check::StrIn { values, .. } => {
                         values.len() * size_of::<Box<str>>()
                             + values.iter().map(|v| v.len()).sum::<usize>()
@@ -97,6 +104,10 @@ pub(crate) fn compile_condition(condition: &Condition, ty: AttrType) -> Test {
     let op = condition.op;
     let negate = op == Op::NotIn;
     let check = match &condition.operand {
+        Operand::Literal(Literal::String(s)) if matches!(op, Op::Eq | Op::Ne) => Check::StrEq {
+            equal: op == Op::Eq,
+            value: s.clone(),
+        },
         Operand::Literal(Literal::String(s)) => Check::Str {
             accept: accept(op),
             value: s.clone(),
@@ -105,8 +116,9 @@ pub(crate) fn compile_condition(condition: &Condition, ty: AttrType) -> Test {
             accept: accept(op),
             value: *i,
         },
+        // Booleans take `==` and `!=` only (checked when parsed).
         Operand::Literal(Literal::Boolean(b)) => Check::Bool {
-            accept: accept(op),
+            equal: op == Op::Eq,
             value: *b,
         },
         Operand::Subject(field) => Check::Subject {

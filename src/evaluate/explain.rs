@@ -251,10 +251,11 @@ impl fmt::Display for ExplanationDisplay<'_> {
                         permission,
                         failures,
                     } => {
+                        f.write_str("no rule of ")?;
                         self.role(f, *role)?;
-                        f.write_str(" grants ")?;
+                        f.write_str(" allows ")?;
                         self.permission(f, *permission)?;
-                        f.write_str(" but ")?;
+                        f.write_str(" here: ")?;
                         for (i, failure) in failures.iter().enumerate() {
                             if i > 0 {
                                 f.write_str("; ")?;

@@ -69,11 +69,14 @@ impl Policy {
             return false;
         }
         let i = permission.index();
-        let (word, bit) = (i >> 6, 1u64 << (i & 63));
-        if role.allow.word(word) & bit != 0 {
+        let Some(mask) = role.mask(i >> 6) else {
+            return false;
+        };
+        let bit = 1u64 << (i & 63);
+        if mask.allow & bit != 0 {
             return true;
         }
-        if role.scoped.word(word) & bit == 0 {
+        if mask.scoped & bit == 0 {
             return false;
         }
         scoped(role, permission, subject, resource)
@@ -179,16 +182,39 @@ impl Policy {
 
 /// The slow path: the role grants the permission only under must-match keys
 /// or conditions.
-#[inline(never)]
+#[inline]
 fn scoped(
     role: &CompiledRole,
     permission: PermissionId,
     subject: &Subject,
     resource: &Resource<'_>,
 ) -> bool {
-    role.grants_for(permission)
-        .iter()
-        .any(|g| grant_failure(g, subject, resource).is_none())
+    let matched = matched_keys(subject, resource);
+    role.grants_for(permission).iter().any(|grant| {
+        matched.contains(grant.must_match)
+            && grant.tests.iter().all(|t| holds(t, subject, resource))
+    })
+}
+
+/// The must-match keys this subject and resource share, computed once per
+/// narrowed check. The organization was checked before any grant is looked
+/// at. [`grant_failure`] says which key a grant lacked.
+#[inline]
+fn matched_keys(subject: &Subject, resource: &Resource<'_>) -> MustMatch {
+    let mut keys = MustMatch::ORGANIZATION;
+    if subject.customer.is_some() && subject.customer == resource.customer {
+        keys |= MustMatch::CUSTOMER;
+    }
+    if resource.owner == Some(subject.id) {
+        keys |= MustMatch::OWNER;
+    }
+    if resource
+        .team
+        .is_some_and(|team| subject.teams.contains(&team))
+    {
+        keys |= MustMatch::TEAM;
+    }
+    keys
 }
 
 /// What makes `grant` fail for this request, or `None` when it allows it.
@@ -231,20 +257,20 @@ fn ordering_bit(o: core::cmp::Ordering) -> u8 {
 
 /// Whether one compiled comparison holds. A missing attribute or a value of
 /// another type makes it false.
+#[inline(always)]
 fn holds(test: &Test, subject: &Subject, resource: &Resource<'_>) -> bool {
     let Some(value) = resource.attribute(test.attribute) else {
         return false;
     };
     match (&test.check, value) {
+        (Check::StrEq { equal, value }, Value::String(v)) => (v == &**value) == *equal,
         (Check::Str { accept, value }, Value::String(v)) => {
             accept & ordering_bit(v.cmp(&**value)) != 0
         }
         (Check::Int { accept, value }, Value::Integer(v)) => {
             accept & ordering_bit(v.cmp(value)) != 0
         }
-        (Check::Bool { accept, value }, Value::Boolean(v)) => {
-            accept & ordering_bit(v.cmp(value)) != 0
-        }
+        (Check::Bool { equal, value }, Value::Boolean(v)) => (v == *value) == *equal,
         (Check::StrIn { negate, values }, Value::String(v)) => {
             values.iter().any(|x| **x == *v) != *negate
         }

@@ -187,6 +187,7 @@ pub enum RuleError {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Rule {
+    catalog: u64,
     resource: ResourceTypeId,
     action: ActionId,
     permission: PermissionId,
@@ -215,6 +216,7 @@ impl Rule {
     ) -> Option<Self> {
         let info = catalog.permission_info(permission)?;
         Some(Self {
+            catalog: catalog.fingerprint(),
             resource: info.resource_type,
             action: info.action,
             permission,
@@ -245,12 +247,20 @@ impl Rule {
         }
         let conditions = Conditions::parse(catalog, resource_id, conditions)?;
         Ok(Self {
+            catalog: catalog.fingerprint(),
             resource: resource_id,
             action: action_id,
             permission,
             must_match: normalize(must_match),
             conditions,
         })
+    }
+
+    /// The [`Catalog::fingerprint`] of the catalog the rule was written
+    /// against.
+    #[must_use]
+    pub fn catalog_fingerprint(&self) -> u64 {
+        self.catalog
     }
 
     /// The resource type the rule grants on.
