@@ -125,6 +125,14 @@ pub(crate) struct MaskWord {
     pub(crate) scoped: u64,
 }
 
+/// Where one permission's grants start, and the must-match keys any of
+/// them needs, so that a check computes only those.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Span {
+    pub(crate) start: u32,
+    pub(crate) needs: MustMatch,
+}
+
 /// One role in compiled form.
 ///
 /// The first 64 permissions' masks are inline, so that a check on a catalog
@@ -138,9 +146,10 @@ pub(crate) struct CompiledRole {
     pub(crate) head: MaskWord,
     /// Masks of permissions 64 and up, 64 a word.
     pub(crate) tail: Box<[MaskWord]>,
-    /// `grants[offsets[p]..offsets[p + 1]]` are the grants of permission
-    /// `p`; one entry per permission up to the role's highest, plus one.
-    pub(crate) offsets: Box<[u32]>,
+    /// `grants[spans[p].start..spans[p + 1].start]` are the grants of
+    /// permission `p`; one entry per permission up to the role's highest,
+    /// plus one.
+    pub(crate) spans: Box<[Span]>,
     /// Every grant, own, synced and built-in, sorted by permission.
     pub(crate) grants: Box<[Grant]>,
 }
@@ -156,23 +165,25 @@ impl CompiledRole {
         }
     }
 
-    /// The grants of one permission.
+    /// The grants of one permission, and the must-match keys they need.
     #[inline]
-    pub(crate) fn grants_for(&self, permission: PermissionId) -> &[Grant] {
+    pub(crate) fn grants_for(&self, permission: PermissionId) -> (&[Grant], MustMatch) {
         let p = permission.index();
-        match (self.offsets.get(p), self.offsets.get(p + 1)) {
-            (Some(&start), Some(&end)) => self
-                .grants
-                .get(start as usize..end as usize)
-                .unwrap_or_default(),
-            _ => &[],
+        match (self.spans.get(p), self.spans.get(p + 1)) {
+            (Some(span), Some(next)) => (
+                self.grants
+                    .get(span.start as usize..next.start as usize)
+                    .unwrap_or_default(),
+                span.needs,
+            ),
+            _ => (&[], MustMatch::empty()),
         }
     }
 
     /// Heap bytes held by this compiled role.
     pub(crate) fn heap_bytes(&self) -> usize {
         self.tail.len() * size_of::<MaskWord>()
-            + self.offsets.len() * size_of::<u32>()
+            + self.spans.len() * size_of::<Span>()
             + self.grants.len() * size_of::<Grant>()
             + self.grants.iter().map(Grant::heap_bytes).sum::<usize>()
     }
@@ -271,12 +282,19 @@ pub(crate) fn compile_role(catalog: &Catalog, role: &Role) -> CompiledRole {
     // Masks word by word, and the offsets of each permission's grants.
     let permissions = grants.last().map_or(0, |g| g.permission.index() + 1);
     let mut masks = vec![MaskWord::default(); permissions / 64 + 1];
-    let mut offsets: Vec<u32> = Vec::with_capacity(permissions + 1);
+    let mut spans: Vec<Span> = Vec::with_capacity(permissions + 1);
     for (i, g) in grants.iter().enumerate() {
         let p = g.permission.index();
         // Grants per role stay far below u32::MAX: each is a rule held in
         // memory.
-        offsets.resize(p + 1, i as u32);
+        let empty = Span {
+            start: i as u32,
+            needs: MustMatch::empty(),
+        };
+        spans.resize(p + 1, empty);
+        if let Some(span) = spans.get_mut(p) {
+            span.needs |= g.must_match;
+        }
         let bit = 1u64 << (p % 64);
         if let Some(mask) = masks.get_mut(p / 64) {
             if allow.contains(g.permission) {
@@ -286,13 +304,16 @@ pub(crate) fn compile_role(catalog: &Catalog, role: &Role) -> CompiledRole {
             }
         }
     }
-    offsets.resize(permissions + 1, grants.len() as u32);
+    spans.push(Span {
+        start: grants.len() as u32,
+        needs: MustMatch::empty(),
+    });
     let mut masks = masks.into_iter();
     CompiledRole {
         organization: role.organization(),
         head: masks.next().unwrap_or_default(),
         tail: masks.collect(),
-        offsets: offsets.into(),
+        spans: spans.into(),
         grants: grants.into(),
     }
 }

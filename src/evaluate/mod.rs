@@ -137,7 +137,7 @@ impl Policy {
                 organization,
             });
         }
-        let grants = role.grants_for(permission);
+        let (grants, _) = role.grants_for(permission);
         if grants.is_empty() {
             return Explanation::Denied(Denial::NoRule {
                 role: role_id,
@@ -189,28 +189,33 @@ fn scoped(
     subject: &Subject,
     resource: &Resource<'_>,
 ) -> bool {
-    let matched = matched_keys(subject, resource);
-    role.grants_for(permission).iter().any(|grant| {
+    let (grants, needs) = role.grants_for(permission);
+    let matched = matched_keys(needs, subject, resource);
+    grants.iter().any(|grant| {
         matched.contains(grant.must_match)
             && grant.tests.iter().all(|t| holds(t, subject, resource))
     })
 }
 
-/// The must-match keys this subject and resource share, computed once per
-/// narrowed check. The organization was checked before any grant is looked
-/// at. [`grant_failure`] says which key a grant lacked.
+/// Which of the keys some grant `needs` this subject and resource share,
+/// computed once per narrowed check. The organization was checked before any
+/// grant is looked at. [`grant_failure`] says which key a grant lacked.
 #[inline]
-fn matched_keys(subject: &Subject, resource: &Resource<'_>) -> MustMatch {
+fn matched_keys(needs: MustMatch, subject: &Subject, resource: &Resource<'_>) -> MustMatch {
     let mut keys = MustMatch::ORGANIZATION;
-    if subject.customer.is_some() && subject.customer == resource.customer {
+    if needs.contains(MustMatch::CUSTOMER)
+        && subject.customer.is_some()
+        && subject.customer == resource.customer
+    {
         keys |= MustMatch::CUSTOMER;
     }
-    if resource.owner == Some(subject.id) {
+    if needs.contains(MustMatch::OWNER) && resource.owner == Some(subject.id) {
         keys |= MustMatch::OWNER;
     }
-    if resource
-        .team
-        .is_some_and(|team| subject.teams.contains(&team))
+    if needs.contains(MustMatch::TEAM)
+        && resource
+            .team
+            .is_some_and(|team| subject.teams.contains(&team))
     {
         keys |= MustMatch::TEAM;
     }
