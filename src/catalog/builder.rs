@@ -175,6 +175,18 @@ pub struct CatalogBuilder {
 
 impl CatalogBuilder {
     /// An empty builder.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::CatalogBuilder;
+    ///
+    /// let catalog = CatalogBuilder::new()
+    ///     .resource_type("reports", ["read", "export"])
+    ///     .build()?;
+    /// assert_eq!(catalog.permission_count(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn new() -> Self {
         Self::default()
@@ -182,6 +194,20 @@ impl CatalogBuilder {
 
     /// Declares a resource type whose permissions rules may grant, with its
     /// applicable actions in the order an editor shows them.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::Catalog;
+    ///
+    /// let catalog = Catalog::builder()
+    ///     .resource_type("reports", ["read", "export"])
+    ///     .build()?;
+    /// let reports = catalog.resource_type("reports")?;
+    /// assert!(catalog.is_grantable(reports));
+    /// assert_eq!(catalog.permission_name(catalog.permission("reports", "export")?), Some("reports.export"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn resource_type<I, S>(self, name: &str, actions: I) -> Self
     where
@@ -194,6 +220,23 @@ impl CatalogBuilder {
     /// Declares a built-in resource type, such as `profile`: its permissions
     /// are held only through [`builtin_rule`](Self::builtin_rule)s, cannot be
     /// granted by a role and are not counted.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, MustMatch, Rule, RuleError};
+    ///
+    /// let catalog = Catalog::builder()
+    ///     .resource_type("reports", ["read"])
+    ///     .builtin_resource_type("profile", ["read", "update"])
+    ///     .builtin_rule("profile", "read", MustMatch::OWNER, "")
+    ///     .build()?;
+    /// assert_eq!(catalog.permission_count(), 3);
+    /// assert_eq!(catalog.grantable_permission_count(), 1);
+    /// let err = Rule::builder(&catalog, "profile", "update").build().unwrap_err();
+    /// assert!(matches!(err, RuleError::NotGrantable { .. }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn builtin_resource_type<I, S>(self, name: &str, actions: I) -> Self
     where
@@ -218,6 +261,22 @@ impl CatalogBuilder {
 
     /// Declares that instances of `resource` carry attribute `name` of type
     /// `ty`, which conditions may then compare.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{AttrType, Catalog, Conditions};
+    ///
+    /// let catalog = Catalog::builder()
+    ///     .resource_type("reports", ["read", "export"])
+    ///     .attribute("reports", "confidential", AttrType::Boolean)
+    ///     .build()?;
+    /// let reports = catalog.resource_type("reports")?;
+    /// let confidential = catalog.attribute("confidential")?;
+    /// assert_eq!(catalog.attribute_type(reports, confidential), Some(AttrType::Boolean));
+    /// assert_eq!(Conditions::parse(&catalog, reports, "confidential == false")?.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn attribute(mut self, resource: &str, name: &str, ty: AttrType) -> Self {
         self.attributes
@@ -231,6 +290,30 @@ impl CatalogBuilder {
     /// `to` must declare every action of `from`, and every attribute of
     /// `from` with the same type. Syncs chain: a rule is synced to every type
     /// reachable from its own.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, CatalogError};
+    ///
+    /// let catalog = Catalog::builder()
+    ///     .resource_type("content", ["read", "update"])
+    ///     .resource_type("attachments", ["read", "update", "delete"])
+    ///     .sync("content", "attachments")
+    ///     .build()?;
+    /// let (content, attachments) = (catalog.resource_type("content")?, catalog.resource_type("attachments")?);
+    /// assert_eq!(catalog.sync_targets(content), [attachments]);
+    ///
+    /// // The target must declare every action of the source.
+    /// let err = Catalog::builder()
+    ///     .resource_type("content", ["read", "update"])
+    ///     .resource_type("thumbnails", ["read"])
+    ///     .sync("content", "thumbnails")
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert!(matches!(err, CatalogError::SyncActionMissing { .. }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn sync(mut self, from: &str, to: &str) -> Self {
         self.syncs.push((from.to_owned(), to.to_owned()));
@@ -240,6 +323,21 @@ impl CatalogBuilder {
     /// Declares a built-in rule that every role holds: `resource.action`
     /// narrowed by `must_match` and by `conditions` (condition text, empty for
     /// none). Must-match `organization` is always implied.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, MustMatch};
+    ///
+    /// let catalog = Catalog::builder()
+    ///     .builtin_resource_type("profile", ["read", "update"])
+    ///     .builtin_rule("profile", "read", MustMatch::OWNER, "")
+    ///     .build()?;
+    /// let rule = catalog.builtin_rules().first().ok_or("no built-in rule")?;
+    /// assert_eq!(rule.must_match(), MustMatch::ORGANIZATION | MustMatch::OWNER);
+    /// assert_eq!(rule.display(&catalog).to_string(), "profile.read [organization;owner]");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn builtin_rule(
         mut self,
@@ -269,6 +367,25 @@ impl CatalogBuilder {
     /// duplicate name, a type without actions, a reference to an undeclared
     /// type, a sync whose target does not fit its source or that closes a
     /// cycle, an invalid built-in rule, or more entries than ids can number.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::Catalog;
+    ///
+    /// let catalog = Catalog::builder()
+    ///     .resource_type("reports", ["read", "export"])
+    ///     .build()?;
+    /// assert_eq!(catalog.resource_type_count(), 1);
+    ///
+    /// let err = Catalog::builder()
+    ///     .resource_type("reports", ["read"])
+    ///     .sync("reports", "archives")
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert_eq!(err.to_string(), r#"unknown resource type "archives" in sync"#);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn build(self) -> Result<Catalog, CatalogError> {
         let mut catalog = Catalog::empty();
         catalog.fingerprint = self.fingerprint();

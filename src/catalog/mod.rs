@@ -46,6 +46,15 @@ pub enum AttrType {
 
 impl AttrType {
     /// The lowercase name used in messages: `string`, `integer`, ...
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::AttrType;
+    ///
+    /// assert_eq!(AttrType::Integer.name(), "integer");
+    /// assert_eq!(AttrType::Customer.name(), "customer");
+    /// ```
     #[must_use]
     pub const fn name(self) -> &'static str {
         match self {
@@ -312,24 +321,61 @@ impl Catalog {
     }
 
     /// Number of resource types.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::Catalog;
+    ///
+    /// // Eleven grantable types and the built-in `profile`.
+    /// assert_eq!(Catalog::standard().resource_type_count(), 12);
+    /// ```
     #[must_use]
     pub fn resource_type_count(&self) -> usize {
         self.types.len()
     }
 
     /// Number of distinct action names.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::Catalog;
+    ///
+    /// // create, read, update, delete, deploy_test, deploy_prod, execute, share, manage
+    /// assert_eq!(Catalog::standard().action_count(), 9);
+    /// ```
     #[must_use]
     pub fn action_count(&self) -> usize {
         self.actions.len()
     }
 
     /// Number of permissions, built-in resource types included.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::Catalog;
+    ///
+    /// // 39 grantable permissions, plus `profile.read` and `profile.update`.
+    /// assert_eq!(Catalog::standard().permission_count(), 41);
+    /// ```
     #[must_use]
     pub fn permission_count(&self) -> usize {
         self.permissions.len()
     }
 
     /// Number of permissions a rule may grant (39 in the standard catalog).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::Catalog;
+    ///
+    /// let catalog = Catalog::standard();
+    /// assert_eq!(catalog.grantable_permission_count(), 39);
+    /// assert_eq!(catalog.grantable_permissions().count(), 39);
+    /// ```
     #[must_use]
     pub fn grantable_permission_count(&self) -> usize {
         self.grantable_count
@@ -469,6 +515,21 @@ impl Catalog {
     /// The permission of an applicable (resource type, action) pair, or
     /// `None` when the action does not apply to the type or either id is
     /// unknown.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::Catalog;
+    ///
+    /// let catalog = Catalog::standard();
+    /// let execute = catalog.action("execute")?;
+    /// let workflows = catalog.resource_type("workflows")?;
+    /// let billing = catalog.resource_type("billing")?;
+    /// let workflows_execute = catalog.permission("workflows", "execute")?;
+    /// assert_eq!(catalog.permission_of(workflows, execute), Some(workflows_execute));
+    /// assert_eq!(catalog.permission_of(billing, execute), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[inline]
     #[must_use]
     pub fn permission_of(
@@ -489,18 +550,56 @@ impl Catalog {
     }
 
     /// Whether `action` applies to `resource`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::Catalog;
+    ///
+    /// let catalog = Catalog::standard();
+    /// let deploy_prod = catalog.action("deploy_prod")?;
+    /// assert!(catalog.is_applicable(catalog.resource_type("connectors")?, deploy_prod));
+    /// assert!(!catalog.is_applicable(catalog.resource_type("agents")?, deploy_prod));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn is_applicable(&self, resource: ResourceTypeId, action: ActionId) -> bool {
         self.permission_of(resource, action).is_some()
     }
 
     /// Every resource type, in declaration order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::Catalog;
+    ///
+    /// let catalog = Catalog::standard();
+    /// let names: Vec<&str> = catalog
+    ///     .resource_types()
+    ///     .filter_map(|t| catalog.resource_type_name(t))
+    ///     .collect();
+    /// assert_eq!(names.len(), 12);
+    /// assert_eq!(names.first(), Some(&"connectors"));
+    /// assert_eq!(names.last(), Some(&"profile"));
+    /// ```
     pub fn resource_types(&self) -> impl Iterator<Item = ResourceTypeId> + '_ {
         (0..self.types.len()).filter_map(ResourceTypeId::new)
     }
 
     /// Every permission, in declaration order (type by type, each type's
     /// actions in the order declared).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::Catalog;
+    ///
+    /// let catalog = Catalog::standard();
+    /// let first: Vec<&str> = catalog.permissions().map(|p| p.name).take(3).collect();
+    /// assert_eq!(first, ["connectors.create", "connectors.read", "connectors.update"]);
+    /// assert_eq!(catalog.permissions().count(), 41);
+    /// ```
     pub fn permissions(&self) -> impl Iterator<Item = PermissionInfo<'_>> + '_ {
         (0..self.permissions.len())
             .filter_map(PermissionId::new)
@@ -508,11 +607,36 @@ impl Catalog {
     }
 
     /// Every grantable permission, in declaration order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::Catalog;
+    ///
+    /// let catalog = Catalog::standard();
+    /// assert_eq!(catalog.grantable_permissions().count(), 39);
+    /// assert!(catalog.grantable_permissions().all(|p| !p.name.starts_with("profile.")));
+    /// ```
     pub fn grantable_permissions(&self) -> impl Iterator<Item = PermissionInfo<'_>> + '_ {
         self.permissions().filter(|p| p.grantable)
     }
 
     /// What the catalog knows of one permission.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::Catalog;
+    ///
+    /// let catalog = Catalog::standard();
+    /// let info = catalog
+    ///     .permission_info(catalog.permission("profile", "read")?)
+    ///     .ok_or("unknown permission")?;
+    /// assert_eq!(info.name, "profile.read");
+    /// assert_eq!(info.resource_type, catalog.resource_type("profile")?);
+    /// assert!(!info.grantable);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn permission_info(&self, permission: PermissionId) -> Option<PermissionInfo<'_>> {
         let entry = self.permissions.get(permission.index())?;
@@ -526,24 +650,69 @@ impl Catalog {
     }
 
     /// The dotted name of a permission, `resource.action`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::Catalog;
+    ///
+    /// let catalog = Catalog::standard();
+    /// let p = catalog.permission("audit_log", "read")?;
+    /// assert_eq!(catalog.permission_name(p), Some("audit_log.read"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn permission_name(&self, permission: PermissionId) -> Option<&str> {
         self.permissions.get(permission.index()).map(|p| &*p.name)
     }
 
     /// The name of a resource type.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, ResourceTypeId};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let connections = catalog.resource_type("connections")?;
+    /// assert_eq!(catalog.resource_type_name(connections), Some("connections"));
+    /// assert_eq!(catalog.resource_type_name(ResourceTypeId::new(99).ok_or("too large")?), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn resource_type_name(&self, resource: ResourceTypeId) -> Option<&str> {
         self.types.get(resource.index()).map(|t| &*t.name)
     }
 
     /// The name of an action.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::Catalog;
+    ///
+    /// let catalog = Catalog::standard();
+    /// let share = catalog.action("share")?;
+    /// assert_eq!(catalog.action_name(share), Some("share"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn action_name(&self, action: ActionId) -> Option<&str> {
         self.actions.get(action.index()).map(|a| &**a)
     }
 
     /// The name of an attribute.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::Catalog;
+    ///
+    /// let catalog = Catalog::standard();
+    /// let priority = catalog.attribute("priority")?;
+    /// assert_eq!(catalog.attribute_name(priority), Some("priority"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn attribute_name(&self, attribute: AttributeId) -> Option<&str> {
         self.attributes.get(attribute.index()).map(|a| &**a)
@@ -551,6 +720,22 @@ impl Catalog {
 
     /// The actions applicable to a resource type, in declaration order: what a
     /// role editor shows as that type's columns.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::Catalog;
+    ///
+    /// let catalog = Catalog::standard();
+    /// let members = catalog.resource_type("members")?;
+    /// let actions: Vec<&str> = catalog
+    ///     .actions_of(members)
+    ///     .iter()
+    ///     .filter_map(|&a| catalog.action_name(a))
+    ///     .collect();
+    /// assert_eq!(actions, ["read", "manage"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn actions_of(&self, resource: ResourceTypeId) -> &[ActionId] {
         self.types.get(resource.index()).map_or(&[], |t| &t.actions)
@@ -558,6 +743,26 @@ impl Catalog {
 
     /// The attributes a resource type declares, with their types, ordered by
     /// attribute id.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{AttrType, Catalog};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let agents = catalog.resource_type("agents")?;
+    /// let attributes: Vec<(&str, AttrType)> = catalog
+    ///     .attributes_of(agents)
+    ///     .iter()
+    ///     .filter_map(|&(a, ty)| Some((catalog.attribute_name(a)?, ty)))
+    ///     .collect();
+    /// assert_eq!(
+    ///     attributes,
+    ///     [("status", AttrType::String), ("priority", AttrType::Integer), ("environment", AttrType::String)]
+    /// );
+    /// assert!(catalog.attributes_of(catalog.resource_type("billing")?).is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn attributes_of(&self, resource: ResourceTypeId) -> &[(AttributeId, AttrType)] {
         self.types
@@ -567,6 +772,18 @@ impl Catalog {
 
     /// The declared type of `attribute` on `resource`, or `None` when the
     /// type does not declare it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{AttrType, Catalog};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let priority = catalog.attribute("priority")?;
+    /// assert_eq!(catalog.attribute_type(catalog.resource_type("tools")?, priority), Some(AttrType::Integer));
+    /// assert_eq!(catalog.attribute_type(catalog.resource_type("billing")?, priority), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn attribute_type(
         &self,
@@ -583,6 +800,17 @@ impl Catalog {
 
     /// Whether rules may be written on this resource type (false for
     /// built-in types such as `profile`, and for unknown ids).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::Catalog;
+    ///
+    /// let catalog = Catalog::standard();
+    /// assert!(catalog.is_grantable(catalog.resource_type("workflows")?));
+    /// assert!(!catalog.is_grantable(catalog.resource_type("profile")?));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn is_grantable(&self, resource: ResourceTypeId) -> bool {
         self.types
@@ -592,6 +820,26 @@ impl Catalog {
 
     /// The resource types that a rule on `resource` is synced to, directly or
     /// through a chain of syncs.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::Catalog;
+    ///
+    /// let catalog = Catalog::builder()
+    ///     .resource_type("content", ["read", "update"])
+    ///     .resource_type("attachments", ["read", "update"])
+    ///     .resource_type("thumbnails", ["read", "update"])
+    ///     .sync("content", "attachments")
+    ///     .sync("attachments", "thumbnails")
+    ///     .build()?;
+    /// let content = catalog.resource_type("content")?;
+    /// let attachments = catalog.resource_type("attachments")?;
+    /// let thumbnails = catalog.resource_type("thumbnails")?;
+    /// assert_eq!(catalog.sync_targets(content), [attachments, thumbnails]);
+    /// assert!(catalog.sync_targets(thumbnails).is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn sync_targets(&self, resource: ResourceTypeId) -> &[ResourceTypeId] {
         self.types
@@ -600,6 +848,20 @@ impl Catalog {
     }
 
     /// The built-in rules, which every role holds and nobody can remove.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::Catalog;
+    ///
+    /// let catalog = Catalog::standard();
+    /// let rules: Vec<String> = catalog
+    ///     .builtin_rules()
+    ///     .iter()
+    ///     .map(|r| r.display(&catalog).to_string())
+    ///     .collect();
+    /// assert_eq!(rules, ["profile.read [organization;owner]", "profile.update [organization;owner]"]);
+    /// ```
     #[must_use]
     pub fn builtin_rules(&self) -> &[Rule] {
         &self.builtin_rules

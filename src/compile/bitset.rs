@@ -34,6 +34,16 @@ pub struct PermissionSet {
 
 impl PermissionSet {
     /// The empty set.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::PermissionSet;
+    ///
+    /// let set = PermissionSet::new();
+    /// assert!(set.is_empty());
+    /// assert_eq!(set, PermissionSet::default());
+    /// ```
     #[must_use]
     pub fn new() -> Self {
         Self::default()
@@ -46,6 +56,20 @@ impl PermissionSet {
     }
 
     /// Adds a permission; returns whether it was absent.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, PermissionSet};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let execute = catalog.permission("workflows", "execute")?;
+    /// let mut set = PermissionSet::new();
+    /// assert!(set.insert(execute));
+    /// assert!(!set.insert(execute));
+    /// assert_eq!(set.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn insert(&mut self, permission: PermissionId) -> bool {
         let (w, bit) = locate(permission);
         if self.words.len() <= w {
@@ -62,6 +86,20 @@ impl PermissionSet {
     }
 
     /// Removes a permission; returns whether it was present.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Role, SystemRole};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let mut set = Role::system(&catalog, SystemRole::Viewer).permissions();
+    /// let read = catalog.permission("organization", "read")?;
+    /// assert!(set.remove(read));
+    /// assert!(!set.remove(read));
+    /// assert_eq!(set.len(), 6);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn remove(&mut self, permission: PermissionId) -> bool {
         let (w, bit) = locate(permission);
         let present = match self.words.get_mut(w) {
@@ -77,6 +115,18 @@ impl PermissionSet {
     }
 
     /// Whether the set holds `permission`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Role, SystemRole};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let operator = Role::system(&catalog, SystemRole::Operator).permissions();
+    /// assert!(operator.contains(catalog.permission("connections", "share")?));
+    /// assert!(!operator.contains(catalog.permission("connectors", "deploy_prod")?));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[inline]
     #[must_use]
     pub fn contains(&self, permission: PermissionId) -> bool {
@@ -85,18 +135,50 @@ impl PermissionSet {
     }
 
     /// Number of permissions in the set.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Role, SystemRole};
+    ///
+    /// let catalog = Catalog::standard();
+    /// assert_eq!(Role::system(&catalog, SystemRole::Operator).permissions().len(), 18);
+    /// ```
     #[must_use]
     pub fn len(&self) -> usize {
         self.words.iter().map(|w| w.count_ones() as usize).sum()
     }
 
     /// Whether the set is empty.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{OrgId, PermissionSet, Role};
+    ///
+    /// assert!(PermissionSet::new().is_empty());
+    /// let nobody = Role::custom(OrgId::new(1), "Nobody", [])?;
+    /// assert!(nobody.permissions().is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.words.is_empty()
     }
 
     /// Whether every permission of `self` is in `other`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Role, SystemRole};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let viewer = Role::system(&catalog, SystemRole::Viewer).permissions();
+    /// let operator = Role::system(&catalog, SystemRole::Operator).permissions();
+    /// assert!(viewer.is_subset(&operator));
+    /// assert!(!operator.is_subset(&viewer));
+    /// ```
     #[must_use]
     pub fn is_subset(&self, other: &Self) -> bool {
         self.words
@@ -106,6 +188,18 @@ impl PermissionSet {
     }
 
     /// The permissions in either set.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Role, SystemRole};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let viewer = Role::system(&catalog, SystemRole::Viewer).permissions();
+    /// let end_user = Role::system(&catalog, SystemRole::EndUser).permissions();
+    /// // 7 + 9 permissions, 4 of them in both.
+    /// assert_eq!(viewer.union(&end_user).len(), 12);
+    /// ```
     #[must_use]
     pub fn union(&self, other: &Self) -> Self {
         let n = self.words.len().max(other.words.len());
@@ -113,12 +207,47 @@ impl PermissionSet {
     }
 
     /// The permissions in `self` but not in `other`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Role, SystemRole};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let owner = Role::system(&catalog, SystemRole::Owner).permissions();
+    /// let developer = Role::system(&catalog, SystemRole::Developer).permissions();
+    /// let lacks: Vec<&str> = owner
+    ///     .difference(&developer)
+    ///     .iter()
+    ///     .filter_map(|p| catalog.permission_name(p))
+    ///     .collect();
+    /// assert_eq!(
+    ///     lacks,
+    ///     ["organization.update", "billing.read", "billing.update", "members.manage", "roles.manage"]
+    /// );
+    /// ```
     #[must_use]
     pub fn difference(&self, other: &Self) -> Self {
         self.zip_with(other, self.words.len(), |a, b| a & !b)
     }
 
     /// The permissions in both sets.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Role, SystemRole};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let viewer = Role::system(&catalog, SystemRole::Viewer).permissions();
+    /// let end_user = Role::system(&catalog, SystemRole::EndUser).permissions();
+    /// let both: Vec<&str> = viewer
+    ///     .intersection(&end_user)
+    ///     .iter()
+    ///     .filter_map(|p| catalog.permission_name(p))
+    ///     .collect();
+    /// assert_eq!(both, ["connectors.read", "connections.read", "workflows.read", "activity.read"]);
+    /// ```
     #[must_use]
     pub fn intersection(&self, other: &Self) -> Self {
         let n = self.words.len().min(other.words.len());
@@ -134,6 +263,20 @@ impl PermissionSet {
     }
 
     /// The permissions in ascending id order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, PermissionSet};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let read = catalog.permission("workflows", "read")?;
+    /// let create = catalog.permission("connectors", "create")?;
+    /// let set: PermissionSet = [read, create].into_iter().collect();
+    /// // Ascending ids: the catalog's declaration order.
+    /// assert_eq!(set.iter().collect::<Vec<_>>(), [create, read]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn iter(&self) -> impl Iterator<Item = PermissionId> + '_ {
         self.words.iter().enumerate().flat_map(|(i, &word)| {
             let mut rest = word;

@@ -48,12 +48,40 @@ pub enum Explanation {
 
 impl Explanation {
     /// Whether the request was allowed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, OrgId, Policy, Resource, ResourceId, Status, Subject, SystemRole, UserId};
+    ///
+    /// let policy = Policy::new(Catalog::standard());
+    /// let catalog = policy.catalog();
+    /// let operator = Subject::new(UserId::new(4), OrgId::new(1), SystemRole::Operator.id(), Status::Active);
+    /// let agent = Resource::new(catalog.resource_type("agents")?, ResourceId::new(8), OrgId::new(1));
+    /// assert!(policy.explain(&operator, catalog.action("execute")?, &agent).is_allowed());
+    /// assert!(!policy.explain(&operator, catalog.action("delete")?, &agent).is_allowed());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn is_allowed(&self) -> bool {
         matches!(self, Self::Allowed { .. })
     }
 
     /// The denial, if the request was denied.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Denial, OrgId, Policy, Resource, ResourceId, Status, Subject, SystemRole, UserId};
+    ///
+    /// let policy = Policy::new(Catalog::standard());
+    /// let catalog = policy.catalog();
+    /// let invited = Subject::new(UserId::new(4), OrgId::new(1), SystemRole::Viewer.id(), Status::Invited);
+    /// let agent = Resource::new(catalog.resource_type("agents")?, ResourceId::new(8), OrgId::new(1));
+    /// let why = policy.explain(&invited, catalog.action("read")?, &agent);
+    /// assert_eq!(why.denial(), Some(&Denial::Inactive { status: Status::Invited }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn denial(&self) -> Option<&Denial> {
         match self {
@@ -63,6 +91,23 @@ impl Explanation {
     }
 
     /// Displays the explanation with names from `policy`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, OrgId, Policy, Resource, ResourceId, Status, Subject, SystemRole, UserId};
+    ///
+    /// let policy = Policy::new(Catalog::standard());
+    /// let catalog = policy.catalog();
+    /// let operator = Subject::new(UserId::new(4), OrgId::new(1), SystemRole::Operator.id(), Status::Active);
+    /// let agent = Resource::new(catalog.resource_type("agents")?, ResourceId::new(8), OrgId::new(1));
+    /// let why = policy.explain(&operator, catalog.action("execute")?, &agent);
+    /// assert_eq!(
+    ///     why.display(&policy).to_string(),
+    ///     "allowed: Operator grants agents.execute by rule 11 `agents.execute [organization]`"
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn display<'a>(&'a self, policy: &'a Policy) -> ExplanationDisplay<'a> {
         ExplanationDisplay {
@@ -73,6 +118,21 @@ impl Explanation {
 }
 
 /// Why a request was denied.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{Catalog, Denial, OrgId, Policy, Resource, ResourceId, Status, Subject, SystemRole, UserId};
+///
+/// let policy = Policy::new(Catalog::standard());
+/// let catalog = policy.catalog();
+/// let admin = Subject::new(UserId::new(1), OrgId::new(1), SystemRole::Admin.id(), Status::Active);
+/// let billing = Resource::new(catalog.resource_type("billing")?, ResourceId::new(1), OrgId::new(1));
+/// let why = policy.explain(&admin, catalog.action("execute")?, &billing);
+/// assert!(matches!(why.denial(), Some(Denial::NotApplicable { .. })));
+/// assert_eq!(why.display(&policy).to_string(), "denied: action execute is not applicable to billing");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Denial {
@@ -128,6 +188,31 @@ pub enum Denial {
 }
 
 /// A rule that applied to the permission but did not allow the request.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{Denial, Failure, MustMatch, RuleSource};
+/// # use rolegate::{Catalog, CustomerId, OrgId, Policy, Resource, ResourceId, Status, Subject, SystemRole, UserId};
+/// # let policy = Policy::new(Catalog::standard());
+/// # let catalog = policy.catalog();
+/// # let (org, acme) = (OrgId::new(1), CustomerId::new(30));
+///
+/// // An End User of customer `acme` reads an `acme` connection another user owns.
+/// # let end_user = Subject::new(UserId::new(7), org, SystemRole::EndUser.id(), Status::Active).with_customer(acme);
+/// # let theirs = Resource::new(catalog.resource_type("connections")?, ResourceId::new(2), org)
+/// #     .with_customer(acme)
+/// #     .with_owner(UserId::new(8));
+/// let why = policy.explain(&end_user, catalog.action("read")?, &theirs);
+/// let Some(Denial::RulesFailed { failures, .. }) = why.denial() else {
+///     return Err("expected failed rules".into());
+/// };
+/// let failure = failures.first().ok_or("no failure")?;
+/// // End User's rule at index 2 is `connections.read [organization;customer;owner]`.
+/// assert_eq!((failure.rule.source, failure.rule.index), (RuleSource::Role, 2));
+/// assert_eq!(failure.reason, Failure::MustMatch(MustMatch::OWNER));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RuleFailure {
     /// The rule.
@@ -137,6 +222,31 @@ pub struct RuleFailure {
 }
 
 /// What made a rule fail.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{Catalog, Denial, Failure, OrgId, Policy, Role, Rule};
+/// # use rolegate::{Resource, ResourceId, Status, Subject, UserId};
+///
+/// let (catalog, org) = (Catalog::standard(), OrgId::new(1));
+/// let rule = Rule::builder(&catalog, "workflows", "deploy_prod").conditions("priority <= 3").build()?;
+/// let policy = Policy::builder(catalog).custom_role(Role::custom(org, "Deployer", [rule])?).build()?;
+/// # let catalog = policy.catalog();
+/// # let role = policy.role_named(org, "Deployer").ok_or("no role")?;
+///
+/// // A Deployer deploys a workflow of priority 5.
+/// # let deployer = Subject::new(UserId::new(4), org, role, Status::Active);
+/// # let urgent = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(8), org)
+/// #     .with_attribute(catalog.attribute("priority")?, 5_i64);
+/// let why = policy.explain(&deployer, catalog.action("deploy_prod")?, &urgent);
+/// let Some(Denial::RulesFailed { failures, .. }) = why.denial() else {
+///     return Err("expected failed rules".into());
+/// };
+/// assert_eq!(failures.first().map(|f| f.reason), Some(Failure::Condition { index: 0 }));
+/// assert!(why.display(&policy).to_string().ends_with("fails `priority <= 3`"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Failure {
     /// This must-match key did not match.
@@ -149,6 +259,21 @@ pub enum Failure {
 }
 
 /// Displays an [`Explanation`]. Made by [`Explanation::display`].
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{Catalog, ExplanationDisplay, OrgId, Policy, Resource, ResourceId, Status, Subject, SystemRole, UserId};
+///
+/// let policy = Policy::new(Catalog::standard());
+/// let catalog = policy.catalog();
+/// let suspended = Subject::new(UserId::new(4), OrgId::new(1), SystemRole::Admin.id(), Status::Suspended);
+/// let agent = Resource::new(catalog.resource_type("agents")?, ResourceId::new(8), OrgId::new(1));
+/// let why = policy.explain(&suspended, catalog.action("read")?, &agent);
+/// let shown: ExplanationDisplay<'_> = why.display(&policy);
+/// assert_eq!(format!("{shown}"), "denied: the subject is suspended");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct ExplanationDisplay<'a> {
     explanation: &'a Explanation,

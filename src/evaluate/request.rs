@@ -33,6 +33,16 @@ impl Status {
     pub const ALL: [Self; 3] = [Self::Active, Self::Invited, Self::Suspended];
 
     /// The lowercase name: `active`, `invited`, `suspended`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::Status;
+    ///
+    /// assert_eq!(Status::Active.as_str(), "active");
+    /// assert_eq!(Status::Invited.as_str().parse::<Status>()?, Status::Invited);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -50,6 +60,15 @@ impl fmt::Display for Status {
 }
 
 /// A text that is not a [`Status`] name.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::Status;
+///
+/// let err = "deleted".parse::<Status>().unwrap_err();
+/// assert_eq!(err.to_string(), r#"unknown status "deleted": expected active, invited or suspended"#);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("unknown status {0:?}: expected active, invited or suspended")]
 pub struct StatusError(String);
@@ -91,6 +110,16 @@ pub struct Subject {
 
 impl Subject {
     /// A subject with no customer and no team.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{OrgId, Status, Subject, SystemRole, UserId};
+    ///
+    /// let developer = Subject::new(UserId::new(10), OrgId::new(1), SystemRole::Developer.id(), Status::Active);
+    /// assert_eq!(developer.customer(), None);
+    /// assert!(developer.teams().is_empty());
+    /// ```
     #[must_use]
     pub fn new(id: UserId, organization: OrgId, role: RoleId, status: Status) -> Self {
         Self {
@@ -104,6 +133,16 @@ impl Subject {
     }
 
     /// Sets the subject's customer.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{CustomerId, OrgId, Status, Subject, SystemRole, UserId};
+    ///
+    /// let end_user = Subject::new(UserId::new(7), OrgId::new(1), SystemRole::EndUser.id(), Status::Active)
+    ///     .with_customer(CustomerId::new(30));
+    /// assert_eq!(end_user.customer(), Some(CustomerId::new(30)));
+    /// ```
     #[must_use]
     pub fn with_customer(mut self, customer: CustomerId) -> Self {
         self.customer = Some(customer);
@@ -111,6 +150,18 @@ impl Subject {
     }
 
     /// Adds a team (up to four are kept inline).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{OrgId, Status, Subject, SystemRole, TeamId, UserId};
+    ///
+    /// let subject = Subject::new(UserId::new(10), OrgId::new(1), SystemRole::Developer.id(), Status::Active)
+    ///     .with_team(TeamId::new(5))
+    ///     .with_team(TeamId::new(5));
+    /// // A team already held is not added twice.
+    /// assert_eq!(subject.teams(), [TeamId::new(5)]);
+    /// ```
     #[must_use]
     pub fn with_team(mut self, team: TeamId) -> Self {
         if !self.teams.contains(&team) {
@@ -120,12 +171,32 @@ impl Subject {
     }
 
     /// Adds several teams.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{OrgId, Status, Subject, SystemRole, TeamId, UserId};
+    ///
+    /// let subject = Subject::new(UserId::new(10), OrgId::new(1), SystemRole::Developer.id(), Status::Active)
+    ///     .with_teams([TeamId::new(5), TeamId::new(6)]);
+    /// assert_eq!(subject.teams(), [TeamId::new(5), TeamId::new(6)]);
+    /// ```
     #[must_use]
     pub fn with_teams<I: IntoIterator<Item = TeamId>>(self, teams: I) -> Self {
         teams.into_iter().fold(self, Self::with_team)
     }
 
     /// Replaces the role.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{OrgId, Status, Subject, SystemRole, UserId};
+    ///
+    /// let promoted = Subject::new(UserId::new(10), OrgId::new(1), SystemRole::Viewer.id(), Status::Active)
+    ///     .with_role(SystemRole::Operator.id());
+    /// assert_eq!(promoted.role(), SystemRole::Operator.id());
+    /// ```
     #[must_use]
     pub fn with_role(mut self, role: RoleId) -> Self {
         self.role = role;
@@ -133,6 +204,21 @@ impl Subject {
     }
 
     /// Replaces the status.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, OrgId, Policy, Resource, ResourceId, Status, Subject, SystemRole, UserId};
+    ///
+    /// let policy = Policy::new(Catalog::standard());
+    /// let catalog = policy.catalog();
+    /// let read = catalog.action("read")?;
+    /// let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(9), OrgId::new(1));
+    /// let admin = Subject::new(UserId::new(10), OrgId::new(1), SystemRole::Admin.id(), Status::Active);
+    /// assert!(policy.can(&admin, read, &workflow));
+    /// assert!(!policy.can(&admin.with_status(Status::Suspended), read, &workflow));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn with_status(mut self, status: Status) -> Self {
         self.status = status;
@@ -140,36 +226,92 @@ impl Subject {
     }
 
     /// The user's id.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{OrgId, Status, Subject, SystemRole, UserId};
+    ///
+    /// let subject = Subject::new(UserId::new(10), OrgId::new(1), SystemRole::Viewer.id(), Status::Active);
+    /// assert_eq!(subject.id(), UserId::new(10));
+    /// ```
     #[must_use]
     pub fn id(&self) -> UserId {
         self.id
     }
 
     /// The user's organization.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{OrgId, Status, Subject, SystemRole, UserId};
+    ///
+    /// let subject = Subject::new(UserId::new(10), OrgId::new(1), SystemRole::Viewer.id(), Status::Active);
+    /// assert_eq!(subject.organization(), OrgId::new(1));
+    /// ```
     #[must_use]
     pub fn organization(&self) -> OrgId {
         self.organization
     }
 
     /// The user's customer, if any.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{CustomerId, OrgId, Status, Subject, SystemRole, UserId};
+    ///
+    /// let member = Subject::new(UserId::new(10), OrgId::new(1), SystemRole::Viewer.id(), Status::Active);
+    /// assert_eq!(member.customer(), None);
+    /// assert_eq!(member.with_customer(CustomerId::new(30)).customer(), Some(CustomerId::new(30)));
+    /// ```
     #[must_use]
     pub fn customer(&self) -> Option<CustomerId> {
         self.customer
     }
 
     /// The user's teams.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{OrgId, Status, Subject, SystemRole, TeamId, UserId};
+    ///
+    /// let subject = Subject::new(UserId::new(10), OrgId::new(1), SystemRole::Viewer.id(), Status::Active)
+    ///     .with_team(TeamId::new(5));
+    /// assert_eq!(subject.teams(), [TeamId::new(5)]);
+    /// ```
     #[must_use]
     pub fn teams(&self) -> &[TeamId] {
         &self.teams
     }
 
     /// The user's role.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{OrgId, Status, Subject, SystemRole, UserId};
+    ///
+    /// let subject = Subject::new(UserId::new(10), OrgId::new(1), SystemRole::Viewer.id(), Status::Active);
+    /// assert_eq!(subject.role(), SystemRole::Viewer.id());
+    /// ```
     #[must_use]
     pub fn role(&self) -> RoleId {
         self.role
     }
 
     /// The user's status.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{OrgId, Status, Subject, SystemRole, UserId};
+    ///
+    /// let subject = Subject::new(UserId::new(10), OrgId::new(1), SystemRole::Viewer.id(), Status::Invited);
+    /// assert_eq!(subject.status(), Status::Invited);
+    /// ```
     #[must_use]
     pub fn status(&self) -> Status {
         self.status
@@ -273,6 +415,18 @@ pub struct Resource<'a> {
 
 impl<'a> Resource<'a> {
     /// A resource with no customer, team, owner or attribute.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, OrgId, Resource, ResourceId};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(100), OrgId::new(1));
+    /// assert_eq!(workflow.owner(), None);
+    /// assert!(workflow.attributes().is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn new(resource_type: ResourceTypeId, id: ResourceId, organization: OrgId) -> Self {
         Self {
@@ -287,6 +441,18 @@ impl<'a> Resource<'a> {
     }
 
     /// Sets the customer the resource belongs to.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, CustomerId, OrgId, Resource, ResourceId};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let connection = Resource::new(catalog.resource_type("connections")?, ResourceId::new(3), OrgId::new(1))
+    ///     .with_customer(CustomerId::new(30));
+    /// assert_eq!(connection.customer(), Some(CustomerId::new(30)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn with_customer(mut self, customer: CustomerId) -> Self {
         self.customer = Some(customer);
@@ -294,6 +460,18 @@ impl<'a> Resource<'a> {
     }
 
     /// Sets the team the resource belongs to.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, OrgId, Resource, ResourceId, TeamId};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(9), OrgId::new(1))
+    ///     .with_team(TeamId::new(5));
+    /// assert_eq!(workflow.team(), Some(TeamId::new(5)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn with_team(mut self, team: TeamId) -> Self {
         self.team = Some(team);
@@ -301,6 +479,18 @@ impl<'a> Resource<'a> {
     }
 
     /// Sets the resource's owner.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, OrgId, Resource, ResourceId, UserId};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let connection = Resource::new(catalog.resource_type("connections")?, ResourceId::new(3), OrgId::new(1))
+    ///     .with_owner(UserId::new(7));
+    /// assert_eq!(connection.owner(), Some(UserId::new(7)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn with_owner(mut self, owner: UserId) -> Self {
         self.owner = Some(owner);
@@ -308,6 +498,22 @@ impl<'a> Resource<'a> {
     }
 
     /// Sets an attribute, replacing an earlier value of the same one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, OrgId, Resource, ResourceId, Value};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let (status, priority) = (catalog.attribute("status")?, catalog.attribute("priority")?);
+    /// let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(9), OrgId::new(1))
+    ///     .with_attribute(status, "draft")
+    ///     .with_attribute(priority, 2_i64)
+    ///     .with_attribute(status, "active");
+    /// assert_eq!(workflow.attribute(status), Some(Value::String("active")));
+    /// assert_eq!(workflow.attributes().len(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn with_attribute(mut self, attribute: AttributeId, value: impl Into<Value<'a>>) -> Self {
         let value = value.into();
@@ -319,42 +525,126 @@ impl<'a> Resource<'a> {
     }
 
     /// The resource type.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, OrgId, Resource, ResourceId};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let agent = Resource::new(catalog.resource_type("agents")?, ResourceId::new(8), OrgId::new(1));
+    /// assert_eq!(catalog.resource_type_name(agent.resource_type()), Some("agents"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn resource_type(&self) -> ResourceTypeId {
         self.resource_type
     }
 
     /// The resource's id.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, OrgId, Resource, ResourceId};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let agent = Resource::new(catalog.resource_type("agents")?, ResourceId::new(8), OrgId::new(1));
+    /// assert_eq!(agent.id(), ResourceId::new(8));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn id(&self) -> ResourceId {
         self.id
     }
 
     /// The organization the resource belongs to.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, OrgId, Resource, ResourceId};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let agent = Resource::new(catalog.resource_type("agents")?, ResourceId::new(8), OrgId::new(1));
+    /// assert_eq!(agent.organization(), OrgId::new(1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn organization(&self) -> OrgId {
         self.organization
     }
 
     /// The customer the resource belongs to, if any.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, CustomerId, OrgId, Resource, ResourceId};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let connectors = catalog.resource_type("connectors")?;
+    /// let shared = Resource::new(connectors, ResourceId::new(4), OrgId::new(1));
+    /// assert_eq!(shared.customer(), None);
+    /// assert_eq!(shared.with_customer(CustomerId::new(30)).customer(), Some(CustomerId::new(30)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn customer(&self) -> Option<CustomerId> {
         self.customer
     }
 
     /// The team the resource belongs to, if any.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, OrgId, Resource, ResourceId, TeamId};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let tool = Resource::new(catalog.resource_type("tools")?, ResourceId::new(2), OrgId::new(1));
+    /// assert_eq!(tool.team(), None);
+    /// assert_eq!(tool.with_team(TeamId::new(5)).team(), Some(TeamId::new(5)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn team(&self) -> Option<TeamId> {
         self.team
     }
 
     /// The resource's owner, if any.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, OrgId, Resource, ResourceId, UserId};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let profile = Resource::new(catalog.resource_type("profile")?, ResourceId::new(7), OrgId::new(1))
+    ///     .with_owner(UserId::new(7));
+    /// assert_eq!(profile.owner(), Some(UserId::new(7)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn owner(&self) -> Option<UserId> {
         self.owner
     }
 
     /// The value of an attribute, if set.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, OrgId, Resource, ResourceId, Value};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let (environment, priority) = (catalog.attribute("environment")?, catalog.attribute("priority")?);
+    /// let tool = Resource::new(catalog.resource_type("tools")?, ResourceId::new(2), OrgId::new(1))
+    ///     .with_attribute(environment, "prod");
+    /// assert_eq!(tool.attribute(environment), Some(Value::String("prod")));
+    /// assert_eq!(tool.attribute(priority), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[inline]
     #[must_use]
     pub fn attribute(&self, attribute: AttributeId) -> Option<Value<'a>> {
@@ -365,6 +655,20 @@ impl<'a> Resource<'a> {
     }
 
     /// Every attribute set, in the order set.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, OrgId, Resource, ResourceId, Value};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let (status, priority) = (catalog.attribute("status")?, catalog.attribute("priority")?);
+    /// let tool = Resource::new(catalog.resource_type("tools")?, ResourceId::new(2), OrgId::new(1))
+    ///     .with_attribute(priority, 1_i64)
+    ///     .with_attribute(status, "active");
+    /// assert_eq!(tool.attributes(), [(priority, Value::Integer(1)), (status, Value::String("active"))]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn attributes(&self) -> &[(AttributeId, Value<'a>)] {
         &self.attributes

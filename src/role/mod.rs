@@ -53,6 +53,20 @@ pub enum RoleError {
 }
 
 /// Whether a role is one of the six system roles or a custom role.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{Catalog, OrgId, Role, RoleKind, SystemRole};
+///
+/// let catalog = Catalog::standard();
+/// let operator = Role::system(&catalog, SystemRole::Operator);
+/// assert_eq!(operator.kind(), RoleKind::System(SystemRole::Operator));
+/// let auditors = Role::custom(OrgId::new(1), "Auditors", [])?;
+/// assert_eq!(auditors.kind(), RoleKind::Custom { organization: OrgId::new(1) });
+/// assert_eq!(auditors.kind().to_string(), "custom");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RoleKind {
     /// A fixed system role, the same in every organization.
@@ -104,6 +118,17 @@ pub struct Role {
 
 impl Role {
     /// A system role with its rules in `catalog` (see [`SystemRole::rules`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Role, SystemRole};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let developer = Role::system(&catalog, SystemRole::Developer);
+    /// assert_eq!(developer.name(), "Developer");
+    /// assert_eq!(developer.rules().len(), 34);
+    /// ```
     #[must_use]
     pub fn system(catalog: &Catalog, role: SystemRole) -> Self {
         Self {
@@ -119,6 +144,22 @@ impl Role {
     ///
     /// A [`RoleError`] when the name, once trimmed, is empty, longer than 64
     /// characters, holds a control character, or is a system role's name.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, OrgId, Role, Rule};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let rules = [
+    ///     Rule::builder(&catalog, "audit_log", "read").build()?,
+    ///     Rule::builder(&catalog, "activity", "read").build()?,
+    /// ];
+    /// let auditor = Role::custom(OrgId::new(1), "  Auditor ", rules)?;
+    /// assert_eq!(auditor.name(), "Auditor");
+    /// assert!(Role::custom(OrgId::new(1), "viewer", []).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn custom<I>(organization: OrgId, name: &str, rules: I) -> Result<Self, RoleError>
     where
         I: IntoIterator<Item = Rule>,
@@ -173,18 +214,48 @@ impl Role {
     }
 
     /// The role's name.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Role, SystemRole};
+    ///
+    /// let end_user = Role::system(&Catalog::standard(), SystemRole::EndUser);
+    /// assert_eq!(end_user.name(), "End User");
+    /// ```
     #[must_use]
     pub fn name(&self) -> &str {
         &self.name
     }
 
     /// Whether the role is a system or a custom role.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{OrgId, Role, RoleKind};
+    ///
+    /// let auditors = Role::custom(OrgId::new(1), "Auditors", [])?;
+    /// assert_eq!(auditors.kind(), RoleKind::Custom { organization: OrgId::new(1) });
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn kind(&self) -> RoleKind {
         self.kind
     }
 
     /// The system role this is, if it is one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, OrgId, Role, SystemRole};
+    ///
+    /// let catalog = Catalog::standard();
+    /// assert_eq!(Role::system(&catalog, SystemRole::Viewer).system_role(), Some(SystemRole::Viewer));
+    /// assert_eq!(Role::custom(OrgId::new(1), "Auditors", [])?.system_role(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn system_role(&self) -> Option<SystemRole> {
         match self.kind {
@@ -194,6 +265,17 @@ impl Role {
     }
 
     /// The organization of a custom role; `None` for a system role.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, OrgId, Role, SystemRole};
+    ///
+    /// let catalog = Catalog::standard();
+    /// assert_eq!(Role::custom(OrgId::new(1), "Auditors", [])?.organization(), Some(OrgId::new(1)));
+    /// assert_eq!(Role::system(&catalog, SystemRole::Admin).organization(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn organization(&self) -> Option<OrgId> {
         match self.kind {
@@ -203,6 +285,24 @@ impl Role {
     }
 
     /// The role's own rules (not synced, not built-in).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Role, SystemRole};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let viewer = Role::system(&catalog, SystemRole::Viewer);
+    /// let first: Vec<String> = viewer
+    ///     .rules()
+    ///     .iter()
+    ///     .take(2)
+    ///     .map(|r| r.display(&catalog).to_string())
+    ///     .collect();
+    /// assert_eq!(first, ["connectors.read [organization]", "connections.read [organization]"]);
+    /// // The built-in profile rules are not among them.
+    /// assert_eq!(viewer.rules().len(), 7);
+    /// ```
     #[must_use]
     pub fn rules(&self) -> &[Rule] {
         &self.rules
@@ -210,6 +310,23 @@ impl Role {
 
     /// The distinct permissions the role's own rules grant, however narrowed:
     /// what a role listing counts. Synced and built-in grants are not in it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, MustMatch, OrgId, Role, Rule};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let all = Rule::builder(&catalog, "workflows", "read").build()?;
+    /// let by_team = Rule::builder(&catalog, "workflows", "read")
+    ///     .must_match(MustMatch::TEAM)
+    ///     .build()?;
+    /// let readers = Role::custom(OrgId::new(1), "Readers", [all, by_team])?;
+    /// assert_eq!(readers.rules().len(), 2);
+    /// assert_eq!(readers.permissions().len(), 1);
+    /// assert!(readers.permissions().contains(catalog.permission("workflows", "read")?));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn permissions(&self) -> PermissionSet {
         self.rules.iter().map(Rule::permission).collect()

@@ -121,6 +121,15 @@ impl SystemRole {
     ];
 
     /// The role's display name: `Owner`, ..., `End User`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::SystemRole;
+    ///
+    /// assert_eq!(SystemRole::EndUser.name(), "End User");
+    /// assert_eq!(SystemRole::EndUser.to_string(), "End User");
+    /// ```
     #[must_use]
     pub const fn name(self) -> &'static str {
         match self {
@@ -134,12 +143,34 @@ impl SystemRole {
     }
 
     /// The role's id in every [`Policy`](crate::Policy).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Policy, SystemRole};
+    ///
+    /// assert_eq!(SystemRole::Owner.id().index(), 0);
+    /// assert_eq!(SystemRole::EndUser.id().index(), 5);
+    /// let policy = Policy::new(Catalog::standard());
+    /// assert_eq!(policy.role(SystemRole::Operator.id()).map(|r| r.name()), Some("Operator"));
+    /// ```
     #[must_use]
     pub const fn id(self) -> RoleId {
         RoleId(self as u32)
     }
 
     /// The system role with this id, if it is one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{RoleId, SystemRole};
+    ///
+    /// assert_eq!(SystemRole::from_id(SystemRole::Viewer.id()), Some(SystemRole::Viewer));
+    /// // Ids from 6 on are custom roles.
+    /// assert_eq!(SystemRole::from_id(RoleId::new(6).ok_or("too large")?), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn from_id(id: RoleId) -> Option<Self> {
         Self::ALL.get(id.index()).copied()
@@ -147,6 +178,16 @@ impl SystemRole {
 
     /// The system role with this name, compared case-insensitively after
     /// trimming.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::SystemRole;
+    ///
+    /// assert_eq!(SystemRole::from_name(" admin "), Some(SystemRole::Admin));
+    /// assert_eq!(SystemRole::from_name("End User"), Some(SystemRole::EndUser));
+    /// assert_eq!(SystemRole::from_name("Auditor"), None);
+    /// ```
     #[must_use]
     pub fn from_name(name: &str) -> Option<Self> {
         let name = name.trim();
@@ -163,6 +204,21 @@ impl SystemRole {
     /// `roles.manage`; Operator, Viewer and End User the permissions of the
     /// SPEC §4 table that the catalog has. End User's rules also carry
     /// must-match `customer`, and its `connections` rules `owner`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, SystemRole};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let rules = SystemRole::EndUser.rules(&catalog);
+    /// assert_eq!(rules.len(), 9);
+    /// let first: Vec<String> = rules.iter().take(2).map(|r| r.display(&catalog).to_string()).collect();
+    /// assert_eq!(
+    ///     first,
+    ///     ["connectors.read [organization;customer]", "connections.create [organization;customer;owner]"]
+    /// );
+    /// ```
     #[must_use]
     pub fn rules(self, catalog: &Catalog) -> Vec<Rule> {
         catalog

@@ -44,6 +44,15 @@ pub enum Op {
 
 impl Op {
     /// The operator's text.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::Op;
+    ///
+    /// assert_eq!(Op::Le.as_str(), "<=");
+    /// assert_eq!(Op::NotIn.as_str(), "not in");
+    /// ```
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -66,6 +75,21 @@ impl fmt::Display for Op {
 }
 
 /// A literal value written in a condition.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{Catalog, Conditions, Literal, Operand};
+///
+/// let catalog = Catalog::standard();
+/// let workflows = catalog.resource_type("workflows")?;
+/// let conditions = Conditions::parse(&catalog, workflows, r#"status == "archived""#)?;
+/// let condition = conditions.as_slice().first().ok_or("no condition")?;
+/// assert_eq!(condition.operand(), &Operand::Literal(Literal::String("archived".into())));
+/// assert_eq!(Literal::String("archived".into()).to_string(), r#""archived""#);
+/// assert_eq!(Literal::Integer(3).to_string(), "3");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Literal {
     /// A string, `"archived"`.
@@ -78,6 +102,15 @@ pub enum Literal {
 
 impl Literal {
     /// The attribute type this literal can be compared with.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{AttrType, Literal};
+    ///
+    /// assert_eq!(Literal::Integer(3).attr_type(), AttrType::Integer);
+    /// assert_eq!(Literal::String("draft".into()).attr_type(), AttrType::String);
+    /// ```
     #[must_use]
     pub const fn attr_type(&self) -> AttrType {
         match self {
@@ -116,6 +149,23 @@ fn write_quoted(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
 }
 
 /// A field of the subject a condition can compare with.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{AttrType, Catalog, Conditions, Operand, SubjectField};
+///
+/// // The standard catalog has no user attribute; a host catalog may.
+/// let catalog = Catalog::builder()
+///     .resource_type("reports", ["read", "update"])
+///     .attribute("reports", "author", AttrType::User)
+///     .build()?;
+/// let reports = catalog.resource_type("reports")?;
+/// let conditions = Conditions::parse(&catalog, reports, "author == subject.id")?;
+/// let condition = conditions.as_slice().first().ok_or("no condition")?;
+/// assert_eq!(condition.operand(), &Operand::Subject(SubjectField::Id));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SubjectField {
     /// `subject.id`, a [`AttrType::User`].
@@ -129,6 +179,15 @@ pub enum SubjectField {
 
 impl SubjectField {
     /// The attribute type this field can be compared with.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{AttrType, SubjectField};
+    ///
+    /// assert_eq!(SubjectField::Id.attr_type(), AttrType::User);
+    /// assert_eq!(SubjectField::Customer.attr_type(), AttrType::Customer);
+    /// ```
     #[must_use]
     pub const fn attr_type(self) -> AttrType {
         match self {
@@ -139,6 +198,14 @@ impl SubjectField {
     }
 
     /// The text form, `subject.id` and so on.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::SubjectField;
+    ///
+    /// assert_eq!(SubjectField::Organization.as_str(), "subject.organization");
+    /// ```
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -150,6 +217,20 @@ impl SubjectField {
 }
 
 /// The right-hand side of a comparison.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{Catalog, Conditions, Operand};
+///
+/// let catalog = Catalog::standard();
+/// let tools = catalog.resource_type("tools")?;
+/// let conditions = Conditions::parse(&catalog, tools, r#"environment in ["test","staging"]"#)?;
+/// let condition = conditions.as_slice().first().ok_or("no condition")?;
+/// assert!(matches!(condition.operand(), Operand::List(items) if items.len() == 2));
+/// assert_eq!(condition.operand().to_string(), r#"["test", "staging"]"#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Operand {
     /// A literal, for `==`, `!=` and the ordering operators.
@@ -180,6 +261,21 @@ impl fmt::Display for Operand {
 }
 
 /// One validated comparison, `attribute OP operand`.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{Catalog, Conditions, Op};
+///
+/// let catalog = Catalog::standard();
+/// let agents = catalog.resource_type("agents")?;
+/// let conditions = Conditions::parse(&catalog, agents, "priority>=2")?;
+/// let condition = conditions.as_slice().first().ok_or("no condition")?;
+/// assert_eq!(condition.attribute(), catalog.attribute("priority")?);
+/// assert_eq!(condition.op(), Op::Ge);
+/// assert_eq!(condition.display(&catalog).to_string(), "priority >= 2");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Condition {
     pub(crate) attribute: AttributeId,
@@ -189,18 +285,57 @@ pub struct Condition {
 
 impl Condition {
     /// The resource attribute compared.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Conditions};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let agents = catalog.resource_type("agents")?;
+    /// let conditions = Conditions::parse(&catalog, agents, "priority >= 2")?;
+    /// let condition = conditions.as_slice().first().ok_or("no condition")?;
+    /// assert_eq!(catalog.attribute_name(condition.attribute()), Some("priority"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn attribute(&self) -> AttributeId {
         self.attribute
     }
 
     /// The operator.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Conditions, Op};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let agents = catalog.resource_type("agents")?;
+    /// let conditions = Conditions::parse(&catalog, agents, r#"status not in ["archived"]"#)?;
+    /// let condition = conditions.as_slice().first().ok_or("no condition")?;
+    /// assert_eq!(condition.op(), Op::NotIn);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn op(&self) -> Op {
         self.op
     }
 
     /// The value compared with.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Conditions, Literal, Operand};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let agents = catalog.resource_type("agents")?;
+    /// let conditions = Conditions::parse(&catalog, agents, "priority >= 2")?;
+    /// let condition = conditions.as_slice().first().ok_or("no condition")?;
+    /// assert_eq!(condition.operand(), &Operand::Literal(Literal::Integer(2)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn operand(&self) -> &Operand {
         &self.operand
@@ -208,6 +343,23 @@ impl Condition {
 
     /// The canonical text of this one comparison, with the attribute name
     /// from `catalog`: `priority <= 3`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Conditions};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let agents = catalog.resource_type("agents")?;
+    /// let conditions = Conditions::parse(&catalog, agents, r#"environment=="prod" and priority<=3"#)?;
+    /// let shown: Vec<String> = conditions
+    ///     .as_slice()
+    ///     .iter()
+    ///     .map(|c| c.display(&catalog).to_string())
+    ///     .collect();
+    /// assert_eq!(shown, [r#"environment == "prod""#, "priority <= 3"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn display<'a>(&'a self, catalog: &'a Catalog) -> ConditionDisplay<'a> {
         ConditionDisplay {
@@ -227,6 +379,20 @@ impl Condition {
 
 /// Displays one [`Condition`] in canonical text. Made by
 /// [`Condition::display`].
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{Catalog, ConditionDisplay, Conditions};
+///
+/// let catalog = Catalog::standard();
+/// let tools = catalog.resource_type("tools")?;
+/// let conditions = Conditions::parse(&catalog, tools, "priority<1")?;
+/// let condition = conditions.as_slice().first().ok_or("no condition")?;
+/// let shown: ConditionDisplay<'_> = condition.display(&catalog);
+/// assert_eq!(format!("fails `{shown}`"), "fails `priority < 1`");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct ConditionDisplay<'a> {
     condition: &'a Condition,
@@ -263,6 +429,20 @@ pub struct Conditions(pub(crate) Box<[Condition]>);
 
 impl Conditions {
     /// No condition: the rule is not narrowed by attributes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Conditions, Rule};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let workflows = catalog.resource_type("workflows")?;
+    /// assert!(Conditions::none().is_empty());
+    /// assert_eq!(Conditions::parse(&catalog, workflows, "  ")?, Conditions::none());
+    /// let rule = Rule::builder(&catalog, "workflows", "read").build()?;
+    /// assert_eq!(rule.conditions(), &Conditions::none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn none() -> Self {
         Self::default()
@@ -299,18 +479,56 @@ impl Conditions {
     }
 
     /// The comparisons, all of which must hold.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Conditions, Op};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let connectors = catalog.resource_type("connectors")?;
+    /// let text = r#"status == "active" and environment != "prod""#;
+    /// let conditions = Conditions::parse(&catalog, connectors, text)?;
+    /// let ops: Vec<Op> = conditions.as_slice().iter().map(|c| c.op()).collect();
+    /// assert_eq!(ops, [Op::Eq, Op::Ne]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn as_slice(&self) -> &[Condition] {
         &self.0
     }
 
     /// Whether there is no comparison.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Conditions};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let workflows = catalog.resource_type("workflows")?;
+    /// assert!(Conditions::parse(&catalog, workflows, "")?.is_empty());
+    /// assert!(!Conditions::parse(&catalog, workflows, "priority > 1")?.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
     /// Number of comparisons.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Conditions};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let workflows = catalog.resource_type("workflows")?;
+    /// let text = r#"status != "archived" and priority <= 3 and environment == "prod""#;
+    /// assert_eq!(Conditions::parse(&catalog, workflows, text)?.len(), 3);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn len(&self) -> usize {
         self.0.len()
@@ -318,6 +536,22 @@ impl Conditions {
 
     /// The canonical text form, with attribute names from `catalog`:
     /// `status != "archived" and priority <= 3`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Conditions};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let tools = catalog.resource_type("tools")?;
+    /// let text = r#"environment in ["prod","staging"]  and priority>0"#;
+    /// let conditions = Conditions::parse(&catalog, tools, text)?;
+    /// assert_eq!(
+    ///     conditions.display(&catalog).to_string(),
+    ///     r#"environment in ["prod", "staging"] and priority > 0"#
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn display<'a>(&'a self, catalog: &'a Catalog) -> ConditionsDisplay<'a> {
         ConditionsDisplay {
@@ -329,6 +563,20 @@ impl Conditions {
 
 /// Displays [`Conditions`] in canonical text. Made by
 /// [`Conditions::display`].
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{Catalog, ConditionsDisplay, Rule};
+///
+/// let catalog = Catalog::standard();
+/// let rule = Rule::builder(&catalog, "workflows", "update")
+///     .conditions("priority <= 3")
+///     .build()?;
+/// let shown: ConditionsDisplay<'_> = rule.conditions().display(&catalog);
+/// assert_eq!(format!("only if {shown}"), "only if priority <= 3");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct ConditionsDisplay<'a> {
     conditions: &'a Conditions,
@@ -375,24 +623,79 @@ pub struct ConditionError {
 
 impl ConditionError {
     /// The condition text (shortened if very long).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Conditions};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let workflows = catalog.resource_type("workflows")?;
+    /// let err = Conditions::parse(&catalog, workflows, "priority <= high").unwrap_err();
+    /// assert_eq!(err.text(), "priority <= high");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn text(&self) -> &str {
         &self.text
     }
 
     /// The byte offset in the text where the problem starts.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Conditions};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let workflows = catalog.resource_type("workflows")?;
+    /// let text = r#"environment == "zürich-süd" and prio > 1"#;
+    /// let err = Conditions::parse(&catalog, workflows, text).unwrap_err();
+    /// assert_eq!(err.offset(), 34);
+    /// assert_eq!(text.get(err.offset()..), Some("prio > 1"));
+    /// // The column counts characters: `ü` is two bytes, one column.
+    /// assert_eq!(err.column(), 33);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn offset(&self) -> usize {
         self.offset
     }
 
     /// The 1-based character column where the problem starts.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Conditions};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let workflows = catalog.resource_type("workflows")?;
+    /// let err = Conditions::parse(&catalog, workflows, "status == subject.team").unwrap_err();
+    /// assert_eq!(err.column(), 19);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn column(&self) -> usize {
         self.column
     }
 
     /// What is wrong there.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{AttrType, Catalog, ConditionErrorKind, Conditions};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let workflows = catalog.resource_type("workflows")?;
+    /// let err = Conditions::parse(&catalog, workflows, "status < 3").unwrap_err();
+    /// assert!(matches!(
+    ///     err.kind(),
+    ///     ConditionErrorKind::TypeMismatch { expected: AttrType::String, .. }
+    /// ));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn kind(&self) -> &ConditionErrorKind {
         &self.kind
@@ -400,6 +703,22 @@ impl ConditionError {
 }
 
 /// What is wrong in condition text, at a [`ConditionError`]'s column.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{Catalog, ConditionErrorKind, Conditions};
+///
+/// let catalog = Catalog::standard();
+/// let workflows = catalog.resource_type("workflows")?;
+/// let err = Conditions::parse(&catalog, workflows, "status == subject.team").unwrap_err();
+/// assert_eq!(*err.kind(), ConditionErrorKind::UnknownSubjectField { name: "team".into() });
+/// assert_eq!(
+///     err.kind().to_string(),
+///     r#"unknown subject field "team": expected id, organization or customer"#
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConditionErrorKind {

@@ -91,12 +91,31 @@ pub struct MustMatchError {
 
 impl MustMatchError {
     /// The key as written.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::MustMatch;
+    ///
+    /// // Keys are lowercase.
+    /// let err = "team;Owner".parse::<MustMatch>().unwrap_err();
+    /// assert_eq!(err.key(), "Owner");
+    /// ```
     #[must_use]
     pub fn key(&self) -> &str {
         &self.key
     }
 
     /// Its 1-based character column in the text.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::MustMatch;
+    ///
+    /// let err = "customer; tenant".parse::<MustMatch>().unwrap_err();
+    /// assert_eq!(err.column(), 11);
+    /// ```
     #[must_use]
     pub fn column(&self) -> usize {
         self.column
@@ -197,6 +216,18 @@ pub struct Rule {
 
 impl Rule {
     /// Starts writing a rule granting `action` on `resource`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Rule};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let rule = Rule::builder(&catalog, "tools", "execute").build()?;
+    /// assert_eq!(rule.permission(), catalog.permission("tools", "execute")?);
+    /// assert!(rule.is_unconditional());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn builder<'c>(catalog: &'c Catalog, resource: &str, action: &str) -> RuleBuilder<'c> {
         RuleBuilder {
@@ -258,36 +289,107 @@ impl Rule {
 
     /// The [`Catalog::fingerprint`] of the catalog the rule was written
     /// against.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Rule};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let rule = Rule::builder(&catalog, "agents", "read").build()?;
+    /// assert_eq!(rule.catalog_fingerprint(), catalog.fingerprint());
+    /// assert_ne!(rule.catalog_fingerprint(), Catalog::content_platform().fingerprint());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn catalog_fingerprint(&self) -> u64 {
         self.catalog
     }
 
     /// The resource type the rule grants on.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Rule};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let rule = Rule::builder(&catalog, "connections", "share").build()?;
+    /// assert_eq!(rule.resource_type(), catalog.resource_type("connections")?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn resource_type(&self) -> ResourceTypeId {
         self.resource
     }
 
     /// The action the rule grants.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Rule};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let rule = Rule::builder(&catalog, "connections", "share").build()?;
+    /// assert_eq!(rule.action(), catalog.action("share")?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn action(&self) -> ActionId {
         self.action
     }
 
     /// The permission the rule grants.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Rule};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let rule = Rule::builder(&catalog, "connections", "share").build()?;
+    /// assert_eq!(catalog.permission_name(rule.permission()), Some("connections.share"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn permission(&self) -> PermissionId {
         self.permission
     }
 
     /// The must-match keys, `ORGANIZATION` always among them.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, MustMatch, Rule};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let rule = Rule::builder(&catalog, "connections", "update")
+    ///     .must_match(MustMatch::OWNER)
+    ///     .build()?;
+    /// assert_eq!(rule.must_match(), MustMatch::ORGANIZATION | MustMatch::OWNER);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn must_match(&self) -> MustMatch {
         self.must_match
     }
 
     /// The conditions, all of which must hold.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Rule};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let rule = Rule::builder(&catalog, "workflows", "deploy_prod")
+    ///     .conditions(r#"priority <= 3 and environment == "prod""#)
+    ///     .build()?;
+    /// assert_eq!(rule.conditions().len(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn conditions(&self) -> &Conditions {
         &self.conditions
@@ -296,6 +398,24 @@ impl Rule {
     /// Whether the rule grants its permission on every resource of the
     /// subject's organization: no must-match key but `organization` and no
     /// condition.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, MustMatch, Rule};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let plain = Rule::builder(&catalog, "workflows", "read").build()?;
+    /// let by_team = Rule::builder(&catalog, "workflows", "read")
+    ///     .must_match(MustMatch::TEAM)
+    ///     .build()?;
+    /// let in_test = Rule::builder(&catalog, "workflows", "read")
+    ///     .conditions(r#"environment == "test""#)
+    ///     .build()?;
+    /// assert!(plain.is_unconditional());
+    /// assert!(!by_team.is_unconditional() && !in_test.is_unconditional());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn is_unconditional(&self) -> bool {
         self.must_match == MustMatch::ORGANIZATION && self.conditions.is_empty()
@@ -303,6 +423,23 @@ impl Rule {
 
     /// Displays the rule with names from `catalog`:
     /// `resource.action [must-match] if conditions`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, MustMatch, Rule};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let rule = Rule::builder(&catalog, "connections", "execute")
+    ///     .must_match(MustMatch::CUSTOMER | MustMatch::OWNER)
+    ///     .conditions(r#"environment in ["test", "staging"]"#)
+    ///     .build()?;
+    /// assert_eq!(
+    ///     rule.display(&catalog).to_string(),
+    ///     r#"connections.execute [organization;customer;owner] if environment in ["test", "staging"]"#
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn display<'a>(&'a self, catalog: &'a Catalog) -> RuleDisplay<'a> {
         RuleDisplay {
@@ -318,6 +455,18 @@ fn normalize(must_match: MustMatch) -> MustMatch {
 }
 
 /// Displays a [`Rule`]. Made by [`Rule::display`].
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{Catalog, Rule, RuleDisplay};
+///
+/// let catalog = Catalog::standard();
+/// let rule = Rule::builder(&catalog, "agents", "update").build()?;
+/// let shown: RuleDisplay<'_> = rule.display(&catalog);
+/// assert_eq!(format!("granted by {shown}"), "granted by agents.update [organization]");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct RuleDisplay<'a> {
     rule: &'a Rule,
@@ -340,6 +489,21 @@ impl fmt::Display for RuleDisplay<'_> {
 
 /// Writes a [`Rule`]: names are resolved and conditions parsed in
 /// [`build`](RuleBuilder::build). Made by [`Rule::builder`].
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{Catalog, MustMatch, Rule, RuleBuilder};
+///
+/// let catalog = Catalog::standard();
+/// let by_team: RuleBuilder<'_> = Rule::builder(&catalog, "workflows", "update")
+///     .must_match(MustMatch::TEAM);
+/// // One builder as the template of two rules.
+/// let drafts = by_team.clone().conditions(r#"status == "draft""#).build()?;
+/// let tests = by_team.conditions(r#"environment == "test""#).build()?;
+/// assert_eq!(drafts.must_match(), tests.must_match());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct RuleBuilder<'c> {
     catalog: &'c Catalog,
@@ -351,6 +515,20 @@ pub struct RuleBuilder<'c> {
 
 impl RuleBuilder<'_> {
     /// Adds must-match keys (`ORGANIZATION` is always implied).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, MustMatch, Rule};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let rule = Rule::builder(&catalog, "connections", "read")
+    ///     .must_match(MustMatch::CUSTOMER)
+    ///     .must_match(MustMatch::OWNER)
+    ///     .build()?;
+    /// assert_eq!(rule.must_match().to_string(), "organization;customer;owner");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn must_match(mut self, keys: MustMatch) -> Self {
         self.must_match |= keys;
@@ -358,6 +536,19 @@ impl RuleBuilder<'_> {
     }
 
     /// Sets the condition text, such as `status != "archived" and priority <= 3`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Rule};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let rule = Rule::builder(&catalog, "workflows", "execute")
+    ///     .conditions(r#"status != "archived" and priority <= 3"#)
+    ///     .build()?;
+    /// assert_eq!(rule.conditions().len(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn conditions(mut self, text: &str) -> Self {
         text.clone_into(&mut self.conditions);
@@ -372,6 +563,26 @@ impl RuleBuilder<'_> {
     /// action that does not apply to the type; [`RuleError::NotGrantable`]
     /// for a built-in type; [`RuleError::Condition`] for condition text that
     /// does not parse or type-check.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Rule, RuleError};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let rule = Rule::builder(&catalog, "billing", "read").build()?;
+    /// assert!(rule.is_unconditional());
+    ///
+    /// let err = Rule::builder(&catalog, "billing", "execute").build().unwrap_err();
+    /// assert!(matches!(err, RuleError::Name(_)));
+    /// // `billing` declares no attributes.
+    /// let err = Rule::builder(&catalog, "billing", "read")
+    ///     .conditions(r#"status == "open""#)
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert!(matches!(err, RuleError::Condition(_)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn build(self) -> Result<Rule, RuleError> {
         Rule::resolve(
             self.catalog,
