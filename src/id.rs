@@ -18,6 +18,14 @@ macro_rules! dense_id {
         impl $name {
             /// The largest index this id can hold. One value above it is kept
             /// back as a sentinel in the compiled tables.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!("use rolegate::", stringify!($name), ";")]
+            ///
+            #[doc = concat!("assert_eq!(", stringify!($name), "::MAX, ", stringify!($repr), "::MAX as usize - 1);")]
+            /// ```
             pub const MAX: usize = <$repr>::MAX as usize - 1;
 
             /// Makes an id from a dense index, or `None` when the index is

@@ -131,8 +131,35 @@ fn the_builder_rejects_syncs_that_do_not_fit() {
         two().sync("a", "c").sync("c", "a").build(),
         Err(CatalogError::SyncCycle { .. })
     ));
+    for (from, to) in [("a", "profile"), ("profile", "c")] {
+        rejects(
+            two()
+                .builtin_resource_type("profile", ["read", "update"])
+                .sync(from, to),
+            CatalogError::SyncBuiltin {
+                from: from.into(),
+                to: to.into(),
+                builtin: "profile".into(),
+            },
+        );
+    }
     // A target may declare more than its source.
     assert!(two().sync("b", "a").build().is_ok());
+}
+
+#[test]
+fn the_presets_build_without_falling_back() {
+    // `Catalog::standard()` would fall back to an empty, deny-all catalog if
+    // its declarations ever failed to build; they must not.
+    let standard = CatalogBuilder::standard().build().unwrap();
+    assert_eq!(standard.fingerprint(), Catalog::standard().fingerprint());
+    assert_eq!(standard.grantable_permission_count(), 39);
+    let content = CatalogBuilder::content_platform().build().unwrap();
+    assert_eq!(
+        content.fingerprint(),
+        Catalog::content_platform().fingerprint()
+    );
+    assert_eq!(content.grantable_permission_count(), 22);
 }
 
 #[test]

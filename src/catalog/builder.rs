@@ -102,6 +102,17 @@ pub enum CatalogError {
         /// The attribute.
         attribute: String,
     },
+    /// A sync from or to a built-in resource type: it would let roles grant
+    /// a built-in permission, or spread built-in rules to other types.
+    #[error("cannot sync {from:?} to {to:?}: {builtin:?} is a built-in resource type")]
+    SyncBuiltin {
+        /// The source type.
+        from: String,
+        /// The target type.
+        to: String,
+        /// The built-in one of the two.
+        builtin: String,
+    },
     /// Syncs form a cycle through this resource type.
     #[error("syncs form a cycle through resource type {resource:?}")]
     SyncCycle {
@@ -288,7 +299,7 @@ impl CatalogBuilder {
     /// the same conditions and must-match, on `to`.
     ///
     /// `to` must declare every action of `from`, and every attribute of
-    /// `from` with the same type. Syncs chain: a rule is synced to every type
+    /// `from` with the same type; neither may be a built-in type. Syncs chain: a rule is synced to every type
     /// reachable from its own.
     ///
     /// # Examples
@@ -632,6 +643,13 @@ impl CatalogBuilder {
             ) else {
                 continue;
             };
+            if let Some(builtin) = [src, dst].into_iter().find(|t| !t.grantable) {
+                return Err(CatalogError::SyncBuiltin {
+                    from: excerpt(from_name),
+                    to: excerpt(to_name),
+                    builtin: builtin.name.to_string(),
+                });
+            }
             if from == to || edges.contains(&to) {
                 return Err(CatalogError::DuplicateSync {
                     from: excerpt(from_name),

@@ -320,7 +320,7 @@ impl Catalog {
         self.fingerprint
     }
 
-    /// Number of resource types.
+    /// Number of resource types, built-in types such as `profile` included.
     ///
     /// # Examples
     ///

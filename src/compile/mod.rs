@@ -49,7 +49,8 @@ pub struct RuleRef {
     /// Whether the rule is the role's own or one of the catalog's built-in
     /// rules.
     pub source: RuleSource,
-    /// Its index in [`Role::rules`] or [`Catalog::builtin_rules`].
+    /// Its index in [`Role::rules`] or [`Catalog::builtin_rules`], from 0
+    /// (explanation text numbers rules from 1).
     pub index: usize,
     /// The resource type the rule was synced to, when it applied through a
     /// sync rather than on its own type.

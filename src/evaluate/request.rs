@@ -30,6 +30,15 @@ pub enum Status {
 
 impl Status {
     /// Every status.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::Status;
+    ///
+    /// let names: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
+    /// assert_eq!(names, ["active", "invited", "suspended"]);
+    /// ```
     pub const ALL: [Self; 3] = [Self::Active, Self::Invited, Self::Suspended];
 
     /// The lowercase name: `active`, `invited`, `suspended`.
@@ -72,6 +81,23 @@ impl fmt::Display for Status {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("unknown status {0:?}: expected active, invited or suspended")]
 pub struct StatusError(String);
+
+impl StatusError {
+    /// The text that is not a status (shortened if very long).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::Status;
+    ///
+    /// let err = "retired".parse::<Status>().unwrap_err();
+    /// assert_eq!(err.text(), "retired");
+    /// ```
+    #[must_use]
+    pub fn text(&self) -> &str {
+        &self.0
+    }
+}
 
 impl core::str::FromStr for Status {
     type Err = StatusError;
@@ -149,7 +175,8 @@ impl Subject {
         self
     }
 
-    /// Adds a team (up to four are kept inline).
+    /// Adds a team; a team the subject already has is not added twice. Up to
+    /// four teams are kept inline.
     ///
     /// # Examples
     ///
@@ -330,6 +357,7 @@ impl Subject {
 ///
 /// assert_eq!(Value::from("draft"), Value::String("draft"));
 /// assert_eq!(Value::from(3_i64), Value::Integer(3));
+/// assert_eq!(Value::from(3), Value::Integer(3));
 /// assert_eq!(Value::from(UserId::new(7)), Value::User(UserId::new(7)));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -357,6 +385,18 @@ impl<'a> From<&'a str> for Value<'a> {
 impl From<i64> for Value<'_> {
     fn from(v: i64) -> Self {
         Self::Integer(v)
+    }
+}
+
+impl From<i32> for Value<'_> {
+    fn from(v: i32) -> Self {
+        Self::Integer(i64::from(v))
+    }
+}
+
+impl From<u32> for Value<'_> {
+    fn from(v: u32) -> Self {
+        Self::Integer(i64::from(v))
     }
 }
 
@@ -508,7 +548,7 @@ impl<'a> Resource<'a> {
     /// let (status, priority) = (catalog.attribute("status")?, catalog.attribute("priority")?);
     /// let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(9), OrgId::new(1))
     ///     .with_attribute(status, "draft")
-    ///     .with_attribute(priority, 2_i64)
+    ///     .with_attribute(priority, 2)
     ///     .with_attribute(status, "active");
     /// assert_eq!(workflow.attribute(status), Some(Value::String("active")));
     /// assert_eq!(workflow.attributes().len(), 2);

@@ -12,6 +12,15 @@ use crate::id::OrgId;
 use crate::rule::Rule;
 
 /// The longest role name, in characters.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{MAX_ROLE_NAME, Role};
+///
+/// assert!(Role::validate_name(&"x".repeat(MAX_ROLE_NAME)).is_ok());
+/// assert!(Role::validate_name(&"x".repeat(MAX_ROLE_NAME + 1)).is_err());
+/// ```
 pub const MAX_ROLE_NAME: usize = 64;
 
 /// What was wrong with a role.
@@ -31,7 +40,7 @@ pub enum RoleError {
     #[error("role name is empty")]
     EmptyName,
     /// The name is longer than [`MAX_ROLE_NAME`] characters once trimmed.
-    #[error("role name {name:?} is {length} characters long, more than 64")]
+    #[error("role name {name:?} is {length} characters long, more than {max}", max = MAX_ROLE_NAME)]
     NameTooLong {
         /// The name (shortened).
         name: String,

@@ -111,6 +111,16 @@ const END_USER: [(&str, MustMatch); 9] = [
 
 impl SystemRole {
     /// The six roles, in the order of SPEC §4 and of their [`RoleId`]s.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::SystemRole;
+    ///
+    /// let names: Vec<&str> = SystemRole::ALL.iter().map(|r| r.name()).collect();
+    /// assert_eq!(names, ["Owner", "Admin", "Developer", "Operator", "Viewer", "End User"]);
+    /// assert_eq!(SystemRole::ALL[4].id().index(), 4);
+    /// ```
     pub const ALL: [Self; 6] = [
         Self::Owner,
         Self::Admin,

@@ -45,6 +45,15 @@ bitflags::bitflags! {
 
 impl MustMatch {
     /// The keys with their text names, in canonical order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::MustMatch;
+    ///
+    /// let names: Vec<&str> = MustMatch::KEYS.iter().map(|&(_, name)| name).collect();
+    /// assert_eq!(names, ["organization", "customer", "team", "owner"]);
+    /// ```
     pub const KEYS: [(Self, &'static str); 4] = [
         (Self::ORGANIZATION, "organization"),
         (Self::CUSTOMER, "customer"),
