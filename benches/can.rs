@@ -14,7 +14,7 @@ use rolegate::*;
 const ORG: OrgId = OrgId::new(1);
 
 /// The floor: is bit `bit` of `mask` set, and are two organizations equal.
-#[inline(never)]
+#[inline]
 fn floor(mask: u64, bit: u32, subject_org: u64, resource_org: u64) -> bool {
     subject_org == resource_org && mask & (1u64 << bit) != 0
 }

@@ -20,7 +20,7 @@ use crate::id::{OrgId, PermissionId, ResourceTypeId, RoleId};
 use crate::role::{Role, RoleKind, SystemRole};
 use crate::rule::condition::{Literal, Operand};
 use crate::rule::{MustMatch, Rule};
-use program::{Grant, compile_condition};
+use program::{Grant, Test, TestRange, compile_condition};
 
 /// Where a compiled grant comes from: which rule, and whether it was applied
 /// through a sync.
@@ -126,19 +126,25 @@ pub(crate) struct MaskWord {
     pub(crate) scoped: u64,
 }
 
-/// Where one permission's grants start, and the must-match keys any of
-/// them needs, so that a check computes only those.
+/// Where one permission's grants are in the role's list, and the
+/// must-match keys any of them needs, so that a check computes only those.
+///
+/// When the permission has a single grant, `needs` is that grant's keys and
+/// `tests` its tests: the common check reads the span and the tests, not the
+/// grant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Span {
     pub(crate) start: u32,
+    pub(crate) end: u32,
+    pub(crate) tests: TestRange,
     pub(crate) needs: MustMatch,
 }
 
 /// One role in compiled form.
 ///
 /// The first 64 permissions' masks are inline, so that a check on a catalog
-/// of that size reads the role and nothing else; `offsets` gives each
-/// permission's span of grants in two adjacent loads.
+/// of that size reads the role and nothing else; `spans` locates each
+/// permission's grants, and every grant's tests live in one list.
 #[derive(Clone, Debug)]
 pub(crate) struct CompiledRole {
     /// The organization of a custom role; `None` for a system role.
@@ -147,12 +153,13 @@ pub(crate) struct CompiledRole {
     pub(crate) head: MaskWord,
     /// Masks of permissions 64 and up, 64 a word.
     pub(crate) tail: Box<[MaskWord]>,
-    /// `grants[spans[p].start..spans[p + 1].start]` are the grants of
-    /// permission `p`; one entry per permission up to the role's highest,
-    /// plus one.
+    /// `grants[spans[p].start..spans[p].end]` are the grants of permission
+    /// `p`; one entry per permission up to the role's highest.
     pub(crate) spans: Box<[Span]>,
     /// Every grant, own, synced and built-in, sorted by permission.
     pub(crate) grants: Box<[Grant]>,
+    /// Every grant's tests, in grant order.
+    pub(crate) tests: Box<[Test]>,
 }
 
 impl CompiledRole {
@@ -166,19 +173,31 @@ impl CompiledRole {
         }
     }
 
-    /// The grants of one permission, and the must-match keys they need.
+    /// The span of one permission.
     #[inline]
-    pub(crate) fn grants_for(&self, permission: PermissionId) -> (&[Grant], MustMatch) {
-        let p = permission.index();
-        match (self.spans.get(p), self.spans.get(p + 1)) {
-            (Some(span), Some(next)) => (
-                self.grants
-                    .get(span.start as usize..next.start as usize)
-                    .unwrap_or_default(),
-                span.needs,
-            ),
-            _ => (&[], MustMatch::empty()),
-        }
+    pub(crate) fn span(&self, permission: PermissionId) -> Option<&Span> {
+        self.spans.get(permission.index())
+    }
+
+    /// The grants of a span.
+    #[inline]
+    pub(crate) fn grants_in(&self, span: &Span) -> &[Grant] {
+        self.grants
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or_default()
+    }
+
+    /// The grants of one permission.
+    pub(crate) fn grants_for(&self, permission: PermissionId) -> &[Grant] {
+        self.span(permission).map_or(&[], |s| self.grants_in(s))
+    }
+
+    /// The tests of a range.
+    #[inline]
+    pub(crate) fn tests_in(&self, range: TestRange) -> &[Test] {
+        self.tests
+            .get(range.start as usize..range.end as usize)
+            .unwrap_or_default()
     }
 
     /// Heap bytes held by this compiled role.
@@ -186,7 +205,8 @@ impl CompiledRole {
         self.tail.len() * size_of::<MaskWord>()
             + self.spans.len() * size_of::<Span>()
             + self.grants.len() * size_of::<Grant>()
-            + self.grants.iter().map(Grant::heap_bytes).sum::<usize>()
+            + self.tests.len() * size_of::<Test>()
+            + self.tests.iter().map(Test::heap_bytes).sum::<usize>()
     }
 }
 
@@ -220,6 +240,7 @@ pub(crate) fn rule_fits(catalog: &Catalog, rule: &Rule, builtin: bool) -> bool {
 /// Rules that do not fit the catalog are left out (callers validate first).
 pub(crate) fn compile_role(catalog: &Catalog, role: &Role) -> CompiledRole {
     let mut grants = Vec::new();
+    let mut tests: Vec<Test> = Vec::new();
     let sources = role
         .rules()
         .iter()
@@ -237,39 +258,37 @@ pub(crate) fn compile_role(catalog: &Catalog, role: &Role) -> CompiledRole {
             continue;
         }
         let ty = rule.resource_type();
-        let tests: Box<[_]> = rule
-            .conditions()
-            .as_slice()
-            .iter()
-            .filter_map(|c| {
+        // A rule's tests are stored once; its synced grants share them.
+        // Test counts stay far below u32::MAX: each is a condition held in
+        // memory.
+        let start = tests.len() as u32;
+        tests.extend(rule.conditions().as_slice().iter().filter_map(|c| {
+            catalog
+                .attribute_type(ty, c.attribute)
+                .map(|t| compile_condition(c, t))
+        }));
+        let range = TestRange {
+            start,
+            end: tests.len() as u32,
+        };
+        let targets = core::iter::once((rule.permission(), None)).chain(
+            catalog.sync_targets(ty).iter().filter_map(|&to| {
                 catalog
-                    .attribute_type(ty, c.attribute)
-                    .map(|t| compile_condition(c, t))
-            })
-            .collect();
-        grants.push(Grant {
-            permission: rule.permission(),
-            must_match: rule.must_match(),
-            tests: tests.clone(),
-            origin: RuleRef {
-                source,
-                index,
-                synced_to: None,
-            },
-        });
-        for &target in catalog.sync_targets(ty) {
-            if let Some(permission) = catalog.permission_of(target, rule.action()) {
-                grants.push(Grant {
-                    permission,
-                    must_match: rule.must_match(),
-                    tests: tests.clone(),
-                    origin: RuleRef {
-                        source,
-                        index,
-                        synced_to: Some(target),
-                    },
-                });
-            }
+                    .permission_of(to, rule.action())
+                    .map(|p| (p, Some(to)))
+            }),
+        );
+        for (permission, synced_to) in targets {
+            grants.push(Grant {
+                permission,
+                must_match: rule.must_match(),
+                tests: range,
+                origin: RuleRef {
+                    source,
+                    index,
+                    synced_to,
+                },
+            });
         }
     }
     grants.sort_by_key(|g| g.permission);
@@ -280,20 +299,26 @@ pub(crate) fn compile_role(catalog: &Catalog, role: &Role) -> CompiledRole {
             allow.insert(g.permission);
         }
     }
-    // Masks word by word, and the offsets of each permission's grants.
+    // Masks word by word, and each permission's span of grants.
     let permissions = grants.last().map_or(0, |g| g.permission.index() + 1);
     let mut masks = vec![MaskWord::default(); permissions / 64 + 1];
-    let mut spans: Vec<Span> = Vec::with_capacity(permissions + 1);
+    let mut spans: Vec<Span> = Vec::with_capacity(permissions);
     for (i, g) in grants.iter().enumerate() {
         let p = g.permission.index();
-        // Grants per role stay far below u32::MAX: each is a rule held in
-        // memory.
+        // Grants per role stay far below u32::MAX, as tests do.
+        let at = i as u32;
         let empty = Span {
-            start: i as u32,
+            start: at,
+            end: at,
+            tests: TestRange::default(),
             needs: MustMatch::empty(),
         };
         spans.resize(p + 1, empty);
         if let Some(span) = spans.get_mut(p) {
+            if span.start == span.end {
+                span.tests = g.tests;
+            }
+            span.end = at + 1;
             span.needs |= g.must_match;
         }
         let bit = 1u64 << (p % 64);
@@ -305,10 +330,6 @@ pub(crate) fn compile_role(catalog: &Catalog, role: &Role) -> CompiledRole {
             }
         }
     }
-    spans.push(Span {
-        start: grants.len() as u32,
-        needs: MustMatch::empty(),
-    });
     let mut masks = masks.into_iter();
     CompiledRole {
         organization: role.organization(),
@@ -316,6 +337,7 @@ pub(crate) fn compile_role(catalog: &Catalog, role: &Role) -> CompiledRole {
         tail: masks.collect(),
         spans: spans.into(),
         grants: grants.into(),
+        tests: tests.into(),
     }
 }
 

@@ -64,27 +64,36 @@ pub(crate) struct Test {
 pub(crate) struct Grant {
     pub(crate) permission: PermissionId,
     pub(crate) must_match: MustMatch,
-    pub(crate) tests: Box<[Test]>,
+    /// This grant's tests: a range of the role's test list.
+    pub(crate) tests: TestRange,
     pub(crate) origin: RuleRef,
 }
 
-impl Grant {
+/// A range of a compiled role's test list.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct TestRange {
+    pub(crate) start: u32,
+    pub(crate) end: u32,
+}
+
+impl TestRange {
+    pub(crate) fn is_empty(self) -> bool {
+        self.start >= self.end
+    }
+}
+
+impl Test {
+    /// Heap bytes the test's literals hold.
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.tests.len() * size_of::<Test>()
-            + self
-                .tests
-                .iter()
-                .map(|t| match &t.check {
-                    Check::Str { value, .. } | Check::StrEq { value, .. } => value.len(),
-                    Check::StrIn { values, .. } => {
-                        values.len() * size_of::<Box<str>>()
-                            + values.iter().map(|v| v.len()).sum::<usize>()
-                    }
-                    Check::IntIn { values, .. } => values.len() * 8,
-                    Check::BoolIn { values, .. } => values.len(),
-                    Check::Int { .. } | Check::Bool { .. } | Check::Subject { .. } => 0,
-                })
-                .sum::<usize>()
+        match &self.check {
+            Check::Str { value, .. } | Check::StrEq { value, .. } => value.len(),
+            Check::StrIn { values, .. } => {
+                values.len() * size_of::<Box<str>>() + values.iter().map(|v| v.len()).sum::<usize>()
+            }
+            Check::IntIn { values, .. } => values.len() * 8,
+            Check::BoolIn { values, .. } => values.len(),
+            Check::Int { .. } | Check::Bool { .. } | Check::Subject { .. } => 0,
+        }
     }
 }
 

@@ -14,7 +14,7 @@ pub use request::{Resource, Status, StatusError, Subject, Value};
 
 use crate::catalog::NO_PERMISSION;
 use crate::compile::program::{Check, EQUAL, GREATER, Grant, LESS, Test};
-use crate::compile::{CompiledRole, Policy};
+use crate::compile::{CompiledRole, Policy, Span};
 use crate::id::{ActionId, PermissionId, ResourceTypeId};
 use crate::rule::MustMatch;
 use crate::rule::condition::SubjectField;
@@ -137,7 +137,7 @@ impl Policy {
                 organization,
             });
         }
-        let (grants, _) = role.grants_for(permission);
+        let grants = role.grants_for(permission);
         if grants.is_empty() {
             return Explanation::Denied(Denial::NoRule {
                 role: role_id,
@@ -146,7 +146,7 @@ impl Policy {
         }
         let mut failures = Vec::with_capacity(grants.len());
         for grant in grants {
-            match grant_failure(grant, subject, resource) {
+            match grant_failure(role, grant, subject, resource) {
                 None => {
                     return Explanation::Allowed {
                         role: role_id,
@@ -182,25 +182,60 @@ impl Policy {
 
 /// The slow path: the role grants the permission only under must-match keys
 /// or conditions.
-#[inline]
+///
+/// Most permissions have one grant with at most one condition; that case
+/// runs here without loops, and the general ones go to out-of-line helpers so
+/// that this function keeps a small frame.
+#[inline(never)]
 fn scoped(
     role: &CompiledRole,
     permission: PermissionId,
     subject: &Subject,
     resource: &Resource<'_>,
 ) -> bool {
-    let (grants, needs) = role.grants_for(permission);
-    let matched = matched_keys(needs, subject, resource);
-    grants.iter().any(|grant| {
+    let Some(span) = role.span(permission) else {
+        return false;
+    };
+    let matched = matched_keys(span.needs, subject, resource);
+    if span.end.wrapping_sub(span.start) != 1 {
+        return any_grant(role, span, matched, subject, resource);
+    }
+    // A single grant: its keys are the span's, its tests the span's.
+    if !matched.contains(span.needs) {
+        return false;
+    }
+    match role.tests_in(span.tests) {
+        [] => true,
+        [test] => holds(test, subject, resource),
+        tests => all_hold(tests, subject, resource),
+    }
+}
+
+/// Whether any of a span's several grants allows the request.
+#[inline(never)]
+fn any_grant(
+    role: &CompiledRole,
+    span: &Span,
+    matched: MustMatch,
+    subject: &Subject,
+    resource: &Resource<'_>,
+) -> bool {
+    role.grants_in(span).iter().any(|grant| {
         matched.contains(grant.must_match)
-            && grant.tests.iter().all(|t| holds(t, subject, resource))
+            && all_hold(role.tests_in(grant.tests), subject, resource)
     })
+}
+
+/// Whether every test holds.
+#[inline(never)]
+fn all_hold(tests: &[Test], subject: &Subject, resource: &Resource<'_>) -> bool {
+    tests.iter().all(|t| holds(t, subject, resource))
 }
 
 /// Which of the keys some grant `needs` this subject and resource share,
 /// computed once per narrowed check. The organization was checked before any
 /// grant is looked at. [`grant_failure`] says which key a grant lacked.
-#[inline]
+#[inline(always)]
 fn matched_keys(needs: MustMatch, subject: &Subject, resource: &Resource<'_>) -> MustMatch {
     let mut keys = MustMatch::ORGANIZATION;
     if needs.contains(MustMatch::CUSTOMER)
@@ -225,6 +260,7 @@ fn matched_keys(needs: MustMatch, subject: &Subject, resource: &Resource<'_>) ->
 /// What makes `grant` fail for this request, or `None` when it allows it.
 /// The organization key was checked before any grant is looked at.
 fn grant_failure(
+    role: &CompiledRole,
     grant: &Grant,
     subject: &Subject,
     resource: &Resource<'_>,
@@ -244,8 +280,7 @@ fn grant_failure(
     if keys.contains(MustMatch::OWNER) && resource.owner != Some(subject.id) {
         return Some(crate::Failure::MustMatch(MustMatch::OWNER));
     }
-    grant
-        .tests
+    role.tests_in(grant.tests)
         .iter()
         .position(|t| !holds(t, subject, resource))
         .map(|index| crate::Failure::Condition { index })
