@@ -186,7 +186,7 @@ impl Policy {
 /// Most permissions have one grant with at most one condition; that case
 /// runs here without loops, and the general ones go to out-of-line helpers so
 /// that this function keeps a small frame.
-#[inline(never)]
+#[inline]
 fn scoped(
     role: &CompiledRole,
     permission: PermissionId,
