@@ -7,13 +7,18 @@
 //! - roles: [`SystemRole`], [`Role`].
 //! - compile: [`Policy`], [`PermissionSet`].
 //! - evaluate: [`Policy::can`], [`Policy::explain`], [`Subject`], [`Resource`].
+//! - directory: [`User`], [`Team`], [`PeopleFilter`].
+//! - engine: [`Engine`] (live state, snapshots, administrative calls through
+//!   the delegation guard), [`Snapshot`], [`Change`].
 //!
 //! The decision rules are written out in [`semantics`].
 //!
 //! # Features
 //!
-//! None yet: the crate's only dependencies are `bitflags`, `hashbrown`,
-//! `smallvec` and `thiserror`.
+//! None yet. Besides `bitflags`, `hashbrown`, `smallvec` and `thiserror`,
+//! the engine uses `arc-swap` (publishing snapshots without readers taking a
+//! lock) and `imbl` (persistent maps, so that a snapshot shares what a change
+//! does not touch).
 #![deny(
     missing_docs,
     missing_debug_implementations,
@@ -22,6 +27,8 @@
 
 mod catalog;
 mod compile;
+mod directory;
+mod engine;
 mod evaluate;
 mod id;
 mod role;
@@ -32,6 +39,11 @@ pub mod semantics {}
 
 pub use catalog::{AttrType, Catalog, CatalogBuilder, CatalogError, NameError, PermissionInfo};
 pub use compile::{PermissionSet, Policy, PolicyBuilder, PolicyError, RuleRef, RuleSource};
+pub use directory::{PeopleFilter, Team, Timestamp, User};
+pub use engine::{
+    Actor, Admin, AdminError, Change, Engine, EngineBuilder, GuardDenial, MatrixCell, MatrixRow,
+    PermissionMatrix, Person, RoleDeleted, RoleEdit, RoleSummary, Snapshot, TeamSummary,
+};
 pub use evaluate::{
     Denial, Explanation, ExplanationDisplay, Failure, Resource, RuleFailure, Status, StatusError,
     Subject, Value,

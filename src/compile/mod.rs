@@ -8,6 +8,7 @@
 
 mod bitset;
 pub(crate) mod program;
+mod table;
 
 pub use bitset::PermissionSet;
 
@@ -21,6 +22,7 @@ use crate::role::{Role, RoleKind, SystemRole};
 use crate::rule::condition::{Literal, Operand};
 use crate::rule::{MustMatch, Rule};
 use program::{Grant, Test, TestRange, compile_condition};
+pub(crate) use table::{RoleEntry, RoleTable, Slot};
 
 /// Where a compiled grant comes from: which rule, and whether it was applied
 /// through a sync.
@@ -368,13 +370,17 @@ pub(crate) fn compile_role(catalog: &Catalog, role: &Role) -> CompiledRole {
 #[derive(Clone, Debug)]
 pub struct Policy {
     pub(crate) catalog: Arc<Catalog>,
-    pub(crate) roles: Box<[Role]>,
-    pub(crate) compiled: Box<[CompiledRole]>,
+    /// Every role, compiled, by id; a deleted role leaves an empty slot.
+    pub(crate) roles: RoleTable,
     /// A copy of the catalog's (type, action) → permission table, kept next
     /// to the roles for the hot path.
-    pub(crate) table: Box<[u16]>,
+    pub(crate) table: Arc<[u16]>,
     pub(crate) actions: usize,
-    by_name: HashMap<(Option<OrgId>, String), RoleId>,
+    /// Custom roles by organization and lowercase name.
+    names: imbl::HashMap<(OrgId, String), RoleId>,
+    /// Custom roles of each organization.
+    by_org: imbl::HashMap<OrgId, imbl::OrdSet<RoleId>>,
+    live: usize,
 }
 
 impl Policy {
@@ -427,22 +433,75 @@ impl Policy {
     }
 
     fn assemble(catalog: Arc<Catalog>, roles: Vec<Role>) -> Self {
-        let compiled = roles.iter().map(|r| compile_role(&catalog, r)).collect();
-        let mut by_name = HashMap::with_capacity(roles.len());
-        for (i, role) in roles.iter().enumerate() {
-            if let Some(id) = RoleId::new(i) {
-                by_name.insert((role.organization(), role.name().to_lowercase()), id);
-            }
-        }
         let (table, actions) = catalog.permission_table();
-        Self {
+        let mut policy = Self {
             table: table.into(),
             actions,
             catalog,
-            roles: roles.into(),
-            compiled,
-            by_name,
+            roles: RoleTable::default(),
+            names: imbl::HashMap::new(),
+            by_org: imbl::HashMap::new(),
+            live: 0,
+        };
+        for role in roles {
+            policy.insert_role(role);
         }
+        policy
+    }
+
+    /// Compiles `role` and adds it under the next id. The caller has
+    /// validated it (name unique in its organization, rules of this
+    /// catalog).
+    pub(crate) fn insert_role(&mut self, role: Role) -> Option<RoleId> {
+        let id = RoleId::new(self.roles.len())?;
+        if let Some(org) = role.organization() {
+            self.names.insert((org, role.name().to_lowercase()), id);
+            self.by_org.entry(org).or_default().insert(id);
+        }
+        let compiled = compile_role(&self.catalog, &role);
+        self.roles.push(Slot::new(RoleEntry { role, compiled }));
+        self.live += 1;
+        Some(id)
+    }
+
+    /// Recompiles the role at `id` as `role` (renamed, new rules, or both);
+    /// no other role is touched.
+    pub(crate) fn replace_role(&mut self, id: RoleId, role: Role) -> bool {
+        let Some(old) = self.role(id) else {
+            return false;
+        };
+        if let Some(org) = old.organization() {
+            let old_key = (org, old.name().to_lowercase());
+            self.names.remove(&old_key);
+        }
+        if let Some(org) = role.organization() {
+            self.names.insert((org, role.name().to_lowercase()), id);
+        }
+        let compiled = compile_role(&self.catalog, &role);
+        self.roles
+            .set(id.index(), Slot::new(RoleEntry { role, compiled }))
+    }
+
+    /// Removes the role at `id`; its slot stays empty, so the id is never
+    /// given to another role and a stale subject holding it is denied.
+    pub(crate) fn remove_role(&mut self, id: RoleId) -> bool {
+        let Some(old) = self.role(id) else {
+            return false;
+        };
+        if let Some(org) = old.organization() {
+            let key = (org, old.name().to_lowercase());
+            self.names.remove(&key);
+            if let Some(set) = self.by_org.get_mut(&org) {
+                set.remove(&id);
+            }
+        }
+        self.live -= 1;
+        self.roles.set(id.index(), Slot::default())
+    }
+
+    /// The compiled entry of a live role.
+    pub(crate) fn entry(&self, id: RoleId) -> Option<&RoleEntry> {
+        self.roles.get(id.index())?.entry.as_deref()
     }
 
     /// The catalog the policy was compiled against.
@@ -457,24 +516,25 @@ impl Policy {
         &self.catalog
     }
 
-    /// Number of roles, system roles included.
+    /// Number of roles, system roles included, deleted roles not.
     #[must_use]
     pub fn role_count(&self) -> usize {
-        self.roles.len()
+        self.live
     }
 
-    /// The role with this id.
+    /// The role with this id, unless there is none or it was deleted.
     #[must_use]
     pub fn role(&self, id: RoleId) -> Option<&Role> {
-        self.roles.get(id.index())
+        self.entry(id).map(|e| &e.role)
     }
 
-    /// Every role with its id: the six system roles first.
+    /// Every role with its id: the six system roles first, then custom roles
+    /// in the order they were added.
     pub fn roles(&self) -> impl Iterator<Item = (RoleId, &Role)> + '_ {
-        self.roles
-            .iter()
-            .enumerate()
-            .filter_map(|(i, r)| RoleId::new(i).map(|id| (id, r)))
+        self.roles.iter().filter_map(|(i, slot)| {
+            let entry = slot.entry.as_deref()?;
+            RoleId::new(i).map(|id| (id, &entry.role))
+        })
     }
 
     /// The role a user of `organization` would mean by `name`: a system role,
@@ -485,18 +545,33 @@ impl Policy {
         if let Some(system) = SystemRole::from_name(name) {
             return Some(system.id());
         }
-        self.by_name
-            .get(&(Some(organization), name.trim().to_lowercase()))
+        self.names
+            .get(&(organization, name.trim().to_lowercase()))
             .copied()
+    }
+
+    /// The custom role of `organization` named `name` (case-insensitive,
+    /// trimmed).
+    pub(crate) fn custom_role_named(&self, organization: OrgId, name: &str) -> Option<RoleId> {
+        self.names
+            .get(&(organization, name.trim().to_lowercase()))
+            .copied()
+    }
+
+    /// The custom roles of `organization`, in id order.
+    pub(crate) fn custom_roles_of(&self, organization: OrgId) -> impl Iterator<Item = RoleId> + '_ {
+        self.by_org
+            .get(&organization)
+            .into_iter()
+            .flat_map(|set| set.iter().copied())
     }
 
     /// Heap bytes the compiled tables of one role hold, beyond the role's
     /// source rules.
     #[must_use]
     pub fn compiled_role_bytes(&self, id: RoleId) -> Option<usize> {
-        self.compiled
-            .get(id.index())
-            .map(|c| size_of::<CompiledRole>() + c.heap_bytes())
+        self.entry(id)
+            .map(|e| size_of::<Slot>() + size_of::<RoleEntry>() + e.compiled.heap_bytes())
     }
 }
 

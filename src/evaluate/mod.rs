@@ -59,18 +59,28 @@ impl Policy {
         let Some(permission) = self.lookup(resource.resource_type, action) else {
             return false;
         };
-        let Some(role) = self.compiled.get(subject.role.index()) else {
+        let Some(slot) = self.roles.get(subject.role.index()) else {
             return false;
         };
-        if role
+        if slot
             .organization
             .is_some_and(|org| org != subject.organization)
         {
             return false;
         }
         let i = permission.index();
-        let Some(mask) = role.mask(i >> 6) else {
-            return false;
+        let word = i >> 6;
+        let mask = if word == 0 {
+            &slot.head
+        } else {
+            match slot
+                .entry
+                .as_deref()
+                .and_then(|e| e.compiled.mask(word))
+            {
+                Some(mask) => mask,
+                None => return false,
+            }
         };
         let bit = 1u64 << (i & 63);
         if mask.allow & bit != 0 {
@@ -79,7 +89,10 @@ impl Policy {
         if mask.scoped & bit == 0 {
             return false;
         }
-        scoped(role, permission, subject, resource)
+        match slot.entry.as_deref() {
+            Some(entry) => scoped(&entry.compiled, permission, subject, resource),
+            None => false,
+        }
     }
 
     /// The decision of [`can`](Self::can) with its reason: the rule that
@@ -128,7 +141,7 @@ impl Policy {
             });
         };
         let role_id = subject.role;
-        let Some(role) = self.compiled.get(role_id.index()) else {
+        let Some(role) = self.entry(role_id).map(|e| &e.compiled) else {
             return Explanation::Denied(Denial::UnknownRole { role: role_id });
         };
         if let Some(organization) = role.organization.filter(|&org| org != subject.organization) {

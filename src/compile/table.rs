@@ -1,0 +1,199 @@
+//! The role table: a persistent 32-way radix tree of role slots, indexed by
+//! [`RoleId`](crate::RoleId).
+//!
+//! Cloning the table is one reference count; replacing or adding a slot
+//! copies the path to it, at most 32 entries a level, so an edit costs the
+//! same among ten roles as among ten thousand. A lookup walks one node per
+//! level: a single node for up to 32 roles, three for up to 32,768.
+
+use std::sync::Arc;
+
+use super::{CompiledRole, MaskWord};
+use crate::id::OrgId;
+use crate::role::Role;
+
+const BITS: u32 = 5;
+const WIDTH: usize = 1 << BITS;
+const MASK: usize = WIDTH - 1;
+
+/// A role with its compiled form.
+#[derive(Debug)]
+pub(crate) struct RoleEntry {
+    pub(crate) role: Role,
+    pub(crate) compiled: CompiledRole,
+}
+
+/// One position of the table: what a check needs first, inline.
+///
+/// A slot without an entry (a deleted role) has empty masks and denies.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Slot {
+    /// Masks of permissions 0 to 63, copied from the compiled role.
+    pub(crate) head: MaskWord,
+    /// The organization of a custom role; `None` for a system role.
+    pub(crate) organization: Option<OrgId>,
+    pub(crate) entry: Option<Arc<RoleEntry>>,
+}
+
+impl Slot {
+    pub(crate) fn new(entry: RoleEntry) -> Self {
+        Self {
+            head: entry.compiled.head,
+            organization: entry.compiled.organization,
+            entry: Some(Arc::new(entry)),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Node {
+    Leaf(Arc<[Slot; WIDTH]>),
+    Inner(Arc<[Option<Node>; WIDTH]>),
+}
+
+fn leaf() -> Node {
+    Node::Leaf(Arc::new(core::array::from_fn(|_| Slot::default())))
+}
+
+fn inner() -> Node {
+    Node::Inner(Arc::new(core::array::from_fn(|_| None)))
+}
+
+/// The persistent role table.
+#[derive(Clone, Debug)]
+pub(crate) struct RoleTable {
+    root: Node,
+    /// Number of inner levels above the leaves.
+    depth: u32,
+    len: usize,
+}
+
+impl Default for RoleTable {
+    fn default() -> Self {
+        Self {
+            root: leaf(),
+            depth: 0,
+            len: 0,
+        }
+    }
+}
+
+impl RoleTable {
+    /// Number of slots, deleted roles included.
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The slot at `index`.
+    #[inline]
+    pub(crate) fn get(&self, index: usize) -> Option<&Slot> {
+        if index >= self.len {
+            return None;
+        }
+        let mut node = &self.root;
+        let mut shift = self.depth * BITS;
+        loop {
+            match node {
+                Node::Leaf(slots) => return slots.get(index & MASK),
+                Node::Inner(children) => {
+                    node = children.get((index >> shift) & MASK)?.as_ref()?;
+                    shift = shift.checked_sub(BITS)?;
+                }
+            }
+        }
+    }
+
+    /// Replaces the slot at `index`, copying the path to it; `false` when
+    /// `index` is past the end.
+    pub(crate) fn set(&mut self, index: usize, slot: Slot) -> bool {
+        if index >= self.len {
+            return false;
+        }
+        self.put(index, slot)
+    }
+
+    /// Appends a slot; returns its index.
+    pub(crate) fn push(&mut self, slot: Slot) -> usize {
+        let index = self.len;
+        let capacity = WIDTH.checked_pow(self.depth + 1).unwrap_or(usize::MAX);
+        if index >= capacity {
+            let old = core::mem::replace(&mut self.root, inner());
+            if let Node::Inner(children) = &mut self.root
+                && let Some(first) = Arc::make_mut(children).first_mut()
+            {
+                *first = Some(old);
+            }
+            self.depth += 1;
+        }
+        self.len += 1;
+        self.put(index, slot);
+        index
+    }
+
+    fn put(&mut self, index: usize, slot: Slot) -> bool {
+        let mut node = &mut self.root;
+        let mut shift = self.depth * BITS;
+        loop {
+            match node {
+                Node::Leaf(slots) => {
+                    return match Arc::make_mut(slots).get_mut(index & MASK) {
+                        Some(s) => {
+                            *s = slot;
+                            true
+                        }
+                        None => false,
+                    };
+                }
+                Node::Inner(children) => {
+                    let Some(child) = Arc::make_mut(children).get_mut((index >> shift) & MASK)
+                    else {
+                        return false;
+                    };
+                    let Some(below) = shift.checked_sub(BITS) else {
+                        return false;
+                    };
+                    let child = child.get_or_insert_with(|| if below == 0 { leaf() } else { inner() });
+                    node = child;
+                    shift = below;
+                }
+            }
+        }
+    }
+
+    /// Every slot with its index, in order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (usize, &Slot)> + '_ {
+        (0..self.len).filter_map(move |i| self.get(i).map(|s| (i, s)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn org(i: u64) -> Slot {
+        Slot {
+            organization: Some(OrgId::new(i)),
+            ..Slot::default()
+        }
+    }
+
+    #[test]
+    fn grows_through_levels_and_shares_untouched_paths() {
+        let mut table = RoleTable::default();
+        for i in 0..2000 {
+            assert_eq!(table.push(org(i)), i as usize);
+        }
+        assert_eq!(table.depth, 2);
+        for i in [0, 31, 32, 1023, 1024, 1999] {
+            assert_eq!(table.get(i).unwrap().organization, Some(OrgId::new(i as u64)));
+        }
+        assert!(table.get(2000).is_none());
+
+        let before = table.clone();
+        assert!(table.set(1500, org(9999)));
+        assert!(!table.set(2000, org(1)));
+        assert_eq!(table.get(1500).unwrap().organization, Some(OrgId::new(9999)));
+        assert_eq!(before.get(1500).unwrap().organization, Some(OrgId::new(1500)));
+        assert_eq!(table.iter().count(), 2000);
+    }
+}

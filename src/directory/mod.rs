@@ -1,0 +1,457 @@
+//! The directory: users with their role and status, teams, and the people listing.
+//!
+//! Kept in persistent maps, so that a snapshot of the engine shares all of it
+//! with the next one and a change copies only what it touches.
+
+mod time;
+
+pub use time::Timestamp;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use smallvec::SmallVec;
+
+use crate::evaluate::{Status, Subject};
+use crate::id::{CustomerId, OrgId, RoleId, TeamId, UserId};
+
+/// A user of an organization: exactly one role, a status, optional customer,
+/// teams, and the last time they were active.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{CustomerId, OrgId, Status, SystemRole, User, UserId};
+///
+/// let dave = User::new(UserId::new(4), OrgId::new(1), SystemRole::EndUser.id())
+///     .with_customer(CustomerId::new(30))
+///     .with_status(Status::Invited);
+/// assert_eq!(dave.status(), Status::Invited);
+/// assert_eq!(dave.subject().customer(), Some(CustomerId::new(30)));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct User {
+    pub(crate) id: UserId,
+    pub(crate) organization: OrgId,
+    pub(crate) customer: Option<CustomerId>,
+    pub(crate) teams: SmallVec<[TeamId; 4]>,
+    pub(crate) role: RoleId,
+    pub(crate) status: Status,
+    pub(crate) last_active: Option<Timestamp>,
+}
+
+impl User {
+    /// An active user with no customer and no team.
+    #[must_use]
+    pub fn new(id: UserId, organization: OrgId, role: RoleId) -> Self {
+        Self {
+            id,
+            organization,
+            customer: None,
+            teams: SmallVec::new(),
+            role,
+            status: Status::Active,
+            last_active: None,
+        }
+    }
+
+    /// Sets the user's customer.
+    #[must_use]
+    pub fn with_customer(mut self, customer: CustomerId) -> Self {
+        self.customer = Some(customer);
+        self
+    }
+
+    /// Sets the user's status.
+    #[must_use]
+    pub fn with_status(mut self, status: Status) -> Self {
+        self.status = status;
+        self
+    }
+
+    /// Adds the user to a team of their organization (checked when the
+    /// user is added).
+    #[must_use]
+    pub fn with_team(mut self, team: TeamId) -> Self {
+        if let Err(at) = self.teams.binary_search(&team) {
+            self.teams.insert(at, team);
+        }
+        self
+    }
+
+    /// The user's id.
+    #[must_use]
+    pub fn id(&self) -> UserId {
+        self.id
+    }
+
+    /// The user's organization.
+    #[must_use]
+    pub fn organization(&self) -> OrgId {
+        self.organization
+    }
+
+    /// The user's customer, if any.
+    #[must_use]
+    pub fn customer(&self) -> Option<CustomerId> {
+        self.customer
+    }
+
+    /// The user's teams, in id order.
+    #[must_use]
+    pub fn teams(&self) -> &[TeamId] {
+        &self.teams
+    }
+
+    /// The user's role.
+    #[must_use]
+    pub fn role(&self) -> RoleId {
+        self.role
+    }
+
+    /// The user's status.
+    #[must_use]
+    pub fn status(&self) -> Status {
+        self.status
+    }
+
+    /// When the user was last active, if ever recorded.
+    #[must_use]
+    pub fn last_active(&self) -> Option<Timestamp> {
+        self.last_active
+    }
+
+    /// The user as the subject of a check.
+    #[must_use]
+    pub fn subject(&self) -> Subject {
+        let subject = Subject::new(self.id, self.organization, self.role, self.status)
+            .with_teams(self.teams.iter().copied());
+        match self.customer {
+            Some(c) => subject.with_customer(c),
+            None => subject,
+        }
+    }
+}
+
+/// A team: a named group of users of one organization.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{Catalog, Engine, OrgId};
+///
+/// let engine = Engine::new(Catalog::standard());
+/// let team = engine.bootstrap().create_team(OrgId::new(1), "Marketing")?;
+/// let snapshot = engine.snapshot();
+/// let marketing = snapshot.team(team).ok_or("just created")?;
+/// assert_eq!(marketing.name(), "Marketing");
+/// assert_eq!(marketing.members().count(), 0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Team {
+    pub(crate) id: TeamId,
+    pub(crate) organization: OrgId,
+    pub(crate) name: Box<str>,
+    pub(crate) members: imbl::OrdSet<UserId>,
+}
+
+impl Team {
+    /// The team's id.
+    #[must_use]
+    pub fn id(&self) -> TeamId {
+        self.id
+    }
+
+    /// The team's organization.
+    #[must_use]
+    pub fn organization(&self) -> OrgId {
+        self.organization
+    }
+
+    /// The team's name.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The team's members, in id order.
+    pub fn members(&self) -> impl Iterator<Item = UserId> + '_ {
+        self.members.iter().copied()
+    }
+
+    /// Number of members.
+    #[must_use]
+    pub fn member_count(&self) -> usize {
+        self.members.len()
+    }
+}
+
+/// Which people a listing shows: every filter set must hold.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{PeopleFilter, Status, SystemRole};
+///
+/// let filter = PeopleFilter::new()
+///     .role(SystemRole::Developer.id())
+///     .status(Status::Active);
+/// assert_eq!(filter.role_filter(), Some(SystemRole::Developer.id()));
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PeopleFilter {
+    pub(crate) role: Option<RoleId>,
+    pub(crate) status: Option<Status>,
+    pub(crate) team: Option<TeamId>,
+    pub(crate) can: Option<crate::PermissionId>,
+}
+
+impl PeopleFilter {
+    /// No filter: everyone of the organization.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Only users holding this role.
+    #[must_use]
+    pub fn role(mut self, role: RoleId) -> Self {
+        self.role = Some(role);
+        self
+    }
+
+    /// Only users with this status.
+    #[must_use]
+    pub fn status(mut self, status: Status) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// Only members of this team.
+    #[must_use]
+    pub fn team(mut self, team: TeamId) -> Self {
+        self.team = Some(team);
+        self
+    }
+
+    /// Only active users whose role grants this permission, unconditionally
+    /// or under must-match keys or conditions: who can do it on at least
+    /// some resource of the organization.
+    #[must_use]
+    pub fn can(mut self, permission: crate::PermissionId) -> Self {
+        self.can = Some(permission);
+        self
+    }
+
+    /// The role filter, if set.
+    #[must_use]
+    pub fn role_filter(&self) -> Option<RoleId> {
+        self.role
+    }
+}
+
+/// A user as stored: the value, and the last-active time, which is written
+/// in place on every snapshot sharing the record.
+#[derive(Debug)]
+pub(crate) struct UserRecord {
+    pub(crate) user: User,
+    last_active: AtomicI64,
+}
+
+const NEVER: i64 = i64::MIN;
+
+impl UserRecord {
+    pub(crate) fn new(user: User) -> Self {
+        let last = user.last_active.map_or(NEVER, Timestamp::unix_millis);
+        Self {
+            user,
+            last_active: AtomicI64::new(last),
+        }
+    }
+
+    /// The user with the latest recorded activity.
+    pub(crate) fn current(&self) -> User {
+        let mut user = self.user.clone();
+        user.last_active = self.last_active();
+        user
+    }
+
+    pub(crate) fn last_active(&self) -> Option<Timestamp> {
+        match self.last_active.load(Ordering::Relaxed) {
+            NEVER => None,
+            ms => Some(Timestamp::from_unix_millis(ms)),
+        }
+    }
+
+    pub(crate) fn touch(&self, at: Timestamp) {
+        self.last_active.fetch_max(at.unix_millis(), Ordering::Relaxed);
+    }
+}
+
+/// Users and teams, in persistent maps with the indexes listings need.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Directory {
+    pub(crate) users: imbl::HashMap<UserId, Arc<UserRecord>>,
+    pub(crate) org_users: imbl::HashMap<OrgId, imbl::OrdSet<UserId>>,
+    /// Holders of each role, per organization (system roles are shared).
+    pub(crate) holders: imbl::HashMap<(OrgId, RoleId), imbl::OrdSet<UserId>>,
+    pub(crate) teams: imbl::HashMap<TeamId, Arc<Team>>,
+    pub(crate) org_teams: imbl::HashMap<OrgId, imbl::OrdSet<TeamId>>,
+    pub(crate) team_names: imbl::HashMap<(OrgId, String), TeamId>,
+    pub(crate) next_team: u64,
+}
+
+impl Directory {
+    pub(crate) fn user(&self, id: UserId) -> Option<&User> {
+        self.users.get(&id).map(|r| &r.user)
+    }
+
+    pub(crate) fn record(&self, id: UserId) -> Option<&Arc<UserRecord>> {
+        self.users.get(&id)
+    }
+
+    pub(crate) fn team(&self, id: TeamId) -> Option<&Team> {
+        self.teams.get(&id).map(|t| &**t)
+    }
+
+    pub(crate) fn team_named(&self, organization: OrgId, name: &str) -> Option<TeamId> {
+        self.team_names
+            .get(&(organization, name.trim().to_lowercase()))
+            .copied()
+    }
+
+    pub(crate) fn holders(&self, organization: OrgId, role: RoleId) -> Option<&imbl::OrdSet<UserId>> {
+        self.holders.get(&(organization, role))
+    }
+
+    pub(crate) fn holder_count(&self, organization: OrgId, role: RoleId) -> usize {
+        self.holders(organization, role).map_or(0, imbl::OrdSet::len)
+    }
+
+    /// Holders of `role` in every organization (a custom role has one).
+    pub(crate) fn all_holders(&self, role: RoleId) -> Vec<UserId> {
+        self.holders
+            .iter()
+            .filter(|((_, r), _)| *r == role)
+            .flat_map(|(_, users)| users.iter().copied())
+            .collect()
+    }
+
+    /// Adds or replaces a user, keeping every index right. Teams the user
+    /// names must exist (checked by the caller).
+    pub(crate) fn put_user(&mut self, user: User) {
+        let last = self.users.get(&user.id).and_then(|r| r.last_active());
+        self.unindex(user.id);
+        let mut user = user;
+        if user.last_active.is_none() {
+            user.last_active = last;
+        }
+        self.org_users
+            .entry(user.organization)
+            .or_default()
+            .insert(user.id);
+        self.holders
+            .entry((user.organization, user.role))
+            .or_default()
+            .insert(user.id);
+        for team in &user.teams {
+            if let Some(t) = self.teams.get_mut(team) {
+                Arc::make_mut(t).members.insert(user.id);
+            }
+        }
+        self.users.insert(user.id, Arc::new(UserRecord::new(user)));
+    }
+
+    /// Removes a user and every index entry of theirs.
+    pub(crate) fn remove_user(&mut self, id: UserId) {
+        self.unindex(id);
+        self.users.remove(&id);
+    }
+
+    fn unindex(&mut self, id: UserId) {
+        let Some(old) = self.users.get(&id).map(|r| r.user.clone()) else {
+            return;
+        };
+        if let Some(set) = self.org_users.get_mut(&old.organization) {
+            set.remove(&id);
+        }
+        let key = (old.organization, old.role);
+        if let Some(set) = self.holders.get_mut(&key) {
+            set.remove(&id);
+            if set.is_empty() {
+                self.holders.remove(&key);
+            }
+        }
+        for team in &old.teams {
+            if let Some(t) = self.teams.get_mut(team) {
+                Arc::make_mut(t).members.remove(&id);
+            }
+        }
+    }
+
+    /// Replaces a user's value with `f` applied to it, keeping activity.
+    pub(crate) fn update_user(&mut self, id: UserId, f: impl FnOnce(&mut User)) {
+        if let Some(record) = self.users.get(&id) {
+            let mut user = record.current();
+            f(&mut user);
+            self.put_user(user);
+        }
+    }
+
+    pub(crate) fn insert_team(&mut self, team: Team) {
+        self.org_teams
+            .entry(team.organization)
+            .or_default()
+            .insert(team.id);
+        self.team_names
+            .insert((team.organization, team.name.to_lowercase()), team.id);
+        self.next_team = self.next_team.max(team.id.get().saturating_add(1));
+        self.teams.insert(team.id, Arc::new(team));
+    }
+
+    pub(crate) fn rename_team(&mut self, id: TeamId, name: &str) {
+        let Some(team) = self.teams.get_mut(&id) else {
+            return;
+        };
+        let team = Arc::make_mut(team);
+        self.team_names
+            .remove(&(team.organization, team.name.to_lowercase()));
+        team.name = name.into();
+        self.team_names
+            .insert((team.organization, name.to_lowercase()), id);
+    }
+
+    /// Deletes a team; its memberships go with it.
+    pub(crate) fn delete_team(&mut self, id: TeamId) {
+        let Some(team) = self.teams.remove(&id) else {
+            return;
+        };
+        if let Some(set) = self.org_teams.get_mut(&team.organization) {
+            set.remove(&id);
+        }
+        self.team_names
+            .remove(&(team.organization, team.name.to_lowercase()));
+        for member in team.members.iter() {
+            self.update_user(*member, |u| u.teams.retain(|t| *t != id));
+        }
+    }
+
+    /// The users of an organization, in id order.
+    pub(crate) fn org_users(&self, organization: OrgId) -> impl Iterator<Item = &User> + '_ {
+        self.org_users
+            .get(&organization)
+            .into_iter()
+            .flat_map(|set| set.iter())
+            .filter_map(|id| self.user(*id))
+    }
+
+    /// Number of active users of `organization` holding `role`.
+    pub(crate) fn active_holders(&self, organization: OrgId, role: RoleId) -> usize {
+        self.holders(organization, role).map_or(0, |set| {
+            set.iter()
+                .filter(|id| self.user(**id).is_some_and(|u| u.status == Status::Active))
+                .count()
+        })
+    }
+}

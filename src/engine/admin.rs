@@ -1,0 +1,646 @@
+//! Administrative calls: each checks the actor, validates, and yields one change.
+
+use super::error::AdminError;
+use super::guard::{Actor, acting, may_give, may_grant, may_take, require};
+use super::{Change, Engine, Snapshot};
+use crate::catalog::excerpt;
+use crate::compile::{PermissionSet, rule_fits};
+use crate::directory::{Team, User};
+use crate::evaluate::Status;
+use crate::id::{OrgId, RoleId, TeamId, UserId};
+use crate::role::{MAX_ROLE_NAME, Role, RoleKind};
+use crate::rule::Rule;
+
+const ROLES_MANAGE: &str = "roles.manage";
+const MEMBERS_MANAGE: &str = "members.manage";
+
+/// What a role edit did: the role's id, the permissions it gained and lost,
+/// and how many users hold it.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{Catalog, Engine, OrgId, Rule};
+///
+/// let engine = Engine::new(Catalog::standard());
+/// let catalog = engine.snapshot().catalog().clone();
+/// let org = OrgId::new(1);
+/// let admin = engine.bootstrap();
+/// let made = admin.create_role(org, "Runner", vec![Rule::builder(&catalog, "workflows", "read").build()?])?;
+/// let edit = admin.replace_rules(made.id, vec![Rule::builder(&catalog, "workflows", "execute").build()?])?;
+/// let names = |set: &rolegate::PermissionSet| -> Vec<String> {
+///     set.iter().filter_map(|p| catalog.permission_name(p)).map(String::from).collect()
+/// };
+/// assert_eq!(names(&edit.gained), ["workflows.execute"]);
+/// assert_eq!(names(&edit.lost), ["workflows.read"]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RoleEdit {
+    /// The role.
+    pub id: RoleId,
+    /// Permissions the role grants now and did not before.
+    pub gained: PermissionSet,
+    /// Permissions the role granted before and does not now.
+    pub lost: PermissionSet,
+    /// Users holding the role, whom the edit affects.
+    pub holders: usize,
+}
+
+/// What deleting a role did.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{Catalog, Engine, OrgId, SystemRole, User, UserId};
+///
+/// let engine = Engine::new(Catalog::standard());
+/// let org = OrgId::new(1);
+/// let boot = engine.bootstrap();
+/// let temp = boot.create_role(org, "Temp", vec![])?.id;
+/// boot.add_user(User::new(UserId::new(5), org, temp))?;
+/// let done = boot.delete_role(temp, Some(SystemRole::Viewer.id()))?;
+/// assert_eq!(done.moved, 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RoleDeleted {
+    /// How many holders were moved to the named role.
+    pub moved: usize,
+}
+
+/// The custom role `id`, if live; system roles are refused.
+fn custom_role(snapshot: &Snapshot, id: RoleId) -> Result<(&Role, OrgId), AdminError> {
+    let role = snapshot
+        .policy
+        .role(id)
+        .ok_or(AdminError::UnknownRole { role: id })?;
+    match role.kind() {
+        RoleKind::Custom { organization } => Ok((role, organization)),
+        RoleKind::System(_) => Err(AdminError::SystemRole {
+            name: role.name().to_owned(),
+        }),
+    }
+}
+
+/// A role a user of `organization` may hold: a system role or a live custom
+/// role of that organization. Another organization's role reads as unknown,
+/// so that ids reveal nothing of other tenants.
+fn role_for(snapshot: &Snapshot, organization: OrgId, id: RoleId) -> Result<&Role, AdminError> {
+    match snapshot.policy.role(id) {
+        Some(role) if role.organization().is_none_or(|org| org == organization) => Ok(role),
+        _ => Err(AdminError::UnknownRole { role: id }),
+    }
+}
+
+/// Checks rules against the catalog and the name against the organization's
+/// other roles.
+fn check_role(
+    snapshot: &Snapshot,
+    organization: OrgId,
+    name: &str,
+    rules: &[Rule],
+    except: Option<RoleId>,
+) -> Result<(), AdminError> {
+    if let Some(index) = rules
+        .iter()
+        .position(|r| !rule_fits(snapshot.catalog(), r, false))
+    {
+        return Err(AdminError::ForeignRule { index });
+    }
+    match snapshot.policy.custom_role_named(organization, name) {
+        Some(other) if Some(other) != except => Err(AdminError::DuplicateRoleName {
+            organization,
+            name: excerpt(name),
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn next_role_id(snapshot: &Snapshot) -> Result<RoleId, AdminError> {
+    RoleId::new(snapshot.policy.roles.len()).ok_or(AdminError::TooManyRoles)
+}
+
+pub(crate) fn create_role(
+    snapshot: &Snapshot,
+    actor: Actor,
+    organization: OrgId,
+    name: &str,
+    rules: Vec<Rule>,
+) -> Result<(Change, RoleEdit), AdminError> {
+    let acting = acting(snapshot, actor, organization)?;
+    require(snapshot, acting.as_ref(), ROLES_MANAGE)?;
+    let role = Role::custom(organization, name, rules)?;
+    check_role(snapshot, organization, role.name(), role.rules(), None)?;
+    may_grant(snapshot, acting.as_ref(), role.rules(), &[])?;
+    let id = next_role_id(snapshot)?;
+    let edit = RoleEdit {
+        id,
+        gained: role.permissions(),
+        lost: PermissionSet::new(),
+        holders: 0,
+    };
+    Ok((Change::CreateRole { id, role }, edit))
+}
+
+fn duplicate_role(
+    snapshot: &Snapshot,
+    actor: Actor,
+    organization: OrgId,
+    source: RoleId,
+    name: &str,
+) -> Result<(Change, RoleEdit), AdminError> {
+    let rules = role_for(snapshot, organization, source)?.rules().to_vec();
+    create_role(snapshot, actor, organization, name, rules)
+}
+
+fn update_role(
+    snapshot: &Snapshot,
+    actor: Actor,
+    id: RoleId,
+    name: Option<&str>,
+    rules: Option<Vec<Rule>>,
+) -> Result<(Change, RoleEdit), AdminError> {
+    let (old, organization) = custom_role(snapshot, id)?;
+    let acting = acting(snapshot, actor, organization)?;
+    require(snapshot, acting.as_ref(), ROLES_MANAGE)?;
+    let name = name.unwrap_or(old.name());
+    let rules = rules.unwrap_or_else(|| old.rules().to_vec());
+    let role = Role::custom(organization, name, rules)?;
+    check_role(snapshot, organization, role.name(), role.rules(), Some(id))?;
+    may_grant(snapshot, acting.as_ref(), role.rules(), old.rules())?;
+    let (before, after) = (old.permissions(), role.permissions());
+    let edit = RoleEdit {
+        id,
+        gained: after.difference(&before),
+        lost: before.difference(&after),
+        holders: snapshot.directory.holder_count(organization, id),
+    };
+    Ok((Change::UpdateRole { id, role }, edit))
+}
+
+fn delete_role(
+    snapshot: &Snapshot,
+    actor: Actor,
+    id: RoleId,
+    move_to: Option<RoleId>,
+) -> Result<(Change, RoleDeleted), AdminError> {
+    let (role, organization) = custom_role(snapshot, id)?;
+    let acting = acting(snapshot, actor, organization)?;
+    require(snapshot, acting.as_ref(), ROLES_MANAGE)?;
+    let holders = snapshot.directory.holder_count(organization, id);
+    let moved = match move_to {
+        None if holders > 0 => {
+            return Err(AdminError::RoleInUse {
+                name: role.name().to_owned(),
+                holders,
+            });
+        }
+        None => 0,
+        Some(to) => {
+            if to == id {
+                return Err(AdminError::UnknownRole { role: to });
+            }
+            role_for(snapshot, organization, to)?;
+            if holders > 0 {
+                require(snapshot, acting.as_ref(), MEMBERS_MANAGE)?;
+                may_give(snapshot, acting.as_ref(), to)?;
+            }
+            holders
+        }
+    };
+    Ok((Change::DeleteRole { id, move_to }, RoleDeleted { moved }))
+}
+
+fn user_of(snapshot: &Snapshot, id: UserId) -> Result<&User, AdminError> {
+    snapshot
+        .directory
+        .user(id)
+        .ok_or(AdminError::UnknownUser { user: id })
+}
+
+fn team_of(snapshot: &Snapshot, id: TeamId) -> Result<&Team, AdminError> {
+    snapshot
+        .directory
+        .team(id)
+        .ok_or(AdminError::UnknownTeam { team: id })
+}
+
+pub(crate) fn add_user(snapshot: &Snapshot, actor: Actor, user: User) -> Result<(Change, ()), AdminError> {
+    let organization = user.organization();
+    let acting = acting(snapshot, actor, organization)?;
+    require(snapshot, acting.as_ref(), MEMBERS_MANAGE)?;
+    if snapshot.directory.user(user.id()).is_some() {
+        return Err(AdminError::DuplicateUser { user: user.id() });
+    }
+    role_for(snapshot, organization, user.role())?;
+    for &team in user.teams() {
+        if team_of(snapshot, team)?.organization() != organization {
+            return Err(AdminError::CrossOrganization {
+                user: user.id(),
+                organization,
+                what: "team",
+            });
+        }
+    }
+    may_give(snapshot, acting.as_ref(), user.role())?;
+    Ok((Change::AddUser { user }, ()))
+}
+
+fn remove_user(snapshot: &Snapshot, actor: Actor, id: UserId) -> Result<(Change, ()), AdminError> {
+    let user = user_of(snapshot, id)?;
+    let acting = acting(snapshot, actor, user.organization())?;
+    require(snapshot, acting.as_ref(), MEMBERS_MANAGE)?;
+    may_take(acting.as_ref(), user)?;
+    Ok((Change::RemoveUser { user: id }, ()))
+}
+
+fn assign_role(
+    snapshot: &Snapshot,
+    actor: Actor,
+    id: UserId,
+    role: RoleId,
+) -> Result<(Change, ()), AdminError> {
+    let user = user_of(snapshot, id)?;
+    let organization = user.organization();
+    let acting = acting(snapshot, actor, organization)?;
+    require(snapshot, acting.as_ref(), MEMBERS_MANAGE)?;
+    role_for(snapshot, organization, role)?;
+    if user.role() != role {
+        may_take(acting.as_ref(), user)?;
+    }
+    may_give(snapshot, acting.as_ref(), role)?;
+    Ok((
+        Change::AssignRole {
+            users: vec![id],
+            role,
+        },
+        (),
+    ))
+}
+
+fn set_status(
+    snapshot: &Snapshot,
+    actor: Actor,
+    id: UserId,
+    status: Status,
+) -> Result<(Change, ()), AdminError> {
+    let user = user_of(snapshot, id)?;
+    let acting = acting(snapshot, actor, user.organization())?;
+    require(snapshot, acting.as_ref(), MEMBERS_MANAGE)?;
+    may_take(acting.as_ref(), user)?;
+    Ok((Change::SetStatus { user: id, status }, ()))
+}
+
+/// A team name: trimmed, 1 to 64 characters, no control character.
+fn team_name(name: &str) -> Result<&str, AdminError> {
+    let trimmed = name.trim();
+    let length = trimmed.chars().count();
+    if length == 0 || length > MAX_ROLE_NAME || trimmed.chars().any(char::is_control) {
+        return Err(AdminError::InvalidTeamName {
+            name: excerpt(name),
+        });
+    }
+    Ok(trimmed)
+}
+
+fn unique_team_name(
+    snapshot: &Snapshot,
+    organization: OrgId,
+    name: &str,
+    except: Option<TeamId>,
+) -> Result<(), AdminError> {
+    match snapshot.directory.team_named(organization, name) {
+        Some(other) if Some(other) != except => Err(AdminError::DuplicateTeamName {
+            organization,
+            name: excerpt(name),
+        }),
+        _ => Ok(()),
+    }
+}
+
+pub(crate) fn create_team(
+    snapshot: &Snapshot,
+    actor: Actor,
+    organization: OrgId,
+    name: &str,
+) -> Result<(Change, TeamId), AdminError> {
+    let acting = acting(snapshot, actor, organization)?;
+    require(snapshot, acting.as_ref(), MEMBERS_MANAGE)?;
+    let name = team_name(name)?;
+    unique_team_name(snapshot, organization, name, None)?;
+    let team = TeamId::new(snapshot.directory.next_team.max(1));
+    Ok((
+        Change::CreateTeam {
+            team,
+            organization,
+            name: name.to_owned(),
+        },
+        team,
+    ))
+}
+
+fn rename_team(
+    snapshot: &Snapshot,
+    actor: Actor,
+    team: TeamId,
+    name: &str,
+) -> Result<(Change, ()), AdminError> {
+    let organization = team_of(snapshot, team)?.organization();
+    let acting = acting(snapshot, actor, organization)?;
+    require(snapshot, acting.as_ref(), MEMBERS_MANAGE)?;
+    let name = team_name(name)?;
+    unique_team_name(snapshot, organization, name, Some(team))?;
+    Ok((
+        Change::RenameTeam {
+            team,
+            name: name.to_owned(),
+        },
+        (),
+    ))
+}
+
+fn team_call(
+    snapshot: &Snapshot,
+    actor: Actor,
+    team: TeamId,
+    user: Option<UserId>,
+) -> Result<(), AdminError> {
+    let organization = team_of(snapshot, team)?.organization();
+    let acting = acting(snapshot, actor, organization)?;
+    require(snapshot, acting.as_ref(), MEMBERS_MANAGE)?;
+    if let Some(id) = user {
+        let user = user_of(snapshot, id)?;
+        if user.organization() != organization {
+            return Err(AdminError::CrossOrganization {
+                user: id,
+                organization: user.organization(),
+                what: "team",
+            });
+        }
+    }
+    Ok(())
+}
+
+fn assign_team_role(
+    snapshot: &Snapshot,
+    actor: Actor,
+    team: TeamId,
+    role: RoleId,
+) -> Result<(Change, usize), AdminError> {
+    let t = team_of(snapshot, team)?;
+    let organization = t.organization();
+    let acting = acting(snapshot, actor, organization)?;
+    require(snapshot, acting.as_ref(), MEMBERS_MANAGE)?;
+    role_for(snapshot, organization, role)?;
+    may_give(snapshot, acting.as_ref(), role)?;
+    let mut users = Vec::with_capacity(t.member_count());
+    for id in t.members() {
+        let user = user_of(snapshot, id)?;
+        if user.role() != role {
+            may_take(acting.as_ref(), user)?;
+            users.push(id);
+        }
+    }
+    let changed = users.len();
+    Ok((Change::AssignRole { users, role }, changed))
+}
+
+/// Administrative calls in one actor's name. Made by [`Engine::admin`] and
+/// [`Engine::bootstrap`].
+///
+/// Every call is checked and validated against the current state, produces
+/// one [`Change`], and is published atomically before it returns; a refused
+/// call changes nothing.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{Catalog, Engine, OrgId, SystemRole, User, UserId};
+///
+/// let engine = Engine::new(Catalog::standard());
+/// let org = OrgId::new(1);
+/// engine.bootstrap().add_user(User::new(UserId::new(1), org, SystemRole::Admin.id()))?;
+/// let admin = engine.admin(UserId::new(1));
+/// admin.add_user(User::new(UserId::new(2), org, SystemRole::Developer.id()))?;
+/// let team = admin.create_team(org, "Platform")?;
+/// admin.add_to_team(team, UserId::new(2))?;
+/// assert_eq!(engine.snapshot().user(UserId::new(2)).map(|u| u.teams().to_vec()), Some(vec![team]));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Admin<'e> {
+    engine: &'e Engine,
+    actor: Actor,
+}
+
+impl<'e> Admin<'e> {
+    pub(crate) fn new(engine: &'e Engine, actor: Actor) -> Self {
+        Self { engine, actor }
+    }
+
+    /// Who the calls are made by.
+    #[must_use]
+    pub fn actor(&self) -> Actor {
+        self.actor
+    }
+
+    /// Creates a custom role in `organization` (SPEC §7).
+    ///
+    /// # Errors
+    ///
+    /// [`AdminError::Denied`] without `roles.manage`, or for a rule the actor
+    /// does not hold as broadly; [`AdminError::InvalidRole`] for a bad name;
+    /// [`AdminError::DuplicateRoleName`]; [`AdminError::ForeignRule`].
+    pub fn create_role(&self, organization: OrgId, name: &str, rules: Vec<Rule>) -> Result<RoleEdit, AdminError> {
+        let actor = self.actor;
+        self.engine
+            .write(|s| create_role(s, actor, organization, name, rules))
+    }
+
+    /// Creates a custom role in `organization` with the rules of `source`, a
+    /// system role or one of the organization's custom roles.
+    ///
+    /// # Errors
+    ///
+    /// As [`create_role`](Self::create_role), and
+    /// [`AdminError::UnknownRole`] for a source that is not visible to the
+    /// organization.
+    pub fn duplicate_role(&self, organization: OrgId, source: RoleId, name: &str) -> Result<RoleEdit, AdminError> {
+        let actor = self.actor;
+        self.engine
+            .write(|s| duplicate_role(s, actor, organization, source, name))
+    }
+
+    /// Renames a custom role.
+    ///
+    /// # Errors
+    ///
+    /// [`AdminError::SystemRole`] for a system role,
+    /// [`AdminError::UnknownRole`], [`AdminError::Denied`] without
+    /// `roles.manage`, [`AdminError::InvalidRole`],
+    /// [`AdminError::DuplicateRoleName`].
+    pub fn rename_role(&self, role: RoleId, name: &str) -> Result<RoleEdit, AdminError> {
+        let actor = self.actor;
+        self.engine
+            .write(|s| update_role(s, actor, role, Some(name), None))
+    }
+
+    /// Replaces a custom role's rules; recompiles that role only.
+    ///
+    /// # Errors
+    ///
+    /// As [`rename_role`](Self::rename_role), and
+    /// [`GuardDenial::Escalation`](super::GuardDenial::Escalation) for a new
+    /// or broadened rule the actor does not hold as broadly.
+    pub fn replace_rules(&self, role: RoleId, rules: Vec<Rule>) -> Result<RoleEdit, AdminError> {
+        let actor = self.actor;
+        self.engine
+            .write(|s| update_role(s, actor, role, None, Some(rules)))
+    }
+
+    /// Deletes a custom role. While users hold it, the call must name a role
+    /// to move them to; the move and the deletion happen together.
+    ///
+    /// # Errors
+    ///
+    /// [`AdminError::RoleInUse`] when held and `move_to` is `None`;
+    /// [`AdminError::SystemRole`]; [`AdminError::UnknownRole`];
+    /// [`AdminError::Denied`] without `roles.manage` (and, to move holders,
+    /// `members.manage` and the right to give the target role).
+    pub fn delete_role(&self, role: RoleId, move_to: Option<RoleId>) -> Result<RoleDeleted, AdminError> {
+        let actor = self.actor;
+        self.engine.write(|s| delete_role(s, actor, role, move_to))
+    }
+
+    /// Adds a user with their role, status, customer and teams.
+    ///
+    /// # Errors
+    ///
+    /// [`AdminError::Denied`] without `members.manage`, for a role granting
+    /// what the actor does not hold, or the Owner role given by a
+    /// non-Owner; [`AdminError::DuplicateUser`]; [`AdminError::UnknownRole`];
+    /// [`AdminError::UnknownTeam`]; [`AdminError::CrossOrganization`].
+    pub fn add_user(&self, user: User) -> Result<(), AdminError> {
+        let actor = self.actor;
+        self.engine.write(|s| add_user(s, actor, user))
+    }
+
+    /// Removes a user and their team memberships.
+    ///
+    /// # Errors
+    ///
+    /// [`AdminError::UnknownUser`]; [`AdminError::Denied`] without
+    /// `members.manage`, for an Owner removed by a non-Owner, or for the last
+    /// active Owner.
+    pub fn remove_user(&self, user: UserId) -> Result<(), AdminError> {
+        let actor = self.actor;
+        self.engine.write(|s| remove_user(s, actor, user))
+    }
+
+    /// Gives a user another role.
+    ///
+    /// # Errors
+    ///
+    /// [`AdminError::UnknownUser`]; [`AdminError::UnknownRole`];
+    /// [`AdminError::Denied`] without `members.manage`, for a role granting
+    /// what the actor does not hold, for giving or taking Owner as a
+    /// non-Owner, or for demoting the last active Owner.
+    pub fn assign_role(&self, user: UserId, role: RoleId) -> Result<(), AdminError> {
+        let actor = self.actor;
+        self.engine.write(|s| assign_role(s, actor, user, role))
+    }
+
+    /// Changes a user's status.
+    ///
+    /// # Errors
+    ///
+    /// [`AdminError::UnknownUser`]; [`AdminError::Denied`] without
+    /// `members.manage`, for an Owner's status changed by a non-Owner, or
+    /// for suspending the last active Owner.
+    pub fn set_status(&self, user: UserId, status: Status) -> Result<(), AdminError> {
+        let actor = self.actor;
+        self.engine.write(|s| set_status(s, actor, user, status))
+    }
+
+    /// Creates a team; returns its id.
+    ///
+    /// # Errors
+    ///
+    /// [`AdminError::Denied`] without `members.manage`;
+    /// [`AdminError::InvalidTeamName`]; [`AdminError::DuplicateTeamName`].
+    pub fn create_team(&self, organization: OrgId, name: &str) -> Result<TeamId, AdminError> {
+        let actor = self.actor;
+        self.engine
+            .write(|s| create_team(s, actor, organization, name))
+    }
+
+    /// Renames a team.
+    ///
+    /// # Errors
+    ///
+    /// [`AdminError::UnknownTeam`], and as
+    /// [`create_team`](Self::create_team).
+    pub fn rename_team(&self, team: TeamId, name: &str) -> Result<(), AdminError> {
+        let actor = self.actor;
+        self.engine.write(|s| rename_team(s, actor, team, name))
+    }
+
+    /// Deletes a team; its memberships go with it.
+    ///
+    /// # Errors
+    ///
+    /// [`AdminError::UnknownTeam`]; [`AdminError::Denied`] without
+    /// `members.manage`.
+    pub fn delete_team(&self, team: TeamId) -> Result<(), AdminError> {
+        let actor = self.actor;
+        self.engine.write(|s| {
+            team_call(s, actor, team, None)?;
+            Ok((Change::DeleteTeam { team }, ()))
+        })
+    }
+
+    /// Adds a user to a team of their organization.
+    ///
+    /// # Errors
+    ///
+    /// [`AdminError::UnknownTeam`]; [`AdminError::UnknownUser`];
+    /// [`AdminError::CrossOrganization`]; [`AdminError::Denied`] without
+    /// `members.manage`.
+    pub fn add_to_team(&self, team: TeamId, user: UserId) -> Result<(), AdminError> {
+        let actor = self.actor;
+        self.engine.write(|s| {
+            team_call(s, actor, team, Some(user))?;
+            Ok((Change::AddMember { team, user }, ()))
+        })
+    }
+
+    /// Removes a user from a team.
+    ///
+    /// # Errors
+    ///
+    /// As [`add_to_team`](Self::add_to_team).
+    pub fn remove_from_team(&self, team: TeamId, user: UserId) -> Result<(), AdminError> {
+        let actor = self.actor;
+        self.engine.write(|s| {
+            team_call(s, actor, team, Some(user))?;
+            Ok((Change::RemoveMember { team, user }, ()))
+        })
+    }
+
+    /// Gives every member of a team the same role, in one change; returns
+    /// how many members changed role.
+    ///
+    /// # Errors
+    ///
+    /// [`AdminError::UnknownTeam`]; [`AdminError::UnknownRole`];
+    /// [`AdminError::Denied`] as for [`assign_role`](Self::assign_role), for
+    /// any member.
+    pub fn assign_team_role(&self, team: TeamId, role: RoleId) -> Result<usize, AdminError> {
+        let actor = self.actor;
+        self.engine
+            .write(|s| assign_team_role(s, actor, team, role))
+    }
+}

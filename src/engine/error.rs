@@ -1,0 +1,182 @@
+//! What an administrative call can be refused for.
+
+use crate::evaluate::Status;
+use crate::id::{OrgId, RoleId, TeamId, UserId};
+use crate::role::RoleError;
+
+/// Why the delegation guard refused an administrative call (SPEC §8).
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{AdminError, Catalog, Engine, GuardDenial, OrgId, SystemRole, User, UserId};
+///
+/// let engine = Engine::new(Catalog::standard());
+/// let org = OrgId::new(1);
+/// engine.bootstrap().add_user(User::new(UserId::new(2), org, SystemRole::Developer.id()))?;
+///
+/// // A Developer lacks roles.manage.
+/// let err = engine.admin(UserId::new(2)).create_role(org, "Auditor", vec![]).unwrap_err();
+/// assert_eq!(
+///     err,
+///     AdminError::Denied(GuardDenial::MissingPermission { permission: "roles.manage".into() })
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum GuardDenial {
+    /// The acting user is not in the directory.
+    #[error("acting user {user} is not in the directory")]
+    UnknownActor {
+        /// The actor named.
+        user: UserId,
+    },
+    /// The acting user is not active.
+    #[error("acting user {user} is {status}")]
+    InactiveActor {
+        /// The actor.
+        user: UserId,
+        /// Their status.
+        status: Status,
+    },
+    /// The call targets another organization than the actor's.
+    #[error("acting user belongs to organization {actor}, not {target}")]
+    OtherOrganization {
+        /// The actor's organization.
+        actor: OrgId,
+        /// The organization the call targets.
+        target: OrgId,
+    },
+    /// The actor's role lacks the permission the call needs:
+    /// `roles.manage` for role changes, `members.manage` for people and
+    /// teams.
+    #[error("acting user lacks {permission}")]
+    MissingPermission {
+        /// The permission needed.
+        permission: String,
+    },
+    /// The call would grant a permission, or a broader form of it, that the
+    /// actor does not hold.
+    #[error("acting user cannot grant {permission}: they do not hold it as broadly")]
+    Escalation {
+        /// The permission.
+        permission: String,
+    },
+    /// Only an Owner may give or take the Owner role, or change an Owner's
+    /// status.
+    #[error("only an Owner can give or take the Owner role")]
+    OwnerOnly,
+    /// The change would leave the organization without an active Owner.
+    #[error("organization {organization} would be left without an active Owner")]
+    LastOwner {
+        /// The organization.
+        organization: OrgId,
+    },
+}
+
+/// What was wrong with an administrative call. Nothing changed.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{AdminError, Catalog, Engine, OrgId, SystemRole};
+///
+/// let engine = Engine::new(Catalog::standard());
+/// let err = engine
+///     .bootstrap()
+///     .rename_role(SystemRole::Viewer.id(), "Reader")
+///     .unwrap_err();
+/// assert_eq!(err, AdminError::SystemRole { name: "Viewer".into() });
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AdminError {
+    /// The delegation guard refused the call.
+    #[error("denied: {0}")]
+    Denied(#[from] GuardDenial),
+    /// The role name is invalid.
+    #[error(transparent)]
+    InvalidRole(#[from] RoleError),
+    /// The organization already has a role with this name.
+    #[error("organization {organization} already has a role named {name:?}")]
+    DuplicateRoleName {
+        /// The organization.
+        organization: OrgId,
+        /// The name.
+        name: String,
+    },
+    /// No live role has this id, or it belongs to another organization.
+    #[error("unknown {role}")]
+    UnknownRole {
+        /// The role.
+        role: RoleId,
+    },
+    /// More roles than [`RoleId`] can number.
+    #[error("too many roles")]
+    TooManyRoles,
+    /// System roles cannot be edited, renamed or deleted.
+    #[error("{name} is a system role and cannot be changed")]
+    SystemRole {
+        /// The role's name.
+        name: String,
+    },
+    /// A role that users hold cannot be deleted without a role to move them
+    /// to.
+    #[error("role {name:?} is held by {holders} user(s); name a role to move them to")]
+    RoleInUse {
+        /// The role's name.
+        name: String,
+        /// How many users hold it.
+        holders: usize,
+    },
+    /// A rule was written against another catalog.
+    #[error("rule {index} was written against another catalog")]
+    ForeignRule {
+        /// Its index in the rules given.
+        index: usize,
+    },
+    /// No user has this id.
+    #[error("unknown user {user}")]
+    UnknownUser {
+        /// The user.
+        user: UserId,
+    },
+    /// A user with this id already exists.
+    #[error("user {user} already exists")]
+    DuplicateUser {
+        /// The user.
+        user: UserId,
+    },
+    /// No team has this id in the organization.
+    #[error("unknown team {team}")]
+    UnknownTeam {
+        /// The team.
+        team: TeamId,
+    },
+    /// The organization already has a team with this name.
+    #[error("organization {organization} already has a team named {name:?}")]
+    DuplicateTeamName {
+        /// The organization.
+        organization: OrgId,
+        /// The name.
+        name: String,
+    },
+    /// A team name is empty, longer than 64 characters or holds a control
+    /// character.
+    #[error("invalid team name {name:?}: 1 to 64 characters, no control characters")]
+    InvalidTeamName {
+        /// The name (shortened).
+        name: String,
+    },
+    /// The user and the role or team belong to different organizations.
+    #[error("user {user} belongs to organization {organization}, the {what} does not")]
+    CrossOrganization {
+        /// The user.
+        user: UserId,
+        /// The user's organization.
+        organization: OrgId,
+        /// `role` or `team`.
+        what: &'static str,
+    },
+}

@@ -1,0 +1,190 @@
+//! The delegation guard: who may change roles, people and teams (SPEC §8).
+
+use super::error::{AdminError, GuardDenial};
+use super::{Change, Snapshot};
+use crate::directory::User;
+use crate::evaluate::{Resource, Status};
+use crate::id::{OrgId, ResourceId, RoleId, UserId};
+use crate::role::{Role, SystemRole};
+use crate::rule::Rule;
+
+/// Who makes an administrative change.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{Actor, Catalog, Engine, UserId};
+///
+/// let engine = Engine::new(Catalog::standard());
+/// assert_eq!(engine.admin(UserId::new(3)).actor(), Actor::User(UserId::new(3)));
+/// assert_eq!(engine.bootstrap().actor(), Actor::System);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Actor {
+    /// Trusted configuration: not subject to the delegation guard.
+    System,
+    /// A user of the directory, checked by the delegation guard.
+    User(UserId),
+}
+
+/// The acting user, resolved in a snapshot.
+pub(crate) struct Acting<'s> {
+    user: &'s User,
+    role: Option<&'s Role>,
+}
+
+impl Acting<'_> {
+    fn is_owner(&self) -> bool {
+        self.user.role() == SystemRole::Owner.id()
+    }
+}
+
+/// Resolves the actor for a call on `organization`: the system (no checks)
+/// or an active user of that organization.
+pub(crate) fn acting(
+    snapshot: &Snapshot,
+    actor: Actor,
+    organization: OrgId,
+) -> Result<Option<Acting<'_>>, GuardDenial> {
+    let Actor::User(id) = actor else {
+        return Ok(None);
+    };
+    let user = snapshot
+        .directory
+        .user(id)
+        .ok_or(GuardDenial::UnknownActor { user: id })?;
+    if user.status() != Status::Active {
+        return Err(GuardDenial::InactiveActor {
+            user: id,
+            status: user.status(),
+        });
+    }
+    if user.organization() != organization {
+        return Err(GuardDenial::OtherOrganization {
+            actor: user.organization(),
+            target: organization,
+        });
+    }
+    Ok(Some(Acting {
+        user,
+        role: snapshot.policy.role(user.role()),
+    }))
+}
+
+/// The actor must be allowed `permission` (`roles.manage` or
+/// `members.manage`) on their organization. A catalog without that
+/// permission leaves such calls to the system alone.
+pub(crate) fn require(
+    snapshot: &Snapshot,
+    acting: Option<&Acting<'_>>,
+    permission: &str,
+) -> Result<(), GuardDenial> {
+    let Some(acting) = acting else {
+        return Ok(());
+    };
+    let missing = || GuardDenial::MissingPermission {
+        permission: permission.to_owned(),
+    };
+    let catalog = snapshot.catalog();
+    let p = catalog.permission_named(permission).map_err(|_| missing())?;
+    let info = catalog.permission_info(p).ok_or_else(missing)?;
+    let target = Resource::new(
+        info.resource_type,
+        ResourceId::new(0),
+        acting.user.organization(),
+    );
+    if snapshot
+        .policy
+        .can(&acting.user.subject(), info.action, &target)
+    {
+        Ok(())
+    } else {
+        Err(missing())
+    }
+}
+
+/// Whether `held` is at least as broad as `granted`: the same permission,
+/// and every must-match key and condition of `held` also narrows `granted`.
+fn covers(held: &Rule, granted: &Rule) -> bool {
+    held.permission() == granted.permission()
+        && granted.must_match().contains(held.must_match())
+        && held
+            .conditions()
+            .as_slice()
+            .iter()
+            .all(|c| granted.conditions().as_slice().contains(c))
+}
+
+/// No escalation: every rule in `rules` that is not already among `kept`
+/// must be covered by a rule of the actor's role.
+pub(crate) fn may_grant(
+    snapshot: &Snapshot,
+    acting: Option<&Acting<'_>>,
+    rules: &[Rule],
+    kept: &[Rule],
+) -> Result<(), GuardDenial> {
+    let Some(acting) = acting else {
+        return Ok(());
+    };
+    let held = acting.role.map_or(&[][..], Role::rules);
+    for rule in rules {
+        if kept.contains(rule) || held.iter().any(|h| covers(h, rule)) {
+            continue;
+        }
+        return Err(GuardDenial::Escalation {
+            permission: snapshot
+                .catalog()
+                .permission_name(rule.permission())
+                .unwrap_or_default()
+                .to_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// The actor may give `role` to a user: only an Owner gives Owner, and the
+/// role may grant nothing the actor does not hold.
+pub(crate) fn may_give(
+    snapshot: &Snapshot,
+    acting: Option<&Acting<'_>>,
+    role: RoleId,
+) -> Result<(), GuardDenial> {
+    let Some(a) = acting else {
+        return Ok(());
+    };
+    if role == SystemRole::Owner.id() && !a.is_owner() {
+        return Err(GuardDenial::OwnerOnly);
+    }
+    let rules = snapshot.policy.role(role).map_or(&[][..], Role::rules);
+    may_grant(snapshot, acting, rules, &[])
+}
+
+/// The actor may take a user's current role away (or suspend or remove
+/// them): only an Owner acts on an Owner.
+pub(crate) fn may_take(acting: Option<&Acting<'_>>, user: &User) -> Result<(), GuardDenial> {
+    match acting {
+        Some(a) if user.role() == SystemRole::Owner.id() && !a.is_owner() => {
+            Err(GuardDenial::OwnerOnly)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The last active Owner of an organization cannot be demoted, suspended or
+/// removed: if the change's organization had one before, it has one after.
+pub(crate) fn keeps_owners(
+    before: &Snapshot,
+    after: &Snapshot,
+    change: &Change,
+) -> Result<(), AdminError> {
+    let Some(organization) = change.organization(before) else {
+        return Ok(());
+    };
+    let owner = SystemRole::Owner.id();
+    if before.directory.active_holders(organization, owner) > 0
+        && after.directory.active_holders(organization, owner) == 0
+    {
+        return Err(GuardDenial::LastOwner { organization }.into());
+    }
+    Ok(())
+}

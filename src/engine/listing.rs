@@ -1,0 +1,316 @@
+//! Read-side views of a snapshot: role listing, permission matrix, people.
+
+use super::Snapshot;
+use crate::directory::{PeopleFilter, Team, User};
+use crate::evaluate::Status;
+use crate::id::{ActionId, OrgId, PermissionId, ResourceTypeId, RoleId, TeamId};
+use crate::role::{Role, RoleKind, SystemRole};
+use crate::rule::Rule;
+
+/// One line of an organization's role listing (SPEC §7).
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{Catalog, Engine, OrgId, RoleKind, SystemRole};
+///
+/// let engine = Engine::new(Catalog::standard());
+/// let roles = engine.snapshot().roles(OrgId::new(1));
+/// let developer = &roles[2];
+/// assert_eq!((developer.name.as_str(), developer.permissions), ("Developer", 34));
+/// assert_eq!(developer.kind, RoleKind::System(SystemRole::Developer));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RoleSummary {
+    /// The role.
+    pub id: RoleId,
+    /// Its name.
+    pub name: String,
+    /// System or custom.
+    pub kind: RoleKind,
+    /// Users of the organization holding it.
+    pub users: usize,
+    /// Distinct permissions its own rules grant.
+    pub permissions: usize,
+    /// Number of rules.
+    pub rules: usize,
+}
+
+/// A role's grants laid out for an editor: one row per grantable resource
+/// type, one cell per applicable action (SPEC §7).
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{Catalog, Engine, SystemRole};
+///
+/// let engine = Engine::new(Catalog::standard());
+/// let snapshot = engine.snapshot();
+/// let matrix = snapshot.permission_matrix(SystemRole::Viewer.id()).ok_or("a role")?;
+/// let workflows = matrix.rows.iter().find(|r| r.name == "workflows").ok_or("a row")?;
+/// let granted: Vec<&str> = workflows.cells.iter().filter(|c| c.granted()).map(|c| c.action_name.as_str()).collect();
+/// assert_eq!(granted, ["read"]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PermissionMatrix {
+    /// The role.
+    pub role: RoleId,
+    /// One row per grantable resource type, in catalog order.
+    pub rows: Vec<MatrixRow>,
+}
+
+/// One resource type of a [`PermissionMatrix`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct MatrixRow {
+    /// The resource type.
+    pub resource_type: ResourceTypeId,
+    /// Its name.
+    pub name: String,
+    /// One cell per applicable action, in declaration order.
+    pub cells: Vec<MatrixCell>,
+}
+
+/// One applicable action of a [`MatrixRow`], with the rules of the role that
+/// grant it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct MatrixCell {
+    /// The action.
+    pub action: ActionId,
+    /// Its name.
+    pub action_name: String,
+    /// The permission.
+    pub permission: PermissionId,
+    /// The role's own rules for this permission, with their must-match keys
+    /// and conditions.
+    pub rules: Vec<Rule>,
+}
+
+impl MatrixCell {
+    /// Whether any rule grants the permission.
+    #[must_use]
+    pub fn granted(&self) -> bool {
+        !self.rules.is_empty()
+    }
+
+    /// Whether a rule grants it without must-match keys or conditions.
+    #[must_use]
+    pub fn unconditional(&self) -> bool {
+        self.rules.iter().any(Rule::is_unconditional)
+    }
+}
+
+/// One line of the people listing: a user with their role's and teams'
+/// names (SPEC §8).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Person {
+    /// The user, with their latest activity.
+    pub user: User,
+    /// Their role's name.
+    pub role: String,
+    /// Their teams' names, in team id order.
+    pub teams: Vec<String>,
+}
+
+/// One team of an organization's team listing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TeamSummary {
+    /// The team.
+    pub id: TeamId,
+    /// Its name.
+    pub name: String,
+    /// Number of members.
+    pub members: usize,
+}
+
+impl Snapshot {
+    fn summary(&self, organization: OrgId, id: RoleId, role: &Role) -> RoleSummary {
+        RoleSummary {
+            id,
+            name: role.name().to_owned(),
+            kind: role.kind(),
+            users: self.directory.holder_count(organization, id),
+            permissions: role.permissions().len(),
+            rules: role.rules().len(),
+        }
+    }
+
+    /// The roles an organization sees: the six system roles, then its custom
+    /// roles in the order they were created.
+    #[must_use]
+    pub fn roles(&self, organization: OrgId) -> Vec<RoleSummary> {
+        SystemRole::ALL
+            .iter()
+            .map(|r| r.id())
+            .chain(self.policy.custom_roles_of(organization))
+            .filter_map(|id| {
+                self.policy
+                    .role(id)
+                    .map(|role| self.summary(organization, id, role))
+            })
+            .collect()
+    }
+
+    /// The organization's roles whose name contains `query`, compared
+    /// case-insensitively.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Engine, OrgId};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// let found = engine.snapshot().search_roles(OrgId::new(1), "OPER");
+    /// assert_eq!(found.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["Developer", "Operator"]);
+    /// ```
+    #[must_use]
+    pub fn search_roles(&self, organization: OrgId, query: &str) -> Vec<RoleSummary> {
+        let query = query.trim().to_lowercase();
+        let mut found = self.roles(organization);
+        found.retain(|r| r.name.to_lowercase().contains(&query));
+        found
+    }
+
+    /// The role's grants for every applicable action of every grantable
+    /// resource type; `None` for an unknown or deleted role.
+    #[must_use]
+    pub fn permission_matrix(&self, role: RoleId) -> Option<PermissionMatrix> {
+        let rules = self.policy.role(role)?.rules();
+        let catalog = self.catalog();
+        let rows = catalog
+            .resource_types()
+            .filter(|&t| catalog.is_grantable(t))
+            .map(|t| MatrixRow {
+                resource_type: t,
+                name: catalog.resource_type_name(t).unwrap_or_default().to_owned(),
+                cells: catalog
+                    .actions_of(t)
+                    .iter()
+                    .filter_map(|&a| {
+                        let permission = catalog.permission_of(t, a)?;
+                        Some(MatrixCell {
+                            action: a,
+                            action_name: catalog.action_name(a).unwrap_or_default().to_owned(),
+                            permission,
+                            rules: rules
+                                .iter()
+                                .filter(|r| r.permission() == permission)
+                                .cloned()
+                                .collect(),
+                        })
+                    })
+                    .collect(),
+            })
+            .collect();
+        Some(PermissionMatrix { role, rows })
+    }
+
+    /// The people of an organization that pass `filter`, in user id order
+    /// (SPEC §8).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Engine, OrgId, PeopleFilter, Status, SystemRole, User, UserId};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// let org = OrgId::new(1);
+    /// let boot = engine.bootstrap();
+    /// boot.add_user(User::new(UserId::new(1), org, SystemRole::Owner.id()))?;
+    /// boot.add_user(User::new(UserId::new(2), org, SystemRole::Viewer.id()))?;
+    /// boot.add_user(User::new(UserId::new(3), org, SystemRole::Viewer.id()).with_status(Status::Invited))?;
+    ///
+    /// let snapshot = engine.snapshot();
+    /// let viewers = snapshot.people(org, &PeopleFilter::new().role(SystemRole::Viewer.id()));
+    /// assert_eq!(viewers.len(), 2);
+    /// let active_viewers = snapshot.people(org, &PeopleFilter::new().role(SystemRole::Viewer.id()).status(Status::Active));
+    /// assert_eq!(active_viewers.len(), 1);
+    /// assert_eq!(active_viewers[0].role, "Viewer");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn people(&self, organization: OrgId, filter: &PeopleFilter) -> Vec<Person> {
+        let team = filter.team.map(|t| self.directory.team(t));
+        let candidates: Box<dyn Iterator<Item = &User>> = match (team, filter.role) {
+            (Some(None), _) => Box::new(core::iter::empty()),
+            (Some(Some(team)), _) => Box::new(
+                team.members
+                    .iter()
+                    .filter_map(|id| self.directory.user(*id)),
+            ),
+            (None, Some(role)) => Box::new(
+                self.directory
+                    .holders(organization, role)
+                    .into_iter()
+                    .flat_map(|set| set.iter())
+                    .filter_map(|id| self.directory.user(*id)),
+            ),
+            (None, None) => Box::new(self.directory.org_users(organization)),
+        };
+        candidates
+            .filter(|u| u.organization() == organization)
+            .filter(|u| filter.role.is_none_or(|r| u.role() == r))
+            .filter(|u| filter.status.is_none_or(|s| u.status() == s))
+            .filter(|u| filter.team.is_none_or(|t| u.teams().contains(&t)))
+            .filter(|u| {
+                filter.can.is_none_or(|p| {
+                    u.status() == Status::Active && self.role_grants(u.role(), p)
+                })
+            })
+            .map(|u| self.person(u))
+            .collect()
+    }
+
+    fn person(&self, user: &User) -> Person {
+        Person {
+            user: self.user(user.id()).unwrap_or_else(|| user.clone()),
+            role: self
+                .policy
+                .role(user.role())
+                .map_or_else(String::new, |r| r.name().to_owned()),
+            teams: user
+                .teams()
+                .iter()
+                .filter_map(|t| self.directory.team(*t).map(|t| t.name().to_owned()))
+                .collect(),
+        }
+    }
+
+    /// Whether `role` grants `permission` by any rule (own, synced or built
+    /// in), however narrowed.
+    fn role_grants(&self, role: RoleId, permission: PermissionId) -> bool {
+        self.policy
+            .entry(role)
+            .is_some_and(|e| !e.compiled.grants_for(permission).is_empty())
+    }
+
+    /// A team.
+    #[must_use]
+    pub fn team(&self, id: TeamId) -> Option<&Team> {
+        self.directory.team(id)
+    }
+
+    /// An organization's teams, in id order.
+    #[must_use]
+    pub fn teams(&self, organization: OrgId) -> Vec<TeamSummary> {
+        self.directory
+            .org_teams
+            .get(&organization)
+            .into_iter()
+            .flat_map(|set| set.iter())
+            .filter_map(|id| self.directory.team(*id))
+            .map(|t| TeamSummary {
+                id: t.id(),
+                name: t.name().to_owned(),
+                members: t.member_count(),
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,349 @@
+//! The live engine: roles, users and teams of every organization, served from
+//! immutable snapshots that administrative changes replace atomically.
+//!
+//! Every administrative call runs the same way: under the writer lock it
+//! checks the acting user against the delegation guard, validates its input
+//! and produces one [`Change`]; the change is applied to a copy of the
+//! current [`Snapshot`] (which shares everything it does not touch) and the
+//! copy is published. Readers never block: a check loads the current
+//! snapshot without taking a lock or writing shared memory, and sees either
+//! the whole state before a change or the whole state after it.
+
+mod admin;
+mod change;
+mod error;
+mod guard;
+mod listing;
+
+pub use admin::{Admin, RoleDeleted, RoleEdit};
+pub use change::Change;
+pub use error::{AdminError, GuardDenial};
+pub use guard::Actor;
+pub use listing::{MatrixCell, MatrixRow, PermissionMatrix, Person, RoleSummary, TeamSummary};
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use arc_swap::ArcSwap;
+
+use crate::catalog::Catalog;
+use crate::compile::Policy;
+use crate::directory::{Directory, Timestamp, User};
+use crate::evaluate::{Explanation, Resource, Subject};
+use crate::id::{ActionId, UserId};
+
+/// One consistent state of the engine: the compiled policy and the
+/// directory, as of one version.
+///
+/// Take one per request with [`Engine::snapshot`] and run as many checks on
+/// it as the request needs: they all see the same state, and cost no
+/// synchronisation at all.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{Catalog, Engine, OrgId, Resource, ResourceId, SystemRole, User, UserId};
+///
+/// let engine = Engine::new(Catalog::standard());
+/// let org = OrgId::new(1);
+/// engine.bootstrap().add_user(User::new(UserId::new(7), org, SystemRole::Viewer.id()))?;
+///
+/// let snapshot = engine.snapshot();
+/// let catalog = snapshot.policy().catalog();
+/// let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(1), org);
+/// let viewer = snapshot.subject(UserId::new(7)).ok_or("just added")?;
+/// assert!(snapshot.can(&viewer, catalog.action("read")?, &workflow));
+/// assert!(!snapshot.can(&viewer, catalog.action("update")?, &workflow));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Snapshot {
+    pub(crate) policy: Policy,
+    pub(crate) directory: Directory,
+    pub(crate) version: u64,
+}
+
+impl Snapshot {
+    fn new(catalog: Catalog) -> Self {
+        Self {
+            policy: Policy::new(catalog),
+            directory: Directory::default(),
+            version: 0,
+        }
+    }
+
+    /// The compiled policy of this state.
+    #[must_use]
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The catalog.
+    #[must_use]
+    pub fn catalog(&self) -> &Catalog {
+        self.policy.catalog()
+    }
+
+    /// How many changes led to this state.
+    #[must_use]
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// [`Policy::can`] on this state.
+    #[inline]
+    #[must_use]
+    pub fn can(&self, subject: &Subject, action: ActionId, resource: &Resource<'_>) -> bool {
+        self.policy.can(subject, action, resource)
+    }
+
+    /// [`Policy::explain`] on this state.
+    #[must_use]
+    pub fn explain(&self, subject: &Subject, action: ActionId, resource: &Resource<'_>) -> Explanation {
+        self.policy.explain(subject, action, resource)
+    }
+
+    /// A user of the directory, with their latest recorded activity.
+    #[must_use]
+    pub fn user(&self, id: UserId) -> Option<User> {
+        self.directory.record(id).map(|r| r.current())
+    }
+
+    /// A user of the directory as the subject of a check: their current
+    /// role, status, customer and teams.
+    #[must_use]
+    pub fn subject(&self, id: UserId) -> Option<Subject> {
+        self.directory.user(id).map(User::subject)
+    }
+
+    /// Whether the directory's user `id` may perform `action` on `resource`;
+    /// an unknown user is denied.
+    #[must_use]
+    pub fn can_user(&self, id: UserId, action: ActionId, resource: &Resource<'_>) -> bool {
+        self.directory
+            .user(id)
+            .is_some_and(|u| self.policy.can(&u.subject(), action, resource))
+    }
+
+    /// Applies a validated change.
+    fn apply(&mut self, change: &Change) {
+        change.apply_to(&mut self.policy, &mut self.directory);
+        self.version += 1;
+    }
+}
+
+/// The live engine: cheap to clone and share across threads and tasks.
+///
+/// Checks read the current [`Snapshot`] without a lock and without writing
+/// shared memory; administrative calls go through [`Engine::admin`] (checked
+/// by the delegation guard, in the acting user's name) or
+/// [`Engine::bootstrap`] (trusted configuration, in the system's name), and
+/// take effect for every check that starts after they return.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{Catalog, Engine, OrgId, Resource, ResourceId, Rule, SystemRole, User, UserId};
+///
+/// let engine = Engine::new(Catalog::standard());
+/// let org = OrgId::new(1);
+/// let boot = engine.bootstrap();
+/// boot.add_user(User::new(UserId::new(1), org, SystemRole::Owner.id()))?;
+/// boot.add_user(User::new(UserId::new(2), org, SystemRole::Viewer.id()))?;
+///
+/// let catalog = engine.snapshot().catalog().clone();
+/// let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(9), org);
+/// let execute = catalog.action("execute")?;
+/// assert!(!engine.can_user(UserId::new(2), execute, &workflow));
+///
+/// // The Owner promotes the Viewer; the next check sees it.
+/// engine.admin(UserId::new(1)).assign_role(UserId::new(2), SystemRole::Operator.id())?;
+/// assert!(engine.can_user(UserId::new(2), execute, &workflow));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Engine {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    current: ArcSwap<Snapshot>,
+    writer: Mutex<()>,
+}
+
+impl Engine {
+    /// An engine over `catalog` with the six system roles and nothing else.
+    #[must_use]
+    pub fn new(catalog: Catalog) -> Self {
+        Self::from_snapshot(Snapshot::new(catalog))
+    }
+
+    /// Starts loading an engine in bulk, from trusted data such as a store.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Engine, OrgId, Role, SystemRole, User, UserId};
+    ///
+    /// let mut builder = Engine::builder(Catalog::standard());
+    /// let org = OrgId::new(1);
+    /// let auditors = builder.custom_role(Role::custom(org, "Auditors", [])?)?;
+    /// builder.user(User::new(UserId::new(1), org, auditors))?;
+    /// let engine = builder.build();
+    /// assert_eq!(engine.snapshot().user(UserId::new(1)).map(|u| u.role()), Some(auditors));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn builder(catalog: Catalog) -> EngineBuilder {
+        EngineBuilder {
+            snapshot: Snapshot::new(catalog),
+        }
+    }
+
+    fn from_snapshot(snapshot: Snapshot) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                current: ArcSwap::from_pointee(snapshot),
+                writer: Mutex::new(()),
+            }),
+        }
+    }
+
+    /// The current state, to run many checks and listings on. Costs one
+    /// reference count; the checks on it cost nothing more.
+    #[must_use]
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.inner.current.load_full()
+    }
+
+    /// [`Policy::can`] on the current state, without a lock or a reference
+    /// count.
+    #[inline]
+    #[must_use]
+    pub fn can(&self, subject: &Subject, action: ActionId, resource: &Resource<'_>) -> bool {
+        self.inner.current.load().can(subject, action, resource)
+    }
+
+    /// [`Snapshot::can_user`] on the current state: the directory's view of
+    /// the user, so that role and status changes apply at once.
+    #[must_use]
+    pub fn can_user(&self, user: UserId, action: ActionId, resource: &Resource<'_>) -> bool {
+        self.inner.current.load().can_user(user, action, resource)
+    }
+
+    /// [`Policy::explain`] on the current state.
+    #[must_use]
+    pub fn explain(&self, subject: &Subject, action: ActionId, resource: &Resource<'_>) -> Explanation {
+        self.inner.current.load().explain(subject, action, resource)
+    }
+
+    /// Administrative calls in the name of `actor`, each checked by the
+    /// delegation guard.
+    #[must_use]
+    pub fn admin(&self, actor: UserId) -> Admin<'_> {
+        Admin::new(self, Actor::User(actor))
+    }
+
+    /// Administrative calls from trusted configuration, in the system's
+    /// name: not subject to the delegation guard (the last-Owner rule still
+    /// holds).
+    #[must_use]
+    pub fn bootstrap(&self) -> Admin<'_> {
+        Admin::new(self, Actor::System)
+    }
+
+    /// Records that `user` was active at `at`: a later time replaces an
+    /// earlier one. Not an administrative change: no new snapshot, no
+    /// guard. Returns whether the user exists.
+    pub fn record_activity(&self, user: UserId, at: Timestamp) -> bool {
+        match self.inner.current.load().directory.record(user) {
+            Some(record) => {
+                record.touch(at);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Runs one administrative call: validate against the current state and
+    /// produce one change, apply it to a copy, check the invariants, publish.
+    pub(crate) fn write<T>(
+        &self,
+        call: impl FnOnce(&Snapshot) -> Result<(Change, T), AdminError>,
+    ) -> Result<T, AdminError> {
+        let _writer = self
+            .inner
+            .writer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let current = self.inner.current.load_full();
+        let (change, out) = call(&current)?;
+        let mut next = Snapshot::clone(&current);
+        next.apply(&change);
+        guard::keeps_owners(&current, &next, &change)?;
+        self.inner.current.store(Arc::new(next));
+        Ok(out)
+    }
+}
+
+/// Loads an engine in bulk from trusted data, validating each item as it is
+/// added. Made by [`Engine::builder`].
+///
+/// Items are checked as [`Engine::bootstrap`] checks them, but no snapshot
+/// is published until [`build`](Self::build).
+#[derive(Debug)]
+pub struct EngineBuilder {
+    snapshot: Snapshot,
+}
+
+impl EngineBuilder {
+    fn add<T>(
+        &mut self,
+        call: impl FnOnce(&Snapshot) -> Result<(Change, T), AdminError>,
+    ) -> Result<T, AdminError> {
+        let (change, out) = call(&self.snapshot)?;
+        self.snapshot.apply(&change);
+        Ok(out)
+    }
+
+    /// Adds a custom role; returns its id.
+    ///
+    /// # Errors
+    ///
+    /// As [`Admin::create_role`].
+    pub fn custom_role(&mut self, role: crate::Role) -> Result<crate::RoleId, AdminError> {
+        let organization = role
+            .organization()
+            .ok_or_else(|| AdminError::SystemRole {
+                name: role.name().to_owned(),
+            })?;
+        let name = role.name().to_owned();
+        let rules = role.rules().to_vec();
+        self.add(|s| admin::create_role(s, Actor::System, organization, &name, rules))
+            .map(|edit| edit.id)
+    }
+
+    /// Adds a team; returns its id.
+    ///
+    /// # Errors
+    ///
+    /// As [`Admin::create_team`].
+    pub fn team(&mut self, organization: crate::OrgId, name: &str) -> Result<crate::TeamId, AdminError> {
+        self.add(|s| admin::create_team(s, Actor::System, organization, name))
+    }
+
+    /// Adds a user.
+    ///
+    /// # Errors
+    ///
+    /// As [`Admin::add_user`].
+    pub fn user(&mut self, user: User) -> Result<(), AdminError> {
+        self.add(|s| admin::add_user(s, Actor::System, user))
+    }
+
+    /// Publishes the loaded state as a new engine.
+    #[must_use]
+    pub fn build(self) -> Engine {
+        Engine::from_snapshot(self.snapshot)
+    }
+}
