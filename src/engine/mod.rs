@@ -209,6 +209,21 @@ impl Engine {
         }
     }
 
+    /// The catalog, to resolve names and write rules with.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Engine};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// assert_eq!(engine.catalog().grantable_permission_count(), 39);
+    /// ```
+    #[must_use]
+    pub fn catalog(&self) -> Arc<Catalog> {
+        Arc::clone(self.inner.current.load().policy.catalog_arc())
+    }
+
     /// The current state, to run many checks and listings on. Costs one
     /// reference count; the checks on it cost nothing more.
     #[must_use]
