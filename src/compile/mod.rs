@@ -470,12 +470,15 @@ impl Policy {
         let Some(old) = self.role(id) else {
             return false;
         };
-        if let Some(org) = old.organization() {
-            let old_key = (org, old.name().to_lowercase());
-            self.names.remove(&old_key);
-        }
-        if let Some(org) = role.organization() {
-            self.names.insert((org, role.name().to_lowercase()), id);
+        // Only a rename touches the name index.
+        let (old_key, new_key) = (old.name().to_lowercase(), role.name().to_lowercase());
+        if old_key != new_key {
+            if let Some(org) = old.organization() {
+                self.names.remove(&(org, old_key));
+            }
+            if let Some(org) = role.organization() {
+                self.names.insert((org, new_key), id);
+            }
         }
         let compiled = compile_role(&self.catalog, &role);
         self.roles
