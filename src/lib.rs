@@ -31,6 +31,7 @@ mod directory;
 mod engine;
 mod evaluate;
 mod id;
+mod persistent;
 mod role;
 mod rule;
 

@@ -12,6 +12,7 @@ mod table;
 
 pub use bitset::PermissionSet;
 
+use crate::persistent::PMap;
 use std::sync::Arc;
 
 use hashbrown::HashMap;
@@ -377,9 +378,9 @@ pub struct Policy {
     pub(crate) table: Arc<[u16]>,
     pub(crate) actions: usize,
     /// Custom roles by organization and lowercase name.
-    names: imbl::HashMap<(OrgId, String), RoleId>,
+    names: PMap<(OrgId, String), RoleId>,
     /// Custom roles of each organization.
-    by_org: imbl::HashMap<OrgId, imbl::OrdSet<RoleId>>,
+    by_org: PMap<OrgId, imbl::OrdSet<RoleId>>,
     live: usize,
 }
 
@@ -439,8 +440,8 @@ impl Policy {
             actions,
             catalog,
             roles: RoleTable::default(),
-            names: imbl::HashMap::new(),
-            by_org: imbl::HashMap::new(),
+            names: PMap::default(),
+            by_org: PMap::default(),
             live: 0,
         };
         for role in roles {

@@ -7,6 +7,7 @@ mod time;
 
 pub use time::Timestamp;
 
+use crate::persistent::PMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
@@ -292,13 +293,13 @@ impl UserRecord {
 /// Users and teams, in persistent maps with the indexes listings need.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Directory {
-    pub(crate) users: imbl::HashMap<UserId, Arc<UserRecord>>,
-    pub(crate) org_users: imbl::HashMap<OrgId, imbl::OrdSet<UserId>>,
+    pub(crate) users: PMap<UserId, Arc<UserRecord>>,
+    pub(crate) org_users: PMap<OrgId, imbl::OrdSet<UserId>>,
     /// Holders of each role, per organization (system roles are shared).
-    pub(crate) holders: imbl::HashMap<(OrgId, RoleId), imbl::OrdSet<UserId>>,
-    pub(crate) teams: imbl::HashMap<TeamId, Arc<Team>>,
-    pub(crate) org_teams: imbl::HashMap<OrgId, imbl::OrdSet<TeamId>>,
-    pub(crate) team_names: imbl::HashMap<(OrgId, String), TeamId>,
+    pub(crate) holders: PMap<(OrgId, RoleId), imbl::OrdSet<UserId>>,
+    pub(crate) teams: PMap<TeamId, Arc<Team>>,
+    pub(crate) org_teams: PMap<OrgId, imbl::OrdSet<TeamId>>,
+    pub(crate) team_names: PMap<(OrgId, String), TeamId>,
     pub(crate) next_team: u64,
 }
 
@@ -347,6 +348,15 @@ impl Directory {
         if user.last_active.is_none() {
             user.last_active = last;
         }
+        self.index(user);
+    }
+
+    /// Adds a user known to be new: nothing to unindex first.
+    pub(crate) fn add_user(&mut self, user: User) {
+        self.index(user);
+    }
+
+    fn index(&mut self, user: User) {
         self.org_users
             .entry(user.organization)
             .or_default()

@@ -151,7 +151,7 @@ impl Change {
                 }
                 policy.remove_role(*id);
             }
-            Self::AddUser { user } => directory.put_user(user.clone()),
+            Self::AddUser { user } => directory.add_user(user.clone()),
             Self::RemoveUser { user } => directory.remove_user(*user),
             Self::AssignRole { users, role } => {
                 for user in users {
