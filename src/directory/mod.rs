@@ -252,12 +252,15 @@ impl PeopleFilter {
     }
 }
 
-/// A user as stored: the value, and the last-active time, which is written
-/// in place on every snapshot sharing the record.
+/// A user as stored: the value, and the last-active time.
+///
+/// The time lives in a cell that every version of the user's record shares,
+/// old snapshots' and new ones', so that activity recorded while a change
+/// rewrites the user lands in the record that change publishes.
 #[derive(Debug)]
 pub(crate) struct UserRecord {
     pub(crate) user: User,
-    last_active: AtomicI64,
+    last_active: Arc<AtomicI64>,
 }
 
 const NEVER: i64 = i64::MIN;
@@ -267,8 +270,20 @@ impl UserRecord {
         let last = user.last_active.map_or(NEVER, Timestamp::unix_millis);
         Self {
             user,
-            last_active: AtomicI64::new(last),
+            last_active: Arc::new(AtomicI64::new(last)),
         }
+    }
+
+    /// The next version of the same user: the activity cell is shared.
+    fn successor(&self, user: User) -> Self {
+        let record = Self {
+            last_active: Arc::clone(&self.last_active),
+            user,
+        };
+        if let Some(at) = record.user.last_active {
+            record.touch(at);
+        }
+        record
     }
 
     /// The user with the latest recorded activity.
@@ -342,21 +357,21 @@ impl Directory {
     /// Adds or replaces a user, keeping every index right. Teams the user
     /// names must exist (checked by the caller).
     pub(crate) fn put_user(&mut self, user: User) {
-        let last = self.users.get(&user.id).and_then(|r| r.last_active());
-        self.unindex(user.id);
-        let mut user = user;
-        if user.last_active.is_none() {
-            user.last_active = last;
-        }
-        self.index(user);
+        let record = match self.users.get(&user.id) {
+            Some(old) => old.successor(user),
+            None => UserRecord::new(user),
+        };
+        self.unindex(record.user.id);
+        self.index(record);
     }
 
     /// Adds a user known to be new: nothing to unindex first.
     pub(crate) fn add_user(&mut self, user: User) {
-        self.index(user);
+        self.index(UserRecord::new(user));
     }
 
-    fn index(&mut self, user: User) {
+    fn index(&mut self, record: UserRecord) {
+        let user = &record.user;
         self.org_users
             .entry(user.organization)
             .or_default()
@@ -370,7 +385,7 @@ impl Directory {
                 Arc::make_mut(t).members.insert(user.id);
             }
         }
-        self.users.insert(user.id, Arc::new(UserRecord::new(user)));
+        self.users.insert(user.id, Arc::new(record));
     }
 
     /// Removes a user and every index entry of theirs.

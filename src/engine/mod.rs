@@ -233,6 +233,11 @@ impl Engine {
 
     /// [`Policy::can`] on the current state, without a lock or a reference
     /// count.
+    ///
+    /// The subject carries its role and status: build it from the directory
+    /// at check time ([`Snapshot::subject`]) or use
+    /// [`can_user`](Self::can_user), so that a role or status change applies
+    /// to the next check.
     #[inline]
     #[must_use]
     pub fn can(&self, subject: &Subject, action: ActionId, resource: &Resource<'_>) -> bool {
