@@ -86,8 +86,7 @@ fn custom_role(snapshot: &Snapshot, id: RoleId) -> Result<(&Role, OrgId), AdminE
 }
 
 /// A role a user of `organization` may hold: a system role or a live custom
-/// role of that organization. Another organization's role reads as unknown,
-/// so that ids reveal nothing of other tenants.
+/// role of that organization. Another organization's role reads as unknown.
 fn role_for(snapshot: &Snapshot, organization: OrgId, id: RoleId) -> Result<&Role, AdminError> {
     match snapshot.policy.role(id) {
         Some(role) if role.organization().is_none_or(|org| org == organization) => Ok(role),
@@ -291,6 +290,11 @@ fn set_status(
     let acting = acting(snapshot, actor, user.organization())?;
     require(snapshot, acting.as_ref(), MEMBERS_MANAGE)?;
     may_take(acting.as_ref(), user)?;
+    // Making a user active hands them their role's permissions again: it is
+    // giving them the role.
+    if user.status() != Status::Active && status == Status::Active {
+        may_give(snapshot, acting.as_ref(), user.role())?;
+    }
     Ok((Change::SetStatus { user: id, status }, ()))
 }
 
@@ -553,12 +557,14 @@ impl<'e> Admin<'e> {
         self.engine.write(|s| assign_role(s, actor, user, role))
     }
 
-    /// Changes a user's status.
+    /// Changes a user's status. Making a user active gives them their role's
+    /// permissions again, so it is checked as giving them their role.
     ///
     /// # Errors
     ///
     /// [`AdminError::UnknownUser`]; [`AdminError::Denied`] without
-    /// `members.manage`, for an Owner's status changed by a non-Owner, or
+    /// `members.manage`, for an Owner's status changed by a non-Owner, for
+    /// activating a user whose role grants what the actor does not hold, or
     /// for suspending the last active Owner.
     pub fn set_status(&self, user: UserId, status: Status) -> Result<(), AdminError> {
         let actor = self.actor;
