@@ -152,7 +152,8 @@ impl RoleTable {
                     let Some(below) = shift.checked_sub(BITS) else {
                         return false;
                     };
-                    let child = child.get_or_insert_with(|| if below == 0 { leaf() } else { inner() });
+                    let child =
+                        child.get_or_insert_with(|| if below == 0 { leaf() } else { inner() });
                     node = child;
                     shift = below;
                 }
@@ -185,15 +186,24 @@ mod tests {
         }
         assert_eq!(table.depth, 2);
         for i in [0, 31, 32, 1023, 1024, 1999] {
-            assert_eq!(table.get(i).unwrap().organization, Some(OrgId::new(i as u64)));
+            assert_eq!(
+                table.get(i).unwrap().organization,
+                Some(OrgId::new(i as u64))
+            );
         }
         assert!(table.get(2000).is_none());
 
         let before = table.clone();
         assert!(table.set(1500, org(9999)));
         assert!(!table.set(2000, org(1)));
-        assert_eq!(table.get(1500).unwrap().organization, Some(OrgId::new(9999)));
-        assert_eq!(before.get(1500).unwrap().organization, Some(OrgId::new(1500)));
+        assert_eq!(
+            table.get(1500).unwrap().organization,
+            Some(OrgId::new(9999))
+        );
+        assert_eq!(
+            before.get(1500).unwrap().organization,
+            Some(OrgId::new(1500))
+        );
         assert_eq!(table.iter().count(), 2000);
     }
 }

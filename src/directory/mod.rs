@@ -301,7 +301,8 @@ impl UserRecord {
     }
 
     pub(crate) fn touch(&self, at: Timestamp) {
-        self.last_active.fetch_max(at.unix_millis(), Ordering::Relaxed);
+        self.last_active
+            .fetch_max(at.unix_millis(), Ordering::Relaxed);
     }
 }
 
@@ -337,12 +338,17 @@ impl Directory {
             .copied()
     }
 
-    pub(crate) fn holders(&self, organization: OrgId, role: RoleId) -> Option<&imbl::OrdSet<UserId>> {
+    pub(crate) fn holders(
+        &self,
+        organization: OrgId,
+        role: RoleId,
+    ) -> Option<&imbl::OrdSet<UserId>> {
         self.holders.get(&(organization, role))
     }
 
     pub(crate) fn holder_count(&self, organization: OrgId, role: RoleId) -> usize {
-        self.holders(organization, role).map_or(0, imbl::OrdSet::len)
+        self.holders(organization, role)
+            .map_or(0, imbl::OrdSet::len)
     }
 
     /// Holders of `role` in every organization (a custom role has one).

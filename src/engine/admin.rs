@@ -227,7 +227,11 @@ fn team_of(snapshot: &Snapshot, id: TeamId) -> Result<&Team, AdminError> {
         .ok_or(AdminError::UnknownTeam { team: id })
 }
 
-pub(crate) fn add_user(snapshot: &Snapshot, actor: Actor, user: User) -> Result<(Change, ()), AdminError> {
+pub(crate) fn add_user(
+    snapshot: &Snapshot,
+    actor: Actor,
+    user: User,
+) -> Result<(Change, ()), AdminError> {
     let organization = user.organization();
     let acting = acting(snapshot, actor, organization)?;
     require(snapshot, acting.as_ref(), MEMBERS_MANAGE)?;
@@ -458,7 +462,12 @@ impl<'e> Admin<'e> {
     /// [`AdminError::Denied`] without `roles.manage`, or for a rule the actor
     /// does not hold as broadly; [`AdminError::InvalidRole`] for a bad name;
     /// [`AdminError::DuplicateRoleName`]; [`AdminError::ForeignRule`].
-    pub fn create_role(&self, organization: OrgId, name: &str, rules: Vec<Rule>) -> Result<RoleEdit, AdminError> {
+    pub fn create_role(
+        &self,
+        organization: OrgId,
+        name: &str,
+        rules: Vec<Rule>,
+    ) -> Result<RoleEdit, AdminError> {
         let actor = self.actor;
         self.engine
             .write(|s| create_role(s, actor, organization, name, rules))
@@ -472,7 +481,12 @@ impl<'e> Admin<'e> {
     /// As [`create_role`](Self::create_role), and
     /// [`AdminError::UnknownRole`] for a source that is not visible to the
     /// organization.
-    pub fn duplicate_role(&self, organization: OrgId, source: RoleId, name: &str) -> Result<RoleEdit, AdminError> {
+    pub fn duplicate_role(
+        &self,
+        organization: OrgId,
+        source: RoleId,
+        name: &str,
+    ) -> Result<RoleEdit, AdminError> {
         let actor = self.actor;
         self.engine
             .write(|s| duplicate_role(s, actor, organization, source, name))
@@ -514,7 +528,11 @@ impl<'e> Admin<'e> {
     /// [`AdminError::SystemRole`]; [`AdminError::UnknownRole`];
     /// [`AdminError::Denied`] without `roles.manage` (and, to move holders,
     /// `members.manage` and the right to give the target role).
-    pub fn delete_role(&self, role: RoleId, move_to: Option<RoleId>) -> Result<RoleDeleted, AdminError> {
+    pub fn delete_role(
+        &self,
+        role: RoleId,
+        move_to: Option<RoleId>,
+    ) -> Result<RoleDeleted, AdminError> {
         let actor = self.actor;
         self.engine.write(|s| delete_role(s, actor, role, move_to))
     }

@@ -86,7 +86,9 @@ pub(crate) fn require(
         permission: permission.to_owned(),
     };
     let catalog = snapshot.catalog();
-    let p = catalog.permission_named(permission).map_err(|_| missing())?;
+    let p = catalog
+        .permission_named(permission)
+        .map_err(|_| missing())?;
     let info = catalog.permission_info(p).ok_or_else(missing)?;
     let target = Resource::new(
         info.resource_type,

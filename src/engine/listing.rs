@@ -260,9 +260,9 @@ impl Snapshot {
             .filter(|u| filter.status.is_none_or(|s| u.status() == s))
             .filter(|u| filter.team.is_none_or(|t| u.teams().contains(&t)))
             .filter(|u| {
-                filter.can.is_none_or(|p| {
-                    u.status() == Status::Active && self.role_grants(u.role(), p)
-                })
+                filter
+                    .can
+                    .is_none_or(|p| u.status() == Status::Active && self.role_grants(u.role(), p))
             })
             .map(|u| self.person(u))
             .collect()

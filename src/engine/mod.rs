@@ -98,7 +98,12 @@ impl Snapshot {
 
     /// [`Policy::explain`] on this state.
     #[must_use]
-    pub fn explain(&self, subject: &Subject, action: ActionId, resource: &Resource<'_>) -> Explanation {
+    pub fn explain(
+        &self,
+        subject: &Subject,
+        action: ActionId,
+        resource: &Resource<'_>,
+    ) -> Explanation {
         self.policy.explain(subject, action, resource)
     }
 
@@ -253,7 +258,12 @@ impl Engine {
 
     /// [`Policy::explain`] on the current state.
     #[must_use]
-    pub fn explain(&self, subject: &Subject, action: ActionId, resource: &Resource<'_>) -> Explanation {
+    pub fn explain(
+        &self,
+        subject: &Subject,
+        action: ActionId,
+        resource: &Resource<'_>,
+    ) -> Explanation {
         self.inner.current.load().explain(subject, action, resource)
     }
 
@@ -332,11 +342,9 @@ impl EngineBuilder {
     ///
     /// As [`Admin::create_role`].
     pub fn custom_role(&mut self, role: crate::Role) -> Result<crate::RoleId, AdminError> {
-        let organization = role
-            .organization()
-            .ok_or_else(|| AdminError::SystemRole {
-                name: role.name().to_owned(),
-            })?;
+        let organization = role.organization().ok_or_else(|| AdminError::SystemRole {
+            name: role.name().to_owned(),
+        })?;
         let name = role.name().to_owned();
         let rules = role.rules().to_vec();
         self.add(|s| admin::create_role(s, Actor::System, organization, &name, rules))
@@ -348,7 +356,11 @@ impl EngineBuilder {
     /// # Errors
     ///
     /// As [`Admin::create_team`].
-    pub fn team(&mut self, organization: crate::OrgId, name: &str) -> Result<crate::TeamId, AdminError> {
+    pub fn team(
+        &mut self,
+        organization: crate::OrgId,
+        name: &str,
+    ) -> Result<crate::TeamId, AdminError> {
         self.add(|s| admin::create_team(s, Actor::System, organization, name))
     }
 

@@ -73,11 +73,7 @@ impl Policy {
         let mask = if word == 0 {
             &slot.head
         } else {
-            match slot
-                .entry
-                .as_deref()
-                .and_then(|e| e.compiled.mask(word))
-            {
+            match slot.entry.as_deref().and_then(|e| e.compiled.mask(word)) {
                 Some(mask) => mask,
                 None => return false,
             }
