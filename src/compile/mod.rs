@@ -158,11 +158,11 @@ pub(crate) struct CompiledRole {
     pub(crate) tail: Box<[MaskWord]>,
     /// `grants[spans[p].start..spans[p].end]` are the grants of permission
     /// `p`; one entry per permission up to the role's highest.
-    pub(crate) spans: Box<[Span]>,
+    pub(crate) spans: Arc<[Span]>,
     /// Every grant, own, synced and built-in, sorted by permission.
     pub(crate) grants: Box<[Grant]>,
     /// Every grant's tests, in grant order.
-    pub(crate) tests: Box<[Test]>,
+    pub(crate) tests: Arc<[Test]>,
 }
 
 impl CompiledRole {

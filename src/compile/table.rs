@@ -8,7 +8,8 @@
 
 use std::sync::Arc;
 
-use super::{CompiledRole, MaskWord};
+use super::program::Test;
+use super::{CompiledRole, MaskWord, Span};
 use crate::id::OrgId;
 use crate::role::Role;
 
@@ -26,13 +27,29 @@ pub(crate) struct RoleEntry {
 /// One position of the table: what a check needs first, inline.
 ///
 /// A slot without an entry (a deleted role) has empty masks and denies.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub(crate) struct Slot {
     /// Masks of permissions 0 to 63, copied from the compiled role.
     pub(crate) head: MaskWord,
     /// The organization of a custom role; `None` for a system role.
     pub(crate) organization: Option<OrgId>,
+    /// The compiled role's spans and tests, shared: a narrowed check with
+    /// one grant reads these and not the entry.
+    pub(crate) spans: Arc<[Span]>,
+    pub(crate) tests: Arc<[Test]>,
     pub(crate) entry: Option<Arc<RoleEntry>>,
+}
+
+impl Default for Slot {
+    fn default() -> Self {
+        Self {
+            head: MaskWord::default(),
+            organization: None,
+            spans: Arc::new([]),
+            tests: Arc::new([]),
+            entry: None,
+        }
+    }
 }
 
 impl Slot {
@@ -40,6 +57,8 @@ impl Slot {
         Self {
             head: entry.compiled.head,
             organization: entry.compiled.organization,
+            spans: Arc::clone(&entry.compiled.spans),
+            tests: Arc::clone(&entry.compiled.tests),
             entry: Some(Arc::new(entry)),
         }
     }

@@ -14,7 +14,7 @@ pub use request::{Resource, Status, StatusError, Subject, Value};
 
 use crate::catalog::NO_PERMISSION;
 use crate::compile::program::{Check, EQUAL, GREATER, Grant, LESS, Test};
-use crate::compile::{CompiledRole, Policy, Span};
+use crate::compile::{CompiledRole, Policy, Slot, Span};
 use crate::id::{ActionId, PermissionId, ResourceTypeId};
 use crate::rule::MustMatch;
 use crate::rule::condition::SubjectField;
@@ -85,10 +85,7 @@ impl Policy {
         if mask.scoped & bit == 0 {
             return false;
         }
-        match slot.entry.as_deref() {
-            Some(entry) => scoped(&entry.compiled, permission, subject, resource),
-            None => false,
-        }
+        scoped(slot, permission, subject, resource)
     }
 
     /// The decision of [`can`](Self::can) with its reason: the rule that
@@ -197,23 +194,30 @@ impl Policy {
 /// that this function keeps a small frame.
 #[inline]
 fn scoped(
-    role: &CompiledRole,
+    slot: &Slot,
     permission: PermissionId,
     subject: &Subject,
     resource: &Resource<'_>,
 ) -> bool {
-    let Some(span) = role.span(permission) else {
+    let Some(span) = slot.spans.get(permission.index()) else {
         return false;
     };
     let matched = matched_keys(span.needs, subject, resource);
     if span.end.wrapping_sub(span.start) != 1 {
-        return any_grant(role, span, matched, subject, resource);
+        return match slot.entry.as_deref() {
+            Some(entry) => any_grant(&entry.compiled, span, matched, subject, resource),
+            None => false,
+        };
     }
     // A single grant: its keys are the span's, its tests the span's.
     if !matched.contains(span.needs) {
         return false;
     }
-    match role.tests_in(span.tests) {
+    let tests = slot
+        .tests
+        .get(span.tests.start as usize..span.tests.end as usize)
+        .unwrap_or_default();
+    match tests {
         [] => true,
         [test] => holds(test, subject, resource),
         tests => all_hold(tests, subject, resource),
