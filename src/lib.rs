@@ -10,6 +10,8 @@
 //! - directory: [`User`], [`Team`], [`PeopleFilter`].
 //! - engine: [`Engine`] (live state, snapshots, administrative calls through
 //!   the delegation guard), [`Snapshot`], [`Change`].
+//! - audit: [`AuditLog`], [`Event`], [`Engine::authorize`] and its
+//!   [`Grant`], [`AuditSink`] and [`MemorySink`].
 //!
 //! The decision rules are written out in [`semantics`].
 //!
@@ -25,6 +27,7 @@
     rustdoc::broken_intra_doc_links
 )]
 
+mod audit;
 mod catalog;
 mod compile;
 mod directory;
@@ -38,6 +41,11 @@ mod rule;
 #[doc = include_str!("../SEMANTICS.md")]
 pub mod semantics {}
 
+pub use audit::{
+    AuditError, AuditLog, AuditPage, AuditQuery, AuditSink, Clock, Cursor, Event, EventId, Grant,
+    HostEvent, ManualClock, MemorySink, NewEvent, OnSinkFailure, Outcome, Refusal, SinkError,
+    SinkErrorKind, SystemClock,
+};
 pub use catalog::{AttrType, Catalog, CatalogBuilder, CatalogError, NameError, PermissionInfo};
 pub use compile::{PermissionSet, Policy, PolicyBuilder, PolicyError, RuleRef, RuleSource};
 pub use directory::{PeopleFilter, Team, Timestamp, User};

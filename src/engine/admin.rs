@@ -3,8 +3,10 @@
 use super::error::AdminError;
 use super::guard::{Actor, acting, may_give, may_grant, may_take, require};
 use super::{Change, Engine, Snapshot};
+use crate::audit::{NewEvent, Outcome, clean_text};
 use crate::catalog::excerpt;
 use crate::compile::{PermissionSet, rule_fits};
+use crate::directory::Timestamp;
 use crate::directory::{Team, User};
 use crate::evaluate::Status;
 use crate::id::{OrgId, RoleId, TeamId, UserId};
@@ -12,6 +14,84 @@ use crate::role::{MAX_ROLE_NAME, Role, RoleKind};
 use crate::rule::Rule;
 
 const ROLES_MANAGE: &str = "roles.manage";
+
+/// What an administrative call is about, for its audit event.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Target {
+    /// A role of this organization, not created yet.
+    NewRole(OrgId),
+    /// An existing role.
+    Role(RoleId),
+    /// A user of this organization, not added yet.
+    NewUser(UserId, OrgId),
+    /// An existing user.
+    User(UserId),
+    /// A team of this organization, not created yet.
+    NewTeam(OrgId),
+    /// An existing team.
+    Team(TeamId),
+}
+
+/// The audit event of an administrative call, before its outcome is known:
+/// the actor with the role they hold, the organization and the resource.
+pub(crate) fn event(
+    snapshot: &Snapshot,
+    actor: Actor,
+    action: &str,
+    target: Target,
+    at: Timestamp,
+) -> NewEvent {
+    let dir = &snapshot.directory;
+    let acting = match actor {
+        Actor::User(id) => dir.user(id),
+        Actor::System => None,
+    };
+    let (kind, id, organization) = match target {
+        Target::NewRole(org) => ("role", None, Some(org)),
+        Target::Role(id) => (
+            "role",
+            Some(id.index().to_string()),
+            snapshot.policy.role(id).and_then(Role::organization),
+        ),
+        Target::NewUser(id, org) => ("user", Some(id.to_string()), Some(org)),
+        Target::User(id) => (
+            "user",
+            Some(id.to_string()),
+            dir.user(id).map(User::organization),
+        ),
+        Target::NewTeam(org) => ("team", None, Some(org)),
+        Target::Team(id) => (
+            "team",
+            Some(id.to_string()),
+            dir.team(id).map(Team::organization),
+        ),
+    };
+    NewEvent {
+        at,
+        organization: organization.or_else(|| acting.map(User::organization)),
+        actor,
+        role: acting.and_then(|u| {
+            snapshot
+                .policy
+                .role(u.role())
+                .map(|r| (u.role(), clean_text(r.name())))
+        }),
+        action: action.to_owned(),
+        resource_type: Some(kind.to_owned()),
+        resource_id: id,
+        outcome: Outcome::Success,
+        reason: None,
+    }
+}
+
+/// Fills in the id a creating change gave its role or team.
+pub(crate) fn created_id(change: &Change, event: &mut NewEvent) {
+    match change {
+        Change::CreateRole { id, .. } => event.resource_id = Some(id.index().to_string()),
+        Change::CreateTeam { team, .. } => event.resource_id = Some(team.to_string()),
+        _ => {}
+    }
+}
 const MEMBERS_MANAGE: &str = "members.manage";
 
 /// What a role edit did: the role's id, the permissions it gained and lost,
@@ -470,7 +550,9 @@ impl<'e> Admin<'e> {
     ) -> Result<RoleEdit, AdminError> {
         let actor = self.actor;
         self.engine
-            .write(|s| create_role(s, actor, organization, name, rules))
+            .write(actor, "role.create", Target::NewRole(organization), |s| {
+                create_role(s, actor, organization, name, rules)
+            })
     }
 
     /// Creates a custom role in `organization` with the rules of `source`, a
@@ -489,7 +571,9 @@ impl<'e> Admin<'e> {
     ) -> Result<RoleEdit, AdminError> {
         let actor = self.actor;
         self.engine
-            .write(|s| duplicate_role(s, actor, organization, source, name))
+            .write(actor, "role.create", Target::NewRole(organization), |s| {
+                duplicate_role(s, actor, organization, source, name)
+            })
     }
 
     /// Renames a custom role.
@@ -503,7 +587,9 @@ impl<'e> Admin<'e> {
     pub fn rename_role(&self, role: RoleId, name: &str) -> Result<RoleEdit, AdminError> {
         let actor = self.actor;
         self.engine
-            .write(|s| update_role(s, actor, role, Some(name), None))
+            .write(actor, "role.update", Target::Role(role), |s| {
+                update_role(s, actor, role, Some(name), None)
+            })
     }
 
     /// Replaces a custom role's rules; recompiles that role only.
@@ -516,7 +602,9 @@ impl<'e> Admin<'e> {
     pub fn replace_rules(&self, role: RoleId, rules: Vec<Rule>) -> Result<RoleEdit, AdminError> {
         let actor = self.actor;
         self.engine
-            .write(|s| update_role(s, actor, role, None, Some(rules)))
+            .write(actor, "role.update", Target::Role(role), |s| {
+                update_role(s, actor, role, None, Some(rules))
+            })
     }
 
     /// Deletes a custom role. While users hold it, the call must name a role
@@ -534,7 +622,10 @@ impl<'e> Admin<'e> {
         move_to: Option<RoleId>,
     ) -> Result<RoleDeleted, AdminError> {
         let actor = self.actor;
-        self.engine.write(|s| delete_role(s, actor, role, move_to))
+        self.engine
+            .write(actor, "role.delete", Target::Role(role), |s| {
+                delete_role(s, actor, role, move_to)
+            })
     }
 
     /// Adds a user with their role, status, customer and teams.
@@ -547,7 +638,9 @@ impl<'e> Admin<'e> {
     /// [`AdminError::UnknownTeam`]; [`AdminError::CrossOrganization`].
     pub fn add_user(&self, user: User) -> Result<(), AdminError> {
         let actor = self.actor;
-        self.engine.write(|s| add_user(s, actor, user))
+        let target = Target::NewUser(user.id(), user.organization());
+        self.engine
+            .write(actor, "member.add", target, |s| add_user(s, actor, user))
     }
 
     /// Removes a user and their team memberships.
@@ -559,7 +652,10 @@ impl<'e> Admin<'e> {
     /// active Owner.
     pub fn remove_user(&self, user: UserId) -> Result<(), AdminError> {
         let actor = self.actor;
-        self.engine.write(|s| remove_user(s, actor, user))
+        self.engine
+            .write(actor, "member.remove", Target::User(user), |s| {
+                remove_user(s, actor, user)
+            })
     }
 
     /// Gives a user another role.
@@ -572,7 +668,10 @@ impl<'e> Admin<'e> {
     /// non-Owner, or for demoting the last active Owner.
     pub fn assign_role(&self, user: UserId, role: RoleId) -> Result<(), AdminError> {
         let actor = self.actor;
-        self.engine.write(|s| assign_role(s, actor, user, role))
+        self.engine
+            .write(actor, "member.role_assign", Target::User(user), |s| {
+                assign_role(s, actor, user, role)
+            })
     }
 
     /// Changes a user's status. Making a user active gives them their role's
@@ -586,7 +685,10 @@ impl<'e> Admin<'e> {
     /// for suspending the last active Owner.
     pub fn set_status(&self, user: UserId, status: Status) -> Result<(), AdminError> {
         let actor = self.actor;
-        self.engine.write(|s| set_status(s, actor, user, status))
+        self.engine
+            .write(actor, "member.status_change", Target::User(user), |s| {
+                set_status(s, actor, user, status)
+            })
     }
 
     /// Creates a team; returns its id.
@@ -598,7 +700,9 @@ impl<'e> Admin<'e> {
     pub fn create_team(&self, organization: OrgId, name: &str) -> Result<TeamId, AdminError> {
         let actor = self.actor;
         self.engine
-            .write(|s| create_team(s, actor, organization, name))
+            .write(actor, "team.create", Target::NewTeam(organization), |s| {
+                create_team(s, actor, organization, name)
+            })
     }
 
     /// Renames a team.
@@ -609,7 +713,10 @@ impl<'e> Admin<'e> {
     /// [`create_team`](Self::create_team).
     pub fn rename_team(&self, team: TeamId, name: &str) -> Result<(), AdminError> {
         let actor = self.actor;
-        self.engine.write(|s| rename_team(s, actor, team, name))
+        self.engine
+            .write(actor, "team.update", Target::Team(team), |s| {
+                rename_team(s, actor, team, name)
+            })
     }
 
     /// Deletes a team; its memberships go with it.
@@ -620,10 +727,11 @@ impl<'e> Admin<'e> {
     /// `members.manage`.
     pub fn delete_team(&self, team: TeamId) -> Result<(), AdminError> {
         let actor = self.actor;
-        self.engine.write(|s| {
-            team_call(s, actor, team, None)?;
-            Ok((Change::DeleteTeam { team }, ()))
-        })
+        self.engine
+            .write(actor, "team.delete", Target::Team(team), |s| {
+                team_call(s, actor, team, None)?;
+                Ok((Change::DeleteTeam { team }, ()))
+            })
     }
 
     /// Adds a user to a team of their organization.
@@ -635,10 +743,11 @@ impl<'e> Admin<'e> {
     /// `members.manage`.
     pub fn add_to_team(&self, team: TeamId, user: UserId) -> Result<(), AdminError> {
         let actor = self.actor;
-        self.engine.write(|s| {
-            team_call(s, actor, team, Some(user))?;
-            Ok((Change::AddMember { team, user }, ()))
-        })
+        self.engine
+            .write(actor, "team.member_add", Target::Team(team), |s| {
+                team_call(s, actor, team, Some(user))?;
+                Ok((Change::AddMember { team, user }, ()))
+            })
     }
 
     /// Removes a user from a team.
@@ -648,10 +757,11 @@ impl<'e> Admin<'e> {
     /// As [`add_to_team`](Self::add_to_team).
     pub fn remove_from_team(&self, team: TeamId, user: UserId) -> Result<(), AdminError> {
         let actor = self.actor;
-        self.engine.write(|s| {
-            team_call(s, actor, team, Some(user))?;
-            Ok((Change::RemoveMember { team, user }, ()))
-        })
+        self.engine
+            .write(actor, "team.member_remove", Target::Team(team), |s| {
+                team_call(s, actor, team, Some(user))?;
+                Ok((Change::RemoveMember { team, user }, ()))
+            })
     }
 
     /// Gives every member of a team the same role, in one change; returns
@@ -665,6 +775,8 @@ impl<'e> Admin<'e> {
     pub fn assign_team_role(&self, team: TeamId, role: RoleId) -> Result<usize, AdminError> {
         let actor = self.actor;
         self.engine
-            .write(|s| assign_team_role(s, actor, team, role))
+            .write(actor, "team.role_assign", Target::Team(team), |s| {
+                assign_team_role(s, actor, team, role)
+            })
     }
 }

@@ -169,6 +169,10 @@ pub enum AdminError {
         /// The name (shortened).
         name: String,
     },
+    /// The change could not be recorded in the audit log, and the log's
+    /// policy refuses unrecorded changes. Nothing changed.
+    #[error("the change could not be recorded")]
+    Audit(#[from] crate::audit::AuditError),
     /// The user and the role or team belong to different organizations.
     #[error("user {user} belongs to organization {organization}, the {what} does not")]
     CrossOrganization {

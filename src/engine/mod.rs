@@ -25,11 +25,14 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use arc_swap::ArcSwap;
 
+use crate::audit::{AuditLog, Grant, Outcome, Refusal, clean_text};
+
 use crate::catalog::Catalog;
 use crate::compile::Policy;
 use crate::directory::{Directory, Timestamp, User};
 use crate::evaluate::{Explanation, Resource, Subject};
 use crate::id::{ActionId, UserId};
+use admin::Target;
 
 /// One consistent state of the engine: the compiled policy and the
 /// directory, as of one version.
@@ -174,13 +177,14 @@ pub struct Engine {
 struct Inner {
     current: ArcSwap<Snapshot>,
     writer: Mutex<()>,
+    audit: AuditLog,
 }
 
 impl Engine {
     /// An engine over `catalog` with the six system roles and nothing else.
     #[must_use]
     pub fn new(catalog: Catalog) -> Self {
-        Self::from_snapshot(Snapshot::new(catalog))
+        Self::from_snapshot(Snapshot::new(catalog), AuditLog::in_memory())
     }
 
     /// Starts loading an engine in bulk, from trusted data such as a store.
@@ -202,15 +206,75 @@ impl Engine {
     pub fn builder(catalog: Catalog) -> EngineBuilder {
         EngineBuilder {
             snapshot: Snapshot::new(catalog),
+            audit: AuditLog::in_memory(),
         }
     }
 
-    fn from_snapshot(snapshot: Snapshot) -> Self {
+    fn from_snapshot(snapshot: Snapshot, audit: AuditLog) -> Self {
         Self {
             inner: Arc::new(Inner {
                 current: ArcSwap::from_pointee(snapshot),
                 writer: Mutex::new(()),
+                audit,
             }),
+        }
+    }
+
+    /// The audit log: query it, record host events in it, read its count
+    /// of lost events.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{AuditQuery, Catalog, Engine, OrgId};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// engine.bootstrap().create_team(OrgId::new(1), "Ops")?;
+    /// let page = engine.audit().query(&AuditQuery::new().action("team.create"))?;
+    /// assert_eq!(page.events.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn audit(&self) -> &AuditLog {
+        &self.inner.audit
+    }
+
+    /// Checks a request and records it (SPEC §9): a denial is recorded at
+    /// once and returned; an allow returns a [`Grant`] to complete as a
+    /// success or failure when the work is done, recorded then (or as a
+    /// failure if it is dropped). [`can`](Self::can) never records.
+    ///
+    /// # Errors
+    ///
+    /// [`Refusal::Denied`] when the check denies; [`Refusal::Audit`] when it
+    /// allows but the log cannot promise a record and its policy refuses
+    /// unrecorded actions.
+    pub fn authorize(
+        &self,
+        subject: &Subject,
+        action: ActionId,
+        resource: &Resource<'_>,
+    ) -> Result<Grant, Refusal> {
+        let snapshot = self.inner.current.load();
+        let audit = &self.inner.audit;
+        let mut event =
+            crate::audit::grant::check_event(&snapshot, subject, action, resource, audit.now());
+        let explanation = snapshot.explain(subject, action, resource);
+        let reason = (!explanation.is_allowed())
+            .then(|| clean_text(&explanation.display(snapshot.policy()).to_string()));
+        match explanation {
+            Explanation::Allowed { .. } => {
+                let reserved = audit.reserve().map_err(Refusal::Audit)?;
+                Ok(Grant::new(audit.clone(), event, reserved))
+            }
+            Explanation::Denied(denial) => {
+                event.outcome = Outcome::Denied;
+                event.reason = reason;
+                Err(Refusal::Denied {
+                    denial,
+                    event: audit.append_refusal(event),
+                })
+            }
         }
     }
 
@@ -296,9 +360,13 @@ impl Engine {
     }
 
     /// Runs one administrative call: validate against the current state and
-    /// produce one change, apply it to a copy, check the invariants, publish.
+    /// produce one change, apply it to a copy, check the invariants, record
+    /// it, publish. A refused or failed call is recorded too.
     pub(crate) fn write<T>(
         &self,
+        actor: Actor,
+        action: &'static str,
+        target: Target,
         call: impl FnOnce(&Snapshot) -> Result<(Change, T), AdminError>,
     ) -> Result<T, AdminError> {
         let _writer = self
@@ -307,26 +375,66 @@ impl Engine {
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         let current = self.inner.current.load_full();
-        let (change, out) = call(&current)?;
-        let mut next = Snapshot::clone(&current);
-        next.apply(&change);
-        guard::keeps_owners(&current, &next, &change)?;
-        self.inner.current.store(Arc::new(next));
-        Ok(out)
+        let audit = &self.inner.audit;
+        let mut event = admin::event(&current, actor, action, target, audit.now());
+        let result = call(&current).and_then(|(change, out)| {
+            let mut next = Snapshot::clone(&current);
+            next.apply(&change);
+            guard::keeps_owners(&current, &next, &change)?;
+            Ok((change, next, out))
+        });
+        match result {
+            Err(error) => {
+                event.outcome = match error {
+                    AdminError::Denied(_) => Outcome::Denied,
+                    _ => Outcome::Failure,
+                };
+                event.reason = Some(clean_text(&error_text(&error)));
+                audit.append_refusal(event);
+                Err(error)
+            }
+            Ok((change, next, out)) => {
+                admin::created_id(&change, &mut event);
+                audit.append(event, false)?;
+                self.inner.current.store(Arc::new(next));
+                Ok(out)
+            }
+        }
     }
+}
+
+/// An error with its causes, for an event's reason.
+fn error_text(error: &AdminError) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 
 /// Loads an engine in bulk from trusted data, validating each item as it is
 /// added. Made by [`Engine::builder`].
 ///
 /// Items are checked as [`Engine::bootstrap`] checks them, but no snapshot
-/// is published until [`build`](Self::build).
+/// is published until [`build`](Self::build), and nothing is recorded in the
+/// audit log: loading restores a state, it changes none.
 #[derive(Debug)]
 pub struct EngineBuilder {
     snapshot: Snapshot,
+    audit: AuditLog,
 }
 
 impl EngineBuilder {
+    /// Uses `log` as the engine's audit log (an in-memory log by default).
+    #[must_use]
+    pub fn audit(mut self, log: AuditLog) -> Self {
+        self.audit = log;
+        self
+    }
+
     fn add<T>(
         &mut self,
         call: impl FnOnce(&Snapshot) -> Result<(Change, T), AdminError>,
@@ -376,6 +484,6 @@ impl EngineBuilder {
     /// Publishes the loaded state as a new engine.
     #[must_use]
     pub fn build(self) -> Engine {
-        Engine::from_snapshot(self.snapshot)
+        Engine::from_snapshot(self.snapshot, self.audit)
     }
 }

@@ -1,0 +1,319 @@
+//! Events: what is recorded, and how text is made safe to record.
+
+use core::fmt;
+
+use crate::directory::Timestamp;
+use crate::engine::Actor;
+use crate::id::{OrgId, RoleId, UserId};
+
+/// An event's id, given by the sink in the order events are appended.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::EventId;
+///
+/// assert!(EventId::new(2) > EventId::new(1));
+/// assert_eq!(EventId::new(7).get(), 7);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EventId(u64);
+
+impl EventId {
+    /// An id from its number.
+    #[must_use]
+    pub const fn new(id: u64) -> Self {
+        Self(id)
+    }
+
+    /// The id's number.
+    #[must_use]
+    pub const fn get(self) -> u64 {
+        self.0
+    }
+}
+
+impl fmt::Display for EventId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+/// How a recorded action ended.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::Outcome;
+///
+/// assert_eq!(Outcome::Denied.to_string(), "denied");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Outcome {
+    /// Allowed and done.
+    Success,
+    /// Allowed, or attempted, and failed.
+    Failure,
+    /// Refused by a permission check or the delegation guard.
+    Denied,
+}
+
+impl Outcome {
+    /// The lowercase name.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Success => "success",
+            Self::Failure => "failure",
+            Self::Denied => "denied",
+        }
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The longest text an event keeps of a reason, in characters.
+pub(crate) const MAX_TEXT: usize = 512;
+
+/// Text made safe for an event: control and line-breaking characters are
+/// escaped (so nothing can forge another event or line), and very long text
+/// is cut.
+pub(crate) fn clean_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(MAX_TEXT));
+    for (n, c) in text.chars().enumerate() {
+        if n == MAX_TEXT {
+            out.push('…');
+            break;
+        }
+        if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{85}') {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Whether `name` is an action name: lowercase words of letters, digits and
+/// `_`, joined by `.`, at most 64 characters (`workflows.execute`,
+/// `auth.login`).
+pub(crate) fn is_action_name(name: &str) -> bool {
+    name.len() <= 64
+        && !name.is_empty()
+        && name.split('.').all(|part| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        })
+}
+
+/// An event before the sink has given it an id.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{AuditSink, EventId, MemorySink, OrgId, Outcome};
+/// # use rolegate::{AuditLog, HostEvent, UserId};
+///
+/// // A sink turns the new event into an event with its id.
+/// let log = AuditLog::in_memory();
+/// log.record(HostEvent::new(OrgId::new(1), "auth.login", Outcome::Success).user(UserId::new(3)))?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewEvent {
+    pub(crate) at: Timestamp,
+    pub(crate) organization: Option<OrgId>,
+    pub(crate) actor: Actor,
+    pub(crate) role: Option<(RoleId, String)>,
+    pub(crate) action: String,
+    pub(crate) resource_type: Option<String>,
+    pub(crate) resource_id: Option<String>,
+    pub(crate) outcome: Outcome,
+    pub(crate) reason: Option<String>,
+}
+
+impl NewEvent {
+    /// The event with the id its sink gives it.
+    #[must_use]
+    pub fn with_id(self, id: EventId) -> Event {
+        Event { id, new: self }
+    }
+
+    /// The organization the event belongs to.
+    #[must_use]
+    pub fn organization(&self) -> Option<OrgId> {
+        self.organization
+    }
+}
+
+/// One recorded action (SPEC §9).
+///
+/// Every text in it has been cleaned: control and line-breaking characters
+/// are escaped, so that no field can start another event or line.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{AuditQuery, Catalog, Engine, HostEvent, OrgId, Outcome, UserId};
+///
+/// let engine = Engine::new(Catalog::standard());
+/// engine.audit().record(
+///     HostEvent::new(OrgId::new(1), "auth.login", Outcome::Failure)
+///         .user(UserId::new(9))
+///         .reason("bad password\nOutcome: success"),
+/// )?;
+/// let page = engine.audit().query(&AuditQuery::new().organization(OrgId::new(1)))?;
+/// let event = &page.events[0];
+/// assert_eq!(event.action(), "auth.login");
+/// assert_eq!(event.reason(), Some("bad password\\nOutcome: success"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Event {
+    pub(crate) id: EventId,
+    pub(crate) new: NewEvent,
+}
+
+impl Event {
+    /// The event's id.
+    #[must_use]
+    pub fn id(&self) -> EventId {
+        self.id
+    }
+
+    /// When it happened, UTC.
+    #[must_use]
+    pub fn at(&self) -> Timestamp {
+        self.new.at
+    }
+
+    /// The organization it belongs to; `None` for a system call that names
+    /// none.
+    #[must_use]
+    pub fn organization(&self) -> Option<OrgId> {
+        self.new.organization
+    }
+
+    /// Who acted.
+    #[must_use]
+    pub fn actor(&self) -> Actor {
+        self.new.actor
+    }
+
+    /// The acting user, if a user acted.
+    #[must_use]
+    pub fn user(&self) -> Option<UserId> {
+        match self.new.actor {
+            Actor::User(u) => Some(u),
+            Actor::System => None,
+        }
+    }
+
+    /// The role the user held at the time, with its name then.
+    #[must_use]
+    pub fn role(&self) -> Option<(RoleId, &str)> {
+        self.new
+            .role
+            .as_ref()
+            .map(|(id, name)| (*id, name.as_str()))
+    }
+
+    /// The action: `workflows.execute`, `role.update`, `auth.login`...
+    #[must_use]
+    pub fn action(&self) -> &str {
+        &self.new.action
+    }
+
+    /// The resource type acted on, if any: `workflows`, `role`, `user`...
+    #[must_use]
+    pub fn resource_type(&self) -> Option<&str> {
+        self.new.resource_type.as_deref()
+    }
+
+    /// The resource's id, if any.
+    #[must_use]
+    pub fn resource_id(&self) -> Option<&str> {
+        self.new.resource_id.as_deref()
+    }
+
+    /// How it ended.
+    #[must_use]
+    pub fn outcome(&self) -> Outcome {
+        self.new.outcome
+    }
+
+    /// Why it was denied or failed.
+    #[must_use]
+    pub fn reason(&self) -> Option<&str> {
+        self.new.reason.as_deref()
+    }
+}
+
+/// An event the host records itself, such as `auth.login`.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{Catalog, Engine, HostEvent, OrgId, Outcome, UserId};
+///
+/// let engine = Engine::new(Catalog::standard());
+/// let id = engine.audit().record(
+///     HostEvent::new(OrgId::new(1), "credential.token_refresh", Outcome::Success)
+///         .user(UserId::new(4))
+///         .resource("credential", "tok_81"),
+/// )?;
+/// assert_eq!(id.map(|i| i.get()), Some(1));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HostEvent {
+    pub(crate) organization: OrgId,
+    pub(crate) action: String,
+    pub(crate) outcome: Outcome,
+    pub(crate) user: Option<UserId>,
+    pub(crate) resource: Option<(String, String)>,
+    pub(crate) reason: Option<String>,
+}
+
+impl HostEvent {
+    /// An event of `organization`: `action` is a dotted lowercase name such
+    /// as `auth.login`.
+    #[must_use]
+    pub fn new(organization: OrgId, action: &str, outcome: Outcome) -> Self {
+        Self {
+            organization,
+            action: action.to_owned(),
+            outcome,
+            user: None,
+            resource: None,
+            reason: None,
+        }
+    }
+
+    /// The user who acted.
+    #[must_use]
+    pub fn user(mut self, user: UserId) -> Self {
+        self.user = Some(user);
+        self
+    }
+
+    /// The resource acted on: a type name (lowercase word) and an id.
+    #[must_use]
+    pub fn resource(mut self, resource_type: &str, id: &str) -> Self {
+        self.resource = Some((resource_type.to_owned(), id.to_owned()));
+        self
+    }
+
+    /// Why it failed or was denied.
+    #[must_use]
+    pub fn reason(mut self, reason: &str) -> Self {
+        self.reason = Some(reason.to_owned());
+        self
+    }
+}

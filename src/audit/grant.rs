@@ -1,0 +1,172 @@
+//! `authorize`: a check that records, and the grant a host completes.
+
+use super::event::{EventId, NewEvent, Outcome, clean_text};
+use super::log::AuditLog;
+use super::sink::{AuditError, SinkError};
+use crate::evaluate::Denial;
+
+/// Why [`Engine::authorize`](crate::Engine::authorize) refused.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{Catalog, Engine, OrgId, Refusal, Resource, ResourceId, SystemRole, User, UserId};
+///
+/// let engine = Engine::new(Catalog::standard());
+/// let org = OrgId::new(1);
+/// engine.bootstrap().add_user(User::new(UserId::new(2), org, SystemRole::Viewer.id()))?;
+/// let catalog = engine.catalog();
+/// let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(5), org);
+/// let viewer = engine.snapshot().subject(UserId::new(2)).ok_or("added")?;
+///
+/// match engine.authorize(&viewer, catalog.action("delete")?, &workflow) {
+///     Err(Refusal::Denied { event, .. }) => assert!(event.is_some(), "recorded at once"),
+///     other => return Err(format!("expected a denial, got {other:?}").into()),
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Refusal {
+    /// The check denied the request; the denial is recorded.
+    #[error("access denied")]
+    Denied {
+        /// Why.
+        denial: Denial,
+        /// The event recording it; `None` if the sink would not take it (the
+        /// loss is counted in [`AuditLog::dropped`]).
+        event: Option<EventId>,
+    },
+    /// The check allowed the request, but it could not be recorded and the
+    /// policy refuses unrecorded actions.
+    #[error("the request could not be recorded")]
+    Audit(#[source] AuditError),
+}
+
+/// Permission to go ahead, to be completed as a success or a failure once
+/// the work is done. Dropped without completion, it records a failure.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{AuditQuery, Catalog, Engine, OrgId, Outcome, Resource, ResourceId, SystemRole, User, UserId};
+///
+/// let engine = Engine::new(Catalog::standard());
+/// let org = OrgId::new(1);
+/// engine.bootstrap().add_user(User::new(UserId::new(3), org, SystemRole::Developer.id()))?;
+/// let catalog = engine.catalog();
+/// let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(5), org);
+/// let developer = engine.snapshot().subject(UserId::new(3)).ok_or("added")?;
+///
+/// let grant = engine.authorize(&developer, catalog.action("execute")?, &workflow)?;
+/// // ... run the workflow ...
+/// grant.success()?;
+///
+/// {
+///     let _forgotten = engine.authorize(&developer, catalog.action("execute")?, &workflow)?;
+/// }
+/// let log = engine.audit().query(&AuditQuery::new().action("workflows.execute"))?;
+/// let outcomes: Vec<Outcome> = log.events.iter().map(|e| e.outcome()).collect();
+/// assert_eq!(outcomes, [Outcome::Failure, Outcome::Success]);
+/// assert_eq!(log.events[0].reason(), Some("the grant was dropped without being completed"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+#[must_use = "complete the grant with `success` or `failure`; dropping it records a failure"]
+pub struct Grant {
+    log: AuditLog,
+    event: Option<NewEvent>,
+    reserved: bool,
+}
+
+impl Grant {
+    pub(crate) fn new(log: AuditLog, event: NewEvent, reserved: bool) -> Self {
+        Self {
+            log,
+            event: Some(event),
+            reserved,
+        }
+    }
+
+    fn complete(&mut self, outcome: Outcome, reason: Option<&str>) -> Result<EventId, AuditError> {
+        let Some(mut event) = self.event.take() else {
+            return Err(AuditError::Sink(SinkError::other(
+                "grant already completed",
+            )));
+        };
+        event.at = self.log.now();
+        event.outcome = outcome;
+        event.reason = reason.map(clean_text);
+        self.log.append_completion(event, self.reserved)
+    }
+
+    /// Records that the work succeeded.
+    ///
+    /// # Errors
+    ///
+    /// [`AuditError::Sink`] when the sink would not take the event; the work
+    /// is done, so the loss is also counted in [`AuditLog::dropped`].
+    pub fn success(mut self) -> Result<EventId, AuditError> {
+        self.complete(Outcome::Success, None)
+    }
+
+    /// Records that the work failed, and why.
+    ///
+    /// # Errors
+    ///
+    /// As [`success`](Self::success).
+    pub fn failure(mut self, reason: &str) -> Result<EventId, AuditError> {
+        self.complete(Outcome::Failure, Some(reason))
+    }
+}
+
+impl Drop for Grant {
+    fn drop(&mut self) {
+        if self.event.is_some() {
+            // A record the sink will not take is counted by
+            // `append_completion`; a drop has nowhere else to report it.
+            let _ = self.complete(
+                Outcome::Failure,
+                Some("the grant was dropped without being completed"),
+            );
+        }
+    }
+}
+
+/// Makes the event for a check: the permission's name as the action, the
+/// resource's type and id.
+pub(crate) fn check_event(
+    snapshot: &crate::Snapshot,
+    subject: &crate::Subject,
+    action: crate::ActionId,
+    resource: &crate::Resource<'_>,
+    at: crate::Timestamp,
+) -> NewEvent {
+    let catalog = snapshot.catalog();
+    let type_name = catalog
+        .resource_type_name(resource.resource_type())
+        .map_or_else(|| resource.resource_type().to_string(), str::to_owned);
+    let action_name = match catalog.permission_of(resource.resource_type(), action) {
+        Some(p) => catalog.permission_name(p).unwrap_or_default().to_owned(),
+        None => format!(
+            "{type_name}.{}",
+            catalog
+                .action_name(action)
+                .map_or_else(|| action.to_string(), str::to_owned)
+        ),
+    };
+    NewEvent {
+        at,
+        organization: Some(subject.organization()),
+        actor: crate::Actor::User(subject.id()),
+        role: snapshot
+            .policy()
+            .role(subject.role())
+            .map(|r| (subject.role(), clean_text(r.name()))),
+        action: clean_text(&action_name),
+        resource_type: Some(clean_text(&type_name)),
+        resource_id: Some(resource.id().to_string()),
+        outcome: Outcome::Success,
+        reason: None,
+    }
+}

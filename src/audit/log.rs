@@ -1,0 +1,238 @@
+//! The audit log: a sink, a clock and a failure policy.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use super::clock::{Clock, SystemClock};
+use super::event::{EventId, HostEvent, NewEvent, clean_text, is_action_name};
+use super::memory::MemorySink;
+use super::query::{AuditPage, AuditQuery};
+use super::sink::{AuditError, AuditSink, OnSinkFailure, SinkError};
+use crate::directory::Timestamp;
+use crate::engine::Actor;
+
+#[derive(Debug)]
+struct LogInner {
+    sink: Arc<dyn AuditSink>,
+    clock: Arc<dyn Clock>,
+    policy: OnSinkFailure,
+    dropped: AtomicU64,
+}
+
+/// The audit log: a sink, a clock and a failure policy. Cheap to clone.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use rolegate::{AuditLog, AuditQuery, Catalog, Engine, ManualClock, MemorySink, Timestamp};
+///
+/// let clock = Arc::new(ManualClock::new(Timestamp::from_unix_millis(1_000)));
+/// let log = AuditLog::new(MemorySink::new()).with_clock(clock.clone());
+/// let engine = Engine::builder(Catalog::standard()).audit(log).build();
+/// assert_eq!(engine.audit().dropped(), 0);
+/// assert!(engine.audit().query(&AuditQuery::new())?.events.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct AuditLog {
+    inner: Arc<LogInner>,
+}
+
+impl AuditLog {
+    /// A log writing to `sink`, timed by the system clock, refusing actions
+    /// it cannot record.
+    #[must_use]
+    pub fn new(sink: impl AuditSink + 'static) -> Self {
+        Self::from_parts(Arc::new(sink), Arc::new(SystemClock), OnSinkFailure::Refuse)
+    }
+
+    /// A log keeping events in memory, without bound: the default.
+    #[must_use]
+    pub fn in_memory() -> Self {
+        Self::new(MemorySink::new())
+    }
+
+    fn from_parts(sink: Arc<dyn AuditSink>, clock: Arc<dyn Clock>, policy: OnSinkFailure) -> Self {
+        Self {
+            inner: Arc::new(LogInner {
+                sink,
+                clock,
+                policy,
+                dropped: AtomicU64::new(0),
+            }),
+        }
+    }
+
+    /// The same log with another clock.
+    #[must_use]
+    pub fn with_clock(self, clock: Arc<dyn Clock>) -> Self {
+        Self::from_parts(Arc::clone(&self.inner.sink), clock, self.inner.policy)
+    }
+
+    /// The same log with another failure policy.
+    #[must_use]
+    pub fn on_failure(self, policy: OnSinkFailure) -> Self {
+        Self::from_parts(
+            Arc::clone(&self.inner.sink),
+            Arc::clone(&self.inner.clock),
+            policy,
+        )
+    }
+
+    /// The failure policy.
+    #[must_use]
+    pub fn policy(&self) -> OnSinkFailure {
+        self.inner.policy
+    }
+
+    /// How many events were lost: not written under
+    /// [`OnSinkFailure::Count`], or for calls refused anyway (a denied
+    /// check, a refused administrative call) whose record the sink would not
+    /// take. Exact.
+    #[must_use]
+    pub fn dropped(&self) -> u64 {
+        self.inner.dropped.load(Ordering::SeqCst)
+    }
+
+    /// The log's current time.
+    #[must_use]
+    pub fn now(&self) -> Timestamp {
+        self.inner.clock.now()
+    }
+
+    /// Records a host event, such as `auth.login`. Returns its id, or
+    /// `None` when the sink failed and the policy counts the loss.
+    ///
+    /// # Errors
+    ///
+    /// [`AuditError::InvalidAction`] or [`AuditError::InvalidResourceType`]
+    /// for a malformed name; [`AuditError::Sink`] or
+    /// [`AuditError::TimedOut`] when the sink fails and the policy refuses.
+    pub fn record(&self, event: HostEvent) -> Result<Option<EventId>, AuditError> {
+        if !is_action_name(&event.action) {
+            return Err(AuditError::InvalidAction {
+                name: clean_text(&event.action),
+            });
+        }
+        if let Some((ty, _)) = &event.resource
+            && (!is_action_name(ty) || ty.contains('.'))
+        {
+            return Err(AuditError::InvalidResourceType {
+                name: clean_text(ty),
+            });
+        }
+        let (resource_type, resource_id) = match event.resource {
+            Some((ty, id)) => (Some(ty), Some(clean_text(&id))),
+            None => (None, None),
+        };
+        self.append(
+            NewEvent {
+                at: self.now(),
+                organization: Some(event.organization),
+                actor: event.user.map_or(Actor::System, Actor::User),
+                role: None,
+                action: event.action,
+                resource_type,
+                resource_id,
+                outcome: event.outcome,
+                reason: event.reason.as_deref().map(clean_text),
+            },
+            false,
+        )
+    }
+
+    /// The events that pass `query`, newest first.
+    ///
+    /// # Errors
+    ///
+    /// [`AuditError::Query`] when the sink cannot answer.
+    pub fn query(&self, query: &AuditQuery) -> Result<AuditPage, AuditError> {
+        self.inner.sink.query(query).map_err(AuditError::Query)
+    }
+
+    /// Runs `attempt` under the failure policy: `Ok(true)` done, `Ok(false)`
+    /// failed and counted, `Err` refused.
+    fn under_policy(
+        &self,
+        mut attempt: impl FnMut() -> Result<(), SinkError>,
+    ) -> Result<bool, AuditError> {
+        let Err(first) = attempt() else {
+            return Ok(true);
+        };
+        match self.inner.policy {
+            OnSinkFailure::Refuse => Err(AuditError::Sink(first)),
+            OnSinkFailure::Count => {
+                self.inner.dropped.fetch_add(1, Ordering::SeqCst);
+                Ok(false)
+            }
+            OnSinkFailure::Wait(limit) => {
+                let start = Instant::now();
+                let mut pause = Duration::from_micros(50);
+                let mut last = first;
+                while start.elapsed() < limit {
+                    std::thread::sleep(pause.min(limit.saturating_sub(start.elapsed())));
+                    pause = (pause * 2).min(Duration::from_millis(10));
+                    match attempt() {
+                        Ok(()) => return Ok(true),
+                        Err(e) => last = e,
+                    }
+                }
+                Err(AuditError::TimedOut {
+                    waited: start.elapsed(),
+                    source: last,
+                })
+            }
+        }
+    }
+
+    /// Appends an event under the policy.
+    pub(crate) fn append(
+        &self,
+        event: NewEvent,
+        reserved: bool,
+    ) -> Result<Option<EventId>, AuditError> {
+        let mut id = None;
+        let sink = &self.inner.sink;
+        let done = self.under_policy(|| {
+            sink.append(event.clone(), reserved).map(|i| {
+                id = Some(i);
+            })
+        })?;
+        Ok(if done { id } else { None })
+    }
+
+    /// Appends the record of a call that is refused anyway: a failure to
+    /// write it cannot refuse anything more, so it is counted.
+    pub(crate) fn append_refusal(&self, event: NewEvent) -> Option<EventId> {
+        match self.inner.sink.append(event, false) {
+            Ok(id) => Some(id),
+            Err(_) => {
+                self.inner.dropped.fetch_add(1, Ordering::SeqCst);
+                None
+            }
+        }
+    }
+
+    /// Reserves room for an event to come, under the policy: `Ok(true)`
+    /// reserved, `Ok(false)` not (the loss will be counted if the append
+    /// fails), `Err` refused.
+    pub(crate) fn reserve(&self) -> Result<bool, AuditError> {
+        let sink = &self.inner.sink;
+        self.under_policy(|| sink.reserve())
+    }
+
+    /// Appends a completion whose action already happened: it cannot be
+    /// refused, so a failure is counted and returned.
+    pub(crate) fn append_completion(
+        &self,
+        event: NewEvent,
+        reserved: bool,
+    ) -> Result<EventId, AuditError> {
+        self.inner.sink.append(event, reserved).map_err(|e| {
+            self.inner.dropped.fetch_add(1, Ordering::SeqCst);
+            AuditError::Sink(e)
+        })
+    }
+}

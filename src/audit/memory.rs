@@ -1,0 +1,157 @@
+//! The in-memory sink: the default, unbounded or bounded.
+
+use std::collections::VecDeque;
+use std::sync::{Mutex, PoisonError};
+
+use super::event::{Event, EventId, NewEvent};
+use super::query::{AuditPage, AuditQuery};
+use super::sink::{AuditSink, SinkError};
+
+#[derive(Debug, Default)]
+struct State {
+    /// Events in id order; the first has id `first`.
+    events: VecDeque<Event>,
+    first: u64,
+    next: u64,
+    reserved: usize,
+}
+
+/// Keeps events in memory, in the order they arrive.
+///
+/// Unbounded by default. A bounded sink never evicts: when it is full it
+/// refuses new events (the log's [`OnSinkFailure`](super::OnSinkFailure)
+/// policy decides what happens then), and [`drain`](Self::drain) moves the
+/// oldest events out, to ship them elsewhere and make room.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{AuditLog, HostEvent, MemorySink, OrgId, OnSinkFailure, Outcome};
+/// use std::sync::Arc;
+///
+/// let sink = Arc::new(MemorySink::bounded(1));
+/// let log = AuditLog::new(Arc::clone(&sink)).on_failure(OnSinkFailure::Count);
+/// let login = || HostEvent::new(OrgId::new(1), "auth.login", Outcome::Success);
+/// assert!(log.record(login())?.is_some());
+/// assert!(log.record(login())?.is_none(), "full: counted");
+/// assert_eq!(log.dropped(), 1);
+/// assert_eq!(sink.drain(10).len(), 1);
+/// assert!(log.record(login())?.is_some(), "room again");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Default)]
+pub struct MemorySink {
+    state: Mutex<State>,
+    capacity: Option<usize>,
+}
+
+impl MemorySink {
+    /// An unbounded sink.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A sink holding at most `capacity` events (and reservations).
+    #[must_use]
+    pub fn bounded(capacity: usize) -> Self {
+        Self {
+            state: Mutex::default(),
+            capacity: Some(capacity),
+        }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Number of events held.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.state().events.len()
+    }
+
+    /// Whether no event is held.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Removes and returns up to `max` of the oldest events.
+    #[must_use]
+    pub fn drain(&self, max: usize) -> Vec<Event> {
+        let mut state = self.state();
+        let n = max.min(state.events.len());
+        state.first += n as u64;
+        state.events.drain(..n).collect()
+    }
+
+    fn full(&self, state: &State) -> bool {
+        self.capacity
+            .is_some_and(|cap| state.events.len() + state.reserved >= cap)
+    }
+}
+
+impl AuditSink for MemorySink {
+    fn append(&self, event: NewEvent, reserved: bool) -> Result<EventId, SinkError> {
+        let mut state = self.state();
+        if reserved && state.reserved > 0 {
+            state.reserved -= 1;
+        } else if self.full(&state) {
+            return Err(SinkError::full("the in-memory audit sink is full"));
+        }
+        if state.events.is_empty() {
+            state.first = state.next + 1;
+        }
+        state.next += 1;
+        let id = EventId::new(state.next);
+        state.events.push_back(event.with_id(id));
+        Ok(id)
+    }
+
+    fn reserve(&self) -> Result<(), SinkError> {
+        let mut state = self.state();
+        if self.full(&state) {
+            return Err(SinkError::full("the in-memory audit sink is full"));
+        }
+        state.reserved += 1;
+        Ok(())
+    }
+
+    fn query(&self, query: &AuditQuery) -> Result<AuditPage, SinkError> {
+        let state = self.state();
+        // Events are in id order: start just below the cursor.
+        let end = match query.before {
+            Some(before) => {
+                let above_first = before.get().saturating_sub(state.first);
+                usize::try_from(above_first)
+                    .unwrap_or(usize::MAX)
+                    .min(state.events.len())
+            }
+            None => state.events.len(),
+        };
+        let events: Vec<Event> = state
+            .events
+            .range(..end)
+            .rev()
+            .filter(|e| query.matches(e))
+            .take(query.limit)
+            .cloned()
+            .collect();
+        Ok(AuditPage::new(events, query.limit))
+    }
+}
+
+impl<S: AuditSink + ?Sized> AuditSink for std::sync::Arc<S> {
+    fn append(&self, event: NewEvent, reserved: bool) -> Result<EventId, SinkError> {
+        (**self).append(event, reserved)
+    }
+
+    fn reserve(&self) -> Result<(), SinkError> {
+        (**self).reserve()
+    }
+
+    fn query(&self, query: &AuditQuery) -> Result<AuditPage, SinkError> {
+        (**self).query(query)
+    }
+}

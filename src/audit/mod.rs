@@ -1,0 +1,26 @@
+//! The audit trail: every permission-gated action, recorded with its outcome.
+//!
+//! The engine records its own administrative calls and the checks a host
+//! makes through [`Engine::authorize`](crate::Engine::authorize); hosts add
+//! their own events (logins, token refreshes) through [`AuditLog::record`].
+//! Events go to an [`AuditSink`]: [`MemorySink`] by default, or the host's.
+//! A sink that is full or failing is never ignored silently: the
+//! [`OnSinkFailure`] policy refuses the action, waits, or counts the lost
+//! event exactly.
+
+mod clock;
+mod event;
+pub(crate) mod grant;
+mod log;
+mod memory;
+mod query;
+mod sink;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub(crate) use event::clean_text;
+pub use event::{Event, EventId, HostEvent, NewEvent, Outcome};
+pub use grant::{Grant, Refusal};
+pub use log::AuditLog;
+pub use memory::MemorySink;
+pub use query::{AuditPage, AuditQuery, Cursor};
+pub use sink::{AuditError, AuditSink, OnSinkFailure, SinkError, SinkErrorKind};
