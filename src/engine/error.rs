@@ -93,7 +93,7 @@ pub enum GuardDenial {
 #[non_exhaustive]
 pub enum AdminError {
     /// The delegation guard refused the call.
-    #[error("denied: {0}")]
+    #[error(transparent)]
     Denied(#[from] GuardDenial),
     /// The role name is invalid.
     #[error(transparent)]

@@ -1,0 +1,118 @@
+//! `Engine::authorize` with the in-memory sink against plain `can`: what
+//! recording a check costs. The sink is drained outside the timed part, so
+//! memory stays flat however long criterion runs.
+//!
+//! Run with `cargo bench --bench audit`.
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use rolegate::*;
+
+const ORG: OrgId = OrgId::new(1);
+const DRAIN_EVERY: u64 = 50_000;
+
+#[inline]
+fn floor(mask: u64, bit: u32, subject_org: u64, resource_org: u64) -> bool {
+    subject_org == resource_org && mask & (1u64 << bit) != 0
+}
+
+/// Times `iters` calls of `f`, draining `sink` every so often untimed.
+fn timed(sink: &MemorySink, iters: u64, mut f: impl FnMut()) -> Duration {
+    let mut total = Duration::ZERO;
+    let mut left = iters;
+    while left > 0 {
+        let n = left.min(DRAIN_EVERY);
+        let start = Instant::now();
+        for _ in 0..n {
+            f();
+        }
+        total += start.elapsed();
+        let _ = sink.drain(usize::MAX);
+        left -= n;
+    }
+    total
+}
+
+fn authorize(c: &mut Criterion) {
+    let sink = Arc::new(MemorySink::new());
+    let engine = Engine::builder(Catalog::standard())
+        .audit(AuditLog::new(Arc::clone(&sink)))
+        .build();
+    let boot = engine.bootstrap();
+    boot.add_user(User::new(UserId::new(1), ORG, SystemRole::Developer.id()))
+        .unwrap();
+    boot.add_user(User::new(UserId::new(2), ORG, SystemRole::Viewer.id()))
+        .unwrap();
+    let snapshot = engine.snapshot();
+    let developer = snapshot.subject(UserId::new(1)).unwrap();
+    let viewer = snapshot.subject(UserId::new(2)).unwrap();
+    let catalog = engine.catalog();
+    let (execute, delete) = (
+        catalog.action("execute").unwrap(),
+        catalog.action("delete").unwrap(),
+    );
+    let workflow = Resource::new(
+        catalog.resource_type("workflows").unwrap(),
+        ResourceId::new(7),
+        ORG,
+    );
+
+    let mut g = c.benchmark_group("authorize");
+    g.bench_function("floor", |b| {
+        b.iter(|| {
+            let d = floor(
+                black_box(1 << 17),
+                black_box(17),
+                black_box(1),
+                black_box(1),
+            );
+            assert!(d);
+            d
+        })
+    });
+    g.bench_function("can", |b| {
+        b.iter(|| {
+            let d = engine.can(
+                black_box(&developer),
+                black_box(execute),
+                black_box(&workflow),
+            );
+            assert!(d);
+            d
+        })
+    });
+    g.bench_function("authorize_allow_success", |b| {
+        b.iter_custom(|iters| {
+            timed(&sink, iters, || {
+                let grant = engine
+                    .authorize(
+                        black_box(&developer),
+                        black_box(execute),
+                        black_box(&workflow),
+                    )
+                    .unwrap();
+                black_box(grant.success().unwrap());
+            })
+        })
+    });
+    g.bench_function("authorize_deny", |b| {
+        b.iter_custom(|iters| {
+            timed(&sink, iters, || {
+                let refused =
+                    engine.authorize(black_box(&viewer), black_box(delete), black_box(&workflow));
+                assert!(matches!(
+                    refused,
+                    Err(Refusal::Denied { event: Some(_), .. })
+                ));
+            })
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(audit, authorize);
+criterion_main!(audit);
