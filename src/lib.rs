@@ -12,6 +12,8 @@
 //!   the delegation guard), [`Snapshot`], [`Change`].
 //! - audit: [`AuditLog`], [`Event`], [`Engine::authorize`] and its
 //!   [`Grant`], [`AuditSink`] and [`MemorySink`].
+//! - csv: [`Snapshot::export_roles_csv`], [`parse_roles_csv`],
+//!   [`Admin::import_roles`].
 //!
 //! The decision rules are written out in [`semantics`].
 //!
@@ -30,6 +32,7 @@
 mod audit;
 mod catalog;
 mod compile;
+mod csv;
 mod directory;
 mod engine;
 mod evaluate;
@@ -48,10 +51,15 @@ pub use audit::{
 };
 pub use catalog::{AttrType, Catalog, CatalogBuilder, CatalogError, NameError, PermissionInfo};
 pub use compile::{PermissionSet, Policy, PolicyBuilder, PolicyError, RuleRef, RuleSource};
+pub use csv::{
+    ExportError, HEADER as CSV_HEADER, ImportError, ImportProblem, ImportProblemKind,
+    parse_roles_csv,
+};
 pub use directory::{PeopleFilter, Team, Timestamp, User};
 pub use engine::{
     Actor, Admin, AdminError, Change, Engine, EngineBuilder, GuardDenial, MatrixCell, MatrixRow,
-    PermissionMatrix, Person, RoleDeleted, RoleEdit, RoleSummary, Snapshot, TeamSummary,
+    PermissionMatrix, Person, RoleDeleted, RoleEdit, RoleSummary, RolesImported, Snapshot,
+    TeamSummary,
 };
 pub use evaluate::{
     Denial, Explanation, ExplanationDisplay, Failure, Resource, RuleFailure, Status, StatusError,

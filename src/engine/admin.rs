@@ -224,6 +224,62 @@ pub(crate) fn create_role(
     Ok((Change::CreateRole { id, role }, edit))
 }
 
+/// What importing a roles file did.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{Catalog, Engine, OrgId};
+///
+/// let engine = Engine::new(Catalog::standard());
+/// let csv = "Role name,Resource,Action,Conditions,Must Match\nAuditor,audit_log,read,,organization\n";
+/// let done = engine.bootstrap().import_roles(OrgId::new(1), csv)?;
+/// assert_eq!((done.created.len(), done.updated.len()), (1, 0));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RolesImported {
+    /// Roles the file created.
+    pub created: Vec<RoleId>,
+    /// Existing roles (matched by name, case-insensitively) whose name and
+    /// rules the file replaced.
+    pub updated: Vec<RoleId>,
+}
+
+fn import_roles(
+    snapshot: &Snapshot,
+    actor: Actor,
+    organization: OrgId,
+    text: &str,
+) -> Result<(Change, RolesImported), AdminError> {
+    let acting = acting(snapshot, actor, organization)?;
+    require(snapshot, acting.as_ref(), ROLES_MANAGE)?;
+    let roles = crate::csv::parse_roles_csv(snapshot.catalog(), organization, text)?;
+    let mut next = snapshot.policy.roles.len();
+    let (mut created, mut updated) = (Vec::new(), Vec::new());
+    for role in roles {
+        match snapshot.policy.custom_role_named(organization, role.name()) {
+            Some(id) => {
+                let kept = snapshot.policy.role(id).map_or(&[][..], Role::rules);
+                may_grant(snapshot, acting.as_ref(), role.rules(), kept)?;
+                updated.push((id, role));
+            }
+            None => {
+                may_grant(snapshot, acting.as_ref(), role.rules(), &[])?;
+                let id = RoleId::new(next).ok_or(AdminError::TooManyRoles)?;
+                next += 1;
+                created.push((id, role));
+            }
+        }
+    }
+    let summary = RolesImported {
+        created: created.iter().map(|(id, _)| *id).collect(),
+        updated: updated.iter().map(|(id, _)| *id).collect(),
+    };
+    Ok((Change::ImportRoles { created, updated }, summary))
+}
+
 fn duplicate_role(
     snapshot: &Snapshot,
     actor: Actor,
@@ -573,6 +629,31 @@ impl<'e> Admin<'e> {
         self.engine
             .write(actor, "role.create", Target::NewRole(organization), |s| {
                 duplicate_role(s, actor, organization, source, name)
+            })
+    }
+
+    /// Imports a roles file (SPEC §10) into the custom roles of
+    /// `organization`, as one change: a role of the file whose name an
+    /// existing custom role has (compared case-insensitively) replaces that
+    /// role's name and rules; any other is created. Rows of system roles are
+    /// checked against them and otherwise ignored. Roles the file does not
+    /// name are left alone.
+    ///
+    /// # Errors
+    ///
+    /// [`AdminError::Import`] listing every problem of the file with its
+    /// line and column; [`AdminError::Denied`] without `roles.manage` or
+    /// for a rule the actor does not hold as broadly. Either way nothing is
+    /// imported.
+    pub fn import_roles(
+        &self,
+        organization: OrgId,
+        csv: &str,
+    ) -> Result<RolesImported, AdminError> {
+        let actor = self.actor;
+        self.engine
+            .write(actor, "role.import", Target::NewRole(organization), |s| {
+                import_roles(s, actor, organization, csv)
             })
     }
 

@@ -44,6 +44,13 @@ pub enum Change {
         /// Its new value.
         role: Role,
     },
+    /// Custom roles are created and updated together, from an imported file.
+    ImportRoles {
+        /// New roles with their ids, in order.
+        created: Vec<(RoleId, Role)>,
+        /// Existing roles with their new values.
+        updated: Vec<(RoleId, Role)>,
+    },
     /// A custom role is deleted, its holders first moved to `move_to`.
     DeleteRole {
         /// The role's id.
@@ -122,6 +129,10 @@ impl Change {
         let team_org = |t: &TeamId| dir.team(*t).map(Team::organization);
         match self {
             Self::CreateRole { role, .. } | Self::UpdateRole { role, .. } => role.organization(),
+            Self::ImportRoles { created, updated } => created
+                .iter()
+                .chain(updated)
+                .find_map(|(_, role)| role.organization()),
             Self::DeleteRole { id, .. } => snapshot.policy.role(*id).and_then(Role::organization),
             Self::AddUser { user } => Some(user.organization()),
             Self::RemoveUser { user } | Self::SetStatus { user, .. } => user_org(user),
@@ -142,6 +153,14 @@ impl Change {
             }
             Self::UpdateRole { id, role } => {
                 policy.replace_role(*id, role.clone());
+            }
+            Self::ImportRoles { created, updated } => {
+                for (_, role) in created {
+                    policy.insert_role(role.clone());
+                }
+                for (id, role) in updated {
+                    policy.replace_role(*id, role.clone());
+                }
             }
             Self::DeleteRole { id, move_to } => {
                 if let Some(to) = move_to {

@@ -169,6 +169,9 @@ pub enum AdminError {
         /// The name (shortened).
         name: String,
     },
+    /// A roles file was rejected; nothing was imported.
+    #[error(transparent)]
+    Import(#[from] crate::csv::ImportError),
     /// The change could not be recorded in the audit log, and the log's
     /// policy refuses unrecorded changes. Nothing changed.
     #[error("the change could not be recorded")]

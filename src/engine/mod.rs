@@ -15,7 +15,7 @@ mod error;
 mod guard;
 mod listing;
 
-pub use admin::{Admin, RoleDeleted, RoleEdit};
+pub use admin::{Admin, RoleDeleted, RoleEdit, RolesImported};
 pub use change::Change;
 pub use error::{AdminError, GuardDenial};
 pub use guard::Actor;

@@ -1,0 +1,14 @@
+//! The standard roles of an organization as CSV, on standard output.
+//!
+//! Run with `cargo run --example export_csv`, or redirect it to a file and
+//! open it in a spreadsheet: `cargo run --example export_csv > roles.csv`.
+
+use rolegate::{Catalog, Engine, OrgId};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let engine = Engine::new(Catalog::standard());
+    engine
+        .snapshot()
+        .write_roles_csv(OrgId::new(1), std::io::stdout().lock())?;
+    Ok(())
+}

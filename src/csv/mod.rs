@@ -1,0 +1,418 @@
+//! CSV export and import of roles (SPEC §10), with RFC 4180 quoting.
+//!
+//! One row per rule: `Role name,Resource,Action,Conditions,Must Match`, the
+//! conditions in canonical text and the must-match keys joined by `;`. A
+//! role without rules is one row with empty resource and action. Any cell a
+//! spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a
+//! tab or a carriage return) is written with a leading `'`; so is a cell that
+//! starts with `'`, and import removes exactly one leading `'`, so every value
+//! survives the trip.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::io;
+
+use crate::catalog::{Catalog, NameError, excerpt};
+use crate::engine::Snapshot;
+use crate::id::OrgId;
+use crate::role::{Role, RoleError, SystemRole};
+use crate::rule::{MustMatch, MustMatchError, Rule, RuleError};
+
+/// The header of a roles file.
+pub const HEADER: [&str; 5] = [
+    "Role name",
+    "Resource",
+    "Action",
+    "Conditions",
+    "Must Match",
+];
+
+/// A cell made safe for a spreadsheet.
+fn neutralise(cell: &str) -> Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\'') => Cow::Owned(format!("'{cell}")),
+        _ => Cow::Borrowed(cell),
+    }
+}
+
+/// A cell as it was before [`neutralise`].
+fn restore(cell: &str) -> &str {
+    cell.strip_prefix('\'').unwrap_or(cell)
+}
+
+/// Why a roles file could not be written.
+#[derive(Debug, thiserror::Error)]
+#[error("could not write the roles file")]
+pub struct ExportError(#[source] io::Error);
+
+impl Snapshot {
+    /// Writes every role an organization sees, system roles first, as CSV.
+    ///
+    /// # Errors
+    ///
+    /// [`ExportError`] when `out` fails.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Engine, OrgId};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// let mut file = Vec::new();
+    /// engine.snapshot().write_roles_csv(OrgId::new(1), &mut file)?;
+    /// let text = String::from_utf8(file)?;
+    /// assert!(text.starts_with("Role name,Resource,Action,Conditions,Must Match\n"));
+    /// assert_eq!(text.lines().count(), 1 + 39 + 39 + 34 + 18 + 7 + 9);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn write_roles_csv<W: io::Write>(
+        &self,
+        organization: OrgId,
+        out: W,
+    ) -> Result<(), ExportError> {
+        let mut writer = ::csv::WriterBuilder::new()
+            .terminator(::csv::Terminator::Any(b'\n'))
+            .from_writer(out);
+        let error = |e: ::csv::Error| ExportError(io::Error::other(e.to_string()));
+        writer.write_record(HEADER).map_err(error)?;
+        let catalog = self.catalog();
+        for summary in self.roles(organization) {
+            let Some(role) = self.policy().role(summary.id) else {
+                continue;
+            };
+            let name = neutralise(role.name());
+            if role.rules().is_empty() {
+                writer
+                    .write_record([&*name, "", "", "", ""])
+                    .map_err(error)?;
+            }
+            for rule in role.rules() {
+                let resource = catalog
+                    .resource_type_name(rule.resource_type())
+                    .unwrap_or_default();
+                let action = catalog.action_name(rule.action()).unwrap_or_default();
+                let conditions = rule.conditions().display(catalog).to_string();
+                let must_match = rule.must_match().to_string();
+                writer
+                    .write_record([
+                        &*name,
+                        &neutralise(resource),
+                        &neutralise(action),
+                        &neutralise(&conditions),
+                        &neutralise(&must_match),
+                    ])
+                    .map_err(error)?;
+            }
+        }
+        writer.flush().map_err(ExportError)
+    }
+
+    /// Every role an organization sees as CSV text.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Engine, OrgId};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// let text = engine.snapshot().export_roles_csv(OrgId::new(1));
+    /// assert!(text.contains("End User,connections,read,,organization;customer;owner\n"));
+    /// ```
+    #[must_use]
+    pub fn export_roles_csv(&self, organization: OrgId) -> String {
+        let mut out = Vec::new();
+        // Writing to memory cannot fail; the text is UTF-8 as its parts are.
+        let _ = self.write_roles_csv(organization, &mut out);
+        String::from_utf8(out).unwrap_or_default()
+    }
+}
+
+/// One problem in a roles file, where it is.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}, column {column}: {kind}")]
+pub struct ImportProblem {
+    line: u64,
+    column: usize,
+    kind: ImportProblemKind,
+}
+
+impl ImportProblem {
+    /// The 1-based line where the problem's row starts.
+    #[must_use]
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+
+    /// The 1-based column (field) of the problem, 0 for the whole row.
+    #[must_use]
+    pub fn column(&self) -> usize {
+        self.column
+    }
+
+    /// What the problem is.
+    #[must_use]
+    pub fn kind(&self) -> &ImportProblemKind {
+        &self.kind
+    }
+}
+
+/// What is wrong at an [`ImportProblem`]'s place.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ImportProblemKind {
+    /// The text is not valid CSV there.
+    #[error("malformed CSV: {message}")]
+    Malformed {
+        /// What the parser said.
+        message: String,
+    },
+    /// The first row is not the header.
+    #[error("expected the header `Role name,Resource,Action,Conditions,Must Match`")]
+    Header,
+    /// A row does not have five fields.
+    #[error("expected 5 fields, found {found}")]
+    FieldCount {
+        /// How many there were.
+        found: usize,
+    },
+    /// The role name is not a valid custom role name.
+    #[error(transparent)]
+    RoleName(RoleError),
+    /// One of resource and action is empty, not both.
+    #[error("resource and action must both be given, or both be empty for a role without rules")]
+    HalfRule,
+    /// The resource, action or conditions do not make a rule.
+    #[error(transparent)]
+    Rule(RuleError),
+    /// The must-match cell names an unknown key.
+    #[error(transparent)]
+    MustMatch(MustMatchError),
+    /// A row of a system role does not match one of that role's rules.
+    #[error("system role {role} has no such rule; its rows are checked, not imported")]
+    SystemRoleMismatch {
+        /// The system role.
+        role: String,
+    },
+}
+
+/// A roles file was rejected: every problem found, each with its line and
+/// column. Nothing was imported.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{Catalog, OrgId, parse_roles_csv};
+///
+/// let csv = "Role name,Resource,Action,Conditions,Must Match\n\
+///            Editor,workflows,fly,,organization\n\
+///            Editor,rockets,read,,organization\n";
+/// let err = parse_roles_csv(&Catalog::standard(), OrgId::new(1), csv).unwrap_err();
+/// let places: Vec<(u64, usize)> = err.problems().iter().map(|p| (p.line(), p.column())).collect();
+/// assert_eq!(places, [(2, 3), (3, 2)]);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct ImportError {
+    problems: Vec<ImportProblem>,
+}
+
+impl ImportError {
+    /// Every problem, in file order.
+    #[must_use]
+    pub fn problems(&self) -> &[ImportProblem] {
+        &self.problems
+    }
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const SHOWN: usize = 10;
+        write!(f, "the roles file has {} problem(s)", self.problems.len())?;
+        for (i, p) in self.problems.iter().take(SHOWN).enumerate() {
+            f.write_str(if i == 0 { ": " } else { "; " })?;
+            write!(f, "{p}")?;
+        }
+        if self.problems.len() > SHOWN {
+            write!(f, "; and {} more", self.problems.len() - SHOWN)?;
+        }
+        Ok(())
+    }
+}
+
+/// Where a rule error points in a row.
+fn rule_column(error: &RuleError) -> usize {
+    match error {
+        RuleError::Name(NameError::UnknownAction { .. } | NameError::NotApplicable { .. }) => 3,
+        RuleError::Condition(_) => 4,
+        _ => 2,
+    }
+}
+
+/// Reads a roles file into the custom roles of `organization` it
+/// describes, checking every row: names, resources, actions, conditions,
+/// must-match keys, and the rows of system roles against those roles.
+///
+/// Rows are grouped into roles by name, compared case-insensitively; a
+/// role's name is spelled as in its first row. A row with empty resource and
+/// action stands for a role without rules.
+///
+/// # Errors
+///
+/// An [`ImportError`] listing every problem with its line and column.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{Catalog, OrgId, parse_roles_csv};
+///
+/// let csv = "Role name,Resource,Action,Conditions,Must Match\n\
+///            Editor,workflows,update,\"status != \"\"archived\"\"\",organization;team\n\
+///            Viewer,workflows,read,,organization\n";
+/// let roles = parse_roles_csv(&Catalog::standard(), OrgId::new(1), csv)?;
+/// assert_eq!(roles.len(), 1, "the Viewer row is checked, not imported");
+/// assert_eq!(roles[0].name(), "Editor");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn parse_roles_csv(
+    catalog: &Catalog,
+    organization: OrgId,
+    text: &str,
+) -> Result<Vec<Role>, ImportError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut problems = Vec::new();
+    let mut roles: Vec<(String, String, Vec<Rule>)> = Vec::new();
+    let mut header_seen = false;
+    let mut record = ::csv::StringRecord::new();
+    loop {
+        let line = reader.position().line();
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map_or(line, ::csv::Position::line);
+                problems.push(ImportProblem {
+                    line,
+                    column: 0,
+                    kind: ImportProblemKind::Malformed {
+                        message: excerpt(&e.to_string()),
+                    },
+                });
+                // A malformed row cannot be read past reliably.
+                break;
+            }
+        }
+        let line = record.position().map_or(line, ::csv::Position::line);
+        let mut problem = |column, kind| {
+            problems.push(ImportProblem { line, column, kind });
+        };
+        if !header_seen {
+            header_seen = true;
+            let found: Vec<&str> = record.iter().map(str::trim).collect();
+            if found != HEADER {
+                problem(0, ImportProblemKind::Header);
+                break;
+            }
+            continue;
+        }
+        if record.len() != HEADER.len() {
+            problem(
+                0,
+                ImportProblemKind::FieldCount {
+                    found: record.len(),
+                },
+            );
+            continue;
+        }
+        let cell = |i: usize| restore(record.get(i).unwrap_or_default());
+        let name = cell(0).trim();
+        let (resource, action) = (cell(1).trim(), cell(2).trim());
+        let must_match = match cell(4).parse::<MustMatch>() {
+            Ok(keys) => Some(keys),
+            Err(e) => {
+                problem(5, ImportProblemKind::MustMatch(e));
+                None
+            }
+        };
+        let rule = match (resource.is_empty(), action.is_empty()) {
+            (true, true) => None,
+            (false, false) => {
+                let built = Rule::builder(catalog, resource, action)
+                    .must_match(must_match.unwrap_or(MustMatch::ORGANIZATION))
+                    .conditions(cell(3))
+                    .build();
+                match built {
+                    Ok(rule) => Some(rule),
+                    Err(e) => {
+                        problem(rule_column(&e), ImportProblemKind::Rule(e));
+                        continue;
+                    }
+                }
+            }
+            _ => {
+                problem(
+                    if resource.is_empty() { 2 } else { 3 },
+                    ImportProblemKind::HalfRule,
+                );
+                continue;
+            }
+        };
+        if must_match.is_none() {
+            continue;
+        }
+        if let Some(system) = SystemRole::from_name(name) {
+            let held = Role::system(catalog, system);
+            if rule.is_none_or(|r| !held.rules().contains(&r)) {
+                problem(
+                    2,
+                    ImportProblemKind::SystemRoleMismatch {
+                        role: system.name().to_owned(),
+                    },
+                );
+            }
+            continue;
+        }
+        let name = match Role::validate_name(name) {
+            Ok(name) => name,
+            Err(e) => {
+                problem(1, ImportProblemKind::RoleName(e));
+                continue;
+            }
+        };
+        let key = name.to_lowercase();
+        let rules = match roles.iter_mut().find(|(k, _, _)| *k == key) {
+            Some((_, _, rules)) => rules,
+            None => {
+                roles.push((key, name.to_owned(), Vec::new()));
+                match roles.last_mut() {
+                    Some((_, _, rules)) => rules,
+                    None => continue,
+                }
+            }
+        };
+        rules.extend(rule);
+    }
+    if !header_seen && problems.is_empty() {
+        problems.push(ImportProblem {
+            line: 1,
+            column: 0,
+            kind: ImportProblemKind::Header,
+        });
+    }
+    if !problems.is_empty() {
+        return Err(ImportError { problems });
+    }
+    roles
+        .into_iter()
+        .map(|(_, name, rules)| Role::custom(organization, &name, rules))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| ImportError {
+            problems: vec![ImportProblem {
+                line: 0,
+                column: 1,
+                kind: ImportProblemKind::RoleName(e),
+            }],
+        })
+}
