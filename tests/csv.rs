@@ -276,6 +276,29 @@ fn every_kind_of_bad_row_is_named_with_line_and_column() {
 }
 
 #[test]
+fn a_quoted_cell_may_span_lines() {
+    let engine = engine();
+    let file = format!(
+        "{HEADER_LINE}\nMultiline,workflows,read,\"status != \"\"first\nsecond\"\"\",organization\n"
+    );
+    engine.bootstrap().import_roles(ACME, &file).unwrap();
+    let snapshot = engine.snapshot();
+    let id = snapshot.policy().role_named(ACME, "Multiline").unwrap();
+    let rule = &snapshot.policy().role(id).unwrap().rules()[0];
+    let Operand::Literal(Literal::String(text)) = rule.conditions().as_slice()[0].operand() else {
+        panic!("a string literal")
+    };
+    assert_eq!(&**text, "first\nsecond");
+    // Exported in canonical text, the newline is an escape on one line.
+    let exported = snapshot.export_roles_csv(ACME);
+    assert!(
+        exported.ends_with(
+            "Multiline,workflows,read,\"status != \"\"first\\nsecond\"\"\",organization\n"
+        )
+    );
+}
+
+#[test]
 fn role_names_are_checked_like_any_role_name() {
     rejected(&format!("{},workflows,read,,\n", "x".repeat(65)), &[(2, 1)]);
     rejected("\"tab\there\",workflows,read,,\n", &[(2, 1)]);
@@ -419,7 +442,13 @@ fn rule(catalog: &Catalog) -> impl Strategy<Value = Rule> + '_ {
         ),
         prop_oneof![
             Just(String::new()),
-            "[ -~]{0,8}".prop_map(|s| format!("status != {}", Literal::String(s.into()))),
+            prop_oneof![
+                "[ -~]{0,8}",
+                Just("line\nbreak".to_owned()),
+                Just("=1+1".to_owned()),
+                Just("ü, \"x\"\r\n@".to_owned()),
+            ]
+            .prop_map(|s| format!("status != {}", Literal::String(s.into()))),
             any::<i64>().prop_map(|i| format!("priority <= {i}")),
             Just(r#"environment in ["=1+1", "prod, \"eu\""] and priority > -1"#.to_owned()),
         ],
