@@ -167,23 +167,7 @@ impl AuditLog {
                 self.inner.dropped.fetch_add(1, Ordering::SeqCst);
                 Ok(false)
             }
-            OnSinkFailure::Wait(limit) => {
-                let start = Instant::now();
-                let mut pause = Duration::from_micros(50);
-                let mut last = first;
-                while start.elapsed() < limit {
-                    std::thread::sleep(pause.min(limit.saturating_sub(start.elapsed())));
-                    pause = (pause * 2).min(Duration::from_millis(10));
-                    match attempt() {
-                        Ok(()) => return Ok(true),
-                        Err(e) => last = e,
-                    }
-                }
-                Err(AuditError::TimedOut {
-                    waited: start.elapsed(),
-                    source: last,
-                })
-            }
+            OnSinkFailure::Wait(limit) => retry(limit, first, attempt).map(|()| true),
         }
     }
 
@@ -220,19 +204,61 @@ impl AuditLog {
     /// fails), `Err` refused.
     pub(crate) fn reserve(&self) -> Result<bool, AuditError> {
         let sink = &self.inner.sink;
-        self.under_policy(|| sink.reserve())
+        match self.inner.policy {
+            // Nothing is lost yet: the completion is counted if it fails.
+            OnSinkFailure::Count => Ok(sink.reserve().is_ok()),
+            OnSinkFailure::Refuse | OnSinkFailure::Wait(_) => self.under_policy(|| sink.reserve()),
+        }
     }
 
     /// Appends a completion whose action already happened: it cannot be
-    /// refused, so a failure is counted and returned.
+    /// refused. Under [`OnSinkFailure::Wait`] it is retried for as long;
+    /// a failure that remains is counted and returned.
     pub(crate) fn append_completion(
         &self,
         event: NewEvent,
         reserved: bool,
     ) -> Result<EventId, AuditError> {
-        self.inner.sink.append(event, reserved).map_err(|e| {
-            self.inner.dropped.fetch_add(1, Ordering::SeqCst);
-            AuditError::Sink(e)
-        })
+        let sink = &self.inner.sink;
+        let mut id = None;
+        let mut attempt = || sink.append(event.clone(), reserved).map(|i| id = Some(i));
+        let outcome = match (attempt(), self.inner.policy) {
+            (Ok(()), _) => Ok(()),
+            (Err(first), OnSinkFailure::Wait(limit)) => retry(limit, first, attempt),
+            (Err(first), _) => Err(AuditError::Sink(first)),
+        };
+        match (outcome, id) {
+            (Ok(()), Some(id)) => Ok(id),
+            (Err(error), _) => {
+                self.inner.dropped.fetch_add(1, Ordering::SeqCst);
+                Err(error)
+            }
+            (Ok(()), None) => Err(AuditError::Sink(SinkError::other(
+                "the sink returned no id",
+            ))),
+        }
     }
+}
+
+/// Retries `attempt` with a growing pause for up to `limit`.
+fn retry(
+    limit: Duration,
+    first: SinkError,
+    mut attempt: impl FnMut() -> Result<(), SinkError>,
+) -> Result<(), AuditError> {
+    let start = Instant::now();
+    let mut pause = Duration::from_micros(50);
+    let mut last = first;
+    while start.elapsed() < limit {
+        std::thread::sleep(pause.min(limit.saturating_sub(start.elapsed())));
+        pause = (pause * 2).min(Duration::from_millis(10));
+        match attempt() {
+            Ok(()) => return Ok(()),
+            Err(e) => last = e,
+        }
+    }
+    Err(AuditError::TimedOut {
+        waited: start.elapsed(),
+        source: last,
+    })
 }

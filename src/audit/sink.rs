@@ -80,12 +80,19 @@ impl SinkError {
 }
 
 /// Where events go: implemented by the host for its own store, or
-/// [`MemorySink`].
+/// [`MemorySink`](super::MemorySink).
 ///
 /// A sink gives each appended event its id, in append order, so that a
-/// query's cursor is stable. A bounded sink may let the log reserve room
-/// for an event it will append later (an allowed check whose outcome is not
-/// known yet).
+/// query's cursor is stable.
+///
+/// An allowed check is recorded only when the host completes its grant,
+/// after the work is done; [`reserve`](Self::reserve) is asked first, when
+/// the grant is handed out, so that the log's policy can refuse the work
+/// before it starts. A sink that can run out of room or become unreachable
+/// should implement it (reserve room, or check it can write): with the
+/// default, which always succeeds, such a sink's failure shows only at
+/// completion, where it can no longer refuse and is counted in
+/// [`AuditLog::dropped`](super::AuditLog::dropped).
 pub trait AuditSink: Send + Sync + fmt::Debug {
     /// Stores an event and returns its id. `reserved` says that room was
     /// reserved for it by [`reserve`](Self::reserve).
@@ -131,7 +138,7 @@ pub enum OnSinkFailure {
     /// Retry for up to this long, then refuse.
     Wait(Duration),
     /// Let the action happen and count the lost event in
-    /// [`AuditLog::dropped`].
+    /// [`AuditLog::dropped`](super::AuditLog::dropped).
     Count,
 }
 
