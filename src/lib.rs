@@ -23,6 +23,7 @@
 //! the engine uses `arc-swap` (publishing snapshots without readers taking a
 //! lock) and `imbl` (persistent maps, so that a snapshot shares what a change
 //! does not touch).
+#![forbid(unsafe_code)]
 #![deny(
     missing_docs,
     missing_debug_implementations,

@@ -484,3 +484,25 @@ fn a_rule_from_another_catalog_is_refused_by_the_policy() {
         }
     );
 }
+
+#[test]
+fn a_catalog_too_wide_for_its_table_is_refused_before_allocating() {
+    // 2,100 types with an action each: 4.4 million (type, action) pairs, over
+    // the bound. Each permission is fine; the dense table is not.
+    let mut builder = Catalog::builder();
+    for i in 0..2_100 {
+        builder = builder.resource_type(&format!("t{i}"), [format!("a{i}")]);
+    }
+    assert!(matches!(
+        builder.build(),
+        Err(CatalogError::TooMany {
+            what: "resource type × action pairs",
+            ..
+        })
+    ));
+    let mut fits = Catalog::builder();
+    for i in 0..2_000 {
+        fits = fits.resource_type(&format!("t{i}"), [format!("a{i}")]);
+    }
+    assert_eq!(fits.build().unwrap().permission_count(), 2_000);
+}

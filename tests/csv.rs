@@ -276,6 +276,36 @@ fn every_kind_of_bad_row_is_named_with_line_and_column() {
 }
 
 #[test]
+fn system_roles_without_rules_round_trip_on_the_content_platform() {
+    // Operator, Viewer and End User hold nothing there: they export as empty
+    // rows, which import checks and accepts.
+    let engine = Engine::new(Catalog::content_platform());
+    let catalog = engine.catalog();
+    let boot = engine.bootstrap();
+    boot.create_role(
+        ACME,
+        "Editors",
+        vec![
+            Rule::builder(&catalog, "content", "update")
+                .build()
+                .unwrap(),
+        ],
+    )
+    .unwrap();
+    let text = engine.snapshot().export_roles_csv(ACME);
+    assert!(text.contains("\nViewer,,,,\n"));
+    let target = Engine::new(Catalog::content_platform());
+    target.bootstrap().import_roles(ACME, &text).unwrap();
+    assert_eq!(target.snapshot().export_roles_csv(ACME), text);
+    // A rule row for such a role is still refused.
+    let bad = format!("{HEADER_LINE}\nViewer,content,read,,organization\n");
+    assert!(matches!(
+        target.bootstrap().import_roles(ACME, &bad),
+        Err(AdminError::Import(_))
+    ));
+}
+
+#[test]
 fn a_quoted_cell_may_span_lines() {
     let engine = engine();
     let file = format!(

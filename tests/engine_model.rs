@@ -1153,7 +1153,10 @@ impl Model {
         if self.role_name_taken(org, &name, Some(id)) {
             return Err(Kind::DuplicateRoleName);
         }
-        self.may_grant(acting, &rules, &old.rules)?;
+        // SPEC §8: nobody edits a role that grants a permission they do not
+        // hold: every rule of the role, before and after, must be covered.
+        self.may_grant(acting, &old.rules, &[])?;
+        self.may_grant(acting, &rules, &[])?;
         let role = MRole {
             name,
             kind: old.kind,
@@ -2136,7 +2139,8 @@ fn escalation_is_refused() {
             ),
             Ok(()),
         ),
-        // Rules the actor lacks but the role already had stay allowed.
+        // Once the role grants what the actor lacks, they cannot edit it
+        // at all, not even to keep or remove that rule, nor rename it.
         (
             sys(Op::ReplaceRules {
                 role: 8,
@@ -2152,7 +2156,17 @@ fn escalation_is_refused() {
                     rules: vec![16, 3, 1],
                 },
             ),
-            Ok(()),
+            esc("billing.update"),
+        ),
+        (
+            by(
+                4,
+                Op::ReplaceRules {
+                    role: 8,
+                    rules: vec![3],
+                },
+            ),
+            esc("billing.update"),
         ),
         (
             by(
@@ -2162,7 +2176,7 @@ fn escalation_is_refused() {
                     rules: vec![16, 0],
                 },
             ),
-            esc("workflows.read"),
+            esc("billing.update"),
         ),
         (
             by(
@@ -2172,7 +2186,7 @@ fn escalation_is_refused() {
                     name: "Narrow Readers",
                 },
             ),
-            Ok(()),
+            esc("billing.update"),
         ),
         // Duplicating a broader role is creating it.
         (

@@ -186,7 +186,19 @@ fn nobody_grants_what_they_do_not_hold() {
         )
         .unwrap()
         .id;
-    // Editing: a new rule must be held; a rule the role already had may stay.
+    // Editing: a new rule must be held.
+    f.refused(escalation("billing.read"), |e| {
+        e.admin(MANAGER).replace_rules(
+            readers,
+            vec![
+                narrower.clone(),
+                f.rule("billing", "read", MustMatch::empty(), ""),
+            ],
+        )
+    });
+    // Once the role grants something the lead lacks (given by trusted
+    // configuration), the lead may not edit it at all: not keep that rule,
+    // not remove it, not rename the role (SPEC §8).
     let escalated = f
         .engine
         .bootstrap()
@@ -199,22 +211,19 @@ fn nobody_grants_what_they_do_not_hold() {
         )
         .unwrap();
     assert_eq!(escalated.gained.len(), 1);
-    lead.replace_rules(
-        readers,
+    for rules in [
         vec![
             narrower.clone(),
             f.rule("billing", "update", MustMatch::empty(), ""),
         ],
-    )
-    .unwrap();
-    f.refused(escalation("billing.read"), |e| {
-        e.admin(MANAGER).replace_rules(
-            readers,
-            vec![
-                narrower.clone(),
-                f.rule("billing", "read", MustMatch::empty(), ""),
-            ],
-        )
+        vec![narrower.clone()],
+    ] {
+        f.refused(escalation("billing.update"), |e| {
+            e.admin(MANAGER).replace_rules(readers, rules.clone())
+        });
+    }
+    f.refused(escalation("billing.update"), |e| {
+        e.admin(MANAGER).rename_role(readers, "Billing Readers")
     });
     // Duplicating a role you could not create is escalation too.
     f.refused(escalation("connectors.create"), |e| {

@@ -141,6 +141,10 @@ pub enum CatalogError {
     },
 }
 
+/// The most (resource type, action) pairs a catalog's table may have: the
+/// table is dense, two bytes a pair, and copied into every policy.
+const MAX_TABLE: usize = 1 << 22;
+
 #[derive(Clone, Debug)]
 struct TypeDecl {
     name: String,
@@ -461,9 +465,18 @@ impl CatalogBuilder {
             entry.attributes = attrs.into();
         }
 
-        // Permissions, type by type, and the dense (type, action) table.
+        // Permissions, type by type, and the dense (type, action) table,
+        // whose size is bounded before it is allocated.
+        let cells = types
+            .len()
+            .checked_mul(actions.len())
+            .filter(|&n| n <= MAX_TABLE)
+            .ok_or(CatalogError::TooMany {
+                what: "resource type × action pairs",
+                max: MAX_TABLE,
+            })?;
         let mut permissions: Vec<PermEntry> = Vec::new();
-        let mut table = vec![NO_PERMISSION; types.len() * actions.len()];
+        let mut table = vec![NO_PERMISSION; cells];
         let mut grantable_count = 0;
         for (t, entry) in types.iter().enumerate() {
             for &action in entry.actions.iter() {

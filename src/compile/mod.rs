@@ -195,12 +195,11 @@ impl CompiledRole {
         self.span(permission).map_or(&[], |s| self.grants_in(s))
     }
 
-    /// The tests of a range.
+    /// The tests of a range; `None` for a range the role does not have,
+    /// which callers treat as a grant that allows nothing.
     #[inline]
-    pub(crate) fn tests_in(&self, range: TestRange) -> &[Test] {
-        self.tests
-            .get(range.start as usize..range.end as usize)
-            .unwrap_or_default()
+    pub(crate) fn tests_in(&self, range: TestRange) -> Option<&[Test]> {
+        self.tests.get(range.start as usize..range.end as usize)
     }
 
     /// Heap bytes held by this compiled role.
@@ -261,15 +260,26 @@ pub(crate) fn compile_role(catalog: &Catalog, role: &Role) -> CompiledRole {
             continue;
         }
         let ty = rule.resource_type();
-        // A rule's tests are stored once; its synced grants share them.
+        // A rule's tests are stored once; its synced grants share them. A
+        // condition that does not compile drops the whole rule: leaving the
+        // condition out would widen it.
+        let compiled: Option<Vec<Test>> = rule
+            .conditions()
+            .as_slice()
+            .iter()
+            .map(|c| {
+                catalog
+                    .attribute_type(ty, c.attribute)
+                    .and_then(|t| compile_condition(c, t))
+            })
+            .collect();
+        let Some(compiled) = compiled else {
+            continue;
+        };
         // Test counts stay far below u32::MAX: each is a condition held in
         // memory.
         let start = tests.len() as u32;
-        tests.extend(rule.conditions().as_slice().iter().filter_map(|c| {
-            catalog
-                .attribute_type(ty, c.attribute)
-                .map(|t| compile_condition(c, t))
-        }));
+        tests.extend(compiled);
         let range = TestRange {
             start,
             end: tests.len() as u32,

@@ -108,8 +108,10 @@ fn accept(op: Op) -> u8 {
     }
 }
 
-/// Compiles one validated condition on an attribute of type `ty`.
-pub(crate) fn compile_condition(condition: &Condition, ty: AttrType) -> Test {
+/// Compiles one validated condition on an attribute of type `ty`; `None`
+/// when the condition does not fit the type (it was validated, so only a
+/// rule of another catalog could), and the caller drops the whole rule.
+pub(crate) fn compile_condition(condition: &Condition, ty: AttrType) -> Option<Test> {
     let op = condition.op;
     let negate = op == Op::NotIn;
     let check = match &condition.operand {
@@ -134,46 +136,46 @@ pub(crate) fn compile_condition(condition: &Condition, ty: AttrType) -> Test {
             equal: op == Op::Eq,
             field: *field,
         },
-        // A list holds literals of the attribute's type (checked when
-        // parsed); the type, not the first item, picks the representation so
-        // that an empty list still type-checks values at check time.
+        // A list holds literals of the attribute's type; the type, not the
+        // first item, picks the representation, so that an empty list still
+        // type-checks values at check time. An item of another type fails
+        // the whole condition: skipping it would widen `not in`.
         Operand::List(items) => match ty {
             AttrType::Integer => Check::IntIn {
                 negate,
                 values: items
                     .iter()
-                    .filter_map(|l| match l {
+                    .map(|l| match l {
                         Literal::Integer(i) => Some(*i),
                         _ => None,
                     })
-                    .collect(),
+                    .collect::<Option<_>>()?,
             },
             AttrType::Boolean => Check::BoolIn {
                 negate,
                 values: items
                     .iter()
-                    .filter_map(|l| match l {
+                    .map(|l| match l {
                         Literal::Boolean(b) => Some(*b),
                         _ => None,
                     })
-                    .collect(),
+                    .collect::<Option<_>>()?,
             },
-            AttrType::String | AttrType::User | AttrType::Organization | AttrType::Customer => {
-                Check::StrIn {
-                    negate,
-                    values: items
-                        .iter()
-                        .filter_map(|l| match l {
-                            Literal::String(s) => Some(s.clone()),
-                            _ => None,
-                        })
-                        .collect(),
-                }
-            }
+            AttrType::String => Check::StrIn {
+                negate,
+                values: items
+                    .iter()
+                    .map(|l| match l {
+                        Literal::String(s) => Some(s.clone()),
+                        _ => None,
+                    })
+                    .collect::<Option<_>>()?,
+            },
+            AttrType::User | AttrType::Organization | AttrType::Customer => return None,
         },
     };
-    Test {
+    Some(Test {
         attribute: condition.attribute,
         check,
-    }
+    })
 }

@@ -364,7 +364,13 @@ pub fn parse_roles_csv(
         }
         if let Some(system) = SystemRole::from_name(name) {
             let held = Role::system(catalog, system);
-            if rule.is_none_or(|r| !held.rules().contains(&r)) {
+            // An empty row stands for a system role without rules (in a
+            // catalog that gives it none).
+            let mismatch = match &rule {
+                None => !held.rules().is_empty(),
+                Some(r) => !held.rules().contains(r),
+            };
+            if mismatch {
                 problem(
                     2,
                     ImportProblemKind::SystemRoleMismatch {

@@ -213,7 +213,7 @@ pub(crate) fn create_role(
     require(snapshot, acting.as_ref(), ROLES_MANAGE)?;
     let role = Role::custom(organization, name, rules)?;
     check_role(snapshot, organization, role.name(), role.rules(), None)?;
-    may_grant(snapshot, acting.as_ref(), role.rules(), &[])?;
+    may_grant(snapshot, acting.as_ref(), role.rules())?;
     let id = next_role_id(snapshot)?;
     let edit = RoleEdit {
         id,
@@ -261,12 +261,13 @@ fn import_roles(
     for role in roles {
         match snapshot.policy.custom_role_named(organization, role.name()) {
             Some(id) => {
-                let kept = snapshot.policy.role(id).map_or(&[][..], Role::rules);
-                may_grant(snapshot, acting.as_ref(), role.rules(), kept)?;
+                let old = snapshot.policy.role(id).map_or(&[][..], Role::rules);
+                may_grant(snapshot, acting.as_ref(), old)?;
+                may_grant(snapshot, acting.as_ref(), role.rules())?;
                 updated.push((id, role));
             }
             None => {
-                may_grant(snapshot, acting.as_ref(), role.rules(), &[])?;
+                may_grant(snapshot, acting.as_ref(), role.rules())?;
                 let id = RoleId::new(next).ok_or(AdminError::TooManyRoles)?;
                 next += 1;
                 created.push((id, role));
@@ -305,7 +306,10 @@ fn update_role(
     let rules = rules.unwrap_or_else(|| old.rules().to_vec());
     let role = Role::custom(organization, name, rules)?;
     check_role(snapshot, organization, role.name(), role.rules(), Some(id))?;
-    may_grant(snapshot, acting.as_ref(), role.rules(), old.rules())?;
+    // Nobody edits a role that grants what they do not hold (SPEC §8): the
+    // actor covers every rule of the role, before and after.
+    may_grant(snapshot, acting.as_ref(), old.rules())?;
+    may_grant(snapshot, acting.as_ref(), role.rules())?;
     let (before, after) = (old.permissions(), role.permissions());
     let edit = RoleEdit {
         id,
@@ -663,7 +667,8 @@ impl<'e> Admin<'e> {
     ///
     /// [`AdminError::SystemRole`] for a system role,
     /// [`AdminError::UnknownRole`], [`AdminError::Denied`] without
-    /// `roles.manage`, [`AdminError::InvalidRole`],
+    /// `roles.manage` or when the role grants something the actor does not
+    /// hold as broadly, [`AdminError::InvalidRole`],
     /// [`AdminError::DuplicateRoleName`].
     pub fn rename_role(&self, role: RoleId, name: &str) -> Result<RoleEdit, AdminError> {
         let actor = self.actor;
@@ -677,9 +682,10 @@ impl<'e> Admin<'e> {
     ///
     /// # Errors
     ///
-    /// As [`rename_role`](Self::rename_role), and
-    /// [`GuardDenial::Escalation`](super::GuardDenial::Escalation) for a new
-    /// or broadened rule the actor does not hold as broadly.
+    /// As [`rename_role`](Self::rename_role): the actor must hold every rule
+    /// of the role as broadly, before and after
+    /// ([`GuardDenial::Escalation`](super::GuardDenial::Escalation)
+    /// otherwise).
     pub fn replace_rules(&self, role: RoleId, rules: Vec<Rule>) -> Result<RoleEdit, AdminError> {
         let actor = self.actor;
         self.engine

@@ -13,7 +13,8 @@ use crate::role::Role;
 /// delegation guard and validation pass; the engine then applies it to a
 /// copy of the current state and publishes the copy. A change carries
 /// everything needed to replay it (a created role's id, a new team's id), so
-/// that it can be written to a store before it takes effect.
+/// that it can be persisted, and replayed onto the state it was validated
+/// against.
 ///
 /// # Examples
 ///

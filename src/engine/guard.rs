@@ -117,31 +117,30 @@ fn covers(held: &Rule, granted: &Rule) -> bool {
             .all(|c| granted.conditions().as_slice().contains(c))
 }
 
-/// No escalation: every rule in `rules` that is not already among `kept`
-/// must be covered by a rule of the actor's role.
+/// No escalation: every rule in `rules` must be covered by a rule of the
+/// actor's role.
 pub(crate) fn may_grant(
     snapshot: &Snapshot,
     acting: Option<&Acting<'_>>,
     rules: &[Rule],
-    kept: &[Rule],
 ) -> Result<(), GuardDenial> {
     let Some(acting) = acting else {
         return Ok(());
     };
     let held = acting.role.map_or(&[][..], Role::rules);
-    for rule in rules {
-        if kept.contains(rule) || held.iter().any(|h| covers(h, rule)) {
-            continue;
-        }
-        return Err(GuardDenial::Escalation {
+    match rules
+        .iter()
+        .find(|rule| !held.iter().any(|h| covers(h, rule)))
+    {
+        None => Ok(()),
+        Some(rule) => Err(GuardDenial::Escalation {
             permission: snapshot
                 .catalog()
                 .permission_name(rule.permission())
                 .unwrap_or_default()
                 .to_owned(),
-        });
+        }),
     }
-    Ok(())
 }
 
 /// The actor may give `role` to a user: only an Owner gives Owner, and the
@@ -158,7 +157,7 @@ pub(crate) fn may_give(
         return Err(GuardDenial::OwnerOnly);
     }
     let rules = snapshot.policy.role(role).map_or(&[][..], Role::rules);
-    may_grant(snapshot, acting, rules, &[])
+    may_grant(snapshot, acting, rules)
 }
 
 /// The actor may take a user's current role away (or suspend or remove

@@ -6,8 +6,10 @@
 //! and produces one [`Change`]; the change is applied to a copy of the
 //! current [`Snapshot`] (which shares everything it does not touch) and the
 //! copy is published. Readers never block: a check loads the current
-//! snapshot without taking a lock or writing shared memory, and sees either
-//! the whole state before a change or the whole state after it.
+//! snapshot without taking a lock or counting a reference (the load marks a
+//! slot of the reading thread's own, which no other reader writes), and sees
+//! either the whole state before a change or the whole state after it. A
+//! check on a [`Snapshot`] taken once per request writes nothing at all.
 
 mod admin;
 mod change;
@@ -141,8 +143,9 @@ impl Snapshot {
 
 /// The live engine: cheap to clone and share across threads and tasks.
 ///
-/// Checks read the current [`Snapshot`] without a lock and without writing
-/// shared memory; administrative calls go through [`Engine::admin`] (checked
+/// Checks read the current [`Snapshot`] without a lock or a reference count
+/// (take one with [`Engine::snapshot`] per request for checks that write
+/// nothing at all); administrative calls go through [`Engine::admin`] (checked
 /// by the delegation guard, in the acting user's name) or
 /// [`Engine::bootstrap`] (trusted configuration, in the system's name), and
 /// take effect for every check that starts after they return.
@@ -301,7 +304,8 @@ impl Engine {
     }
 
     /// [`Policy::can`] on the current state, without a lock or a reference
-    /// count.
+    /// count: loading the snapshot marks a slot that belongs to the calling
+    /// thread, so threads checking at once do not contend.
     ///
     /// The subject carries its role and status: build it from the directory
     /// at check time ([`Snapshot::subject`]) or use

@@ -213,10 +213,13 @@ fn scoped(
     if !matched.contains(span.needs) {
         return false;
     }
-    let tests = slot
+    // A range the role does not have allows nothing.
+    let Some(tests) = slot
         .tests
         .get(span.tests.start as usize..span.tests.end as usize)
-        .unwrap_or_default();
+    else {
+        return false;
+    };
     match tests {
         [] => true,
         [test] => holds(test, subject, resource),
@@ -235,7 +238,9 @@ fn any_grant(
 ) -> bool {
     role.grants_in(span).iter().any(|grant| {
         matched.contains(grant.must_match)
-            && all_hold(role.tests_in(grant.tests), subject, resource)
+            && role
+                .tests_in(grant.tests)
+                .is_some_and(|tests| all_hold(tests, subject, resource))
     })
 }
 
@@ -293,7 +298,10 @@ fn grant_failure(
     if keys.contains(MustMatch::OWNER) && resource.owner != Some(subject.id) {
         return Some(crate::Failure::MustMatch(MustMatch::OWNER));
     }
-    role.tests_in(grant.tests)
+    let Some(tests) = role.tests_in(grant.tests) else {
+        return Some(crate::Failure::Condition { index: 0 });
+    };
+    tests
         .iter()
         .position(|t| !holds(t, subject, resource))
         .map(|index| crate::Failure::Condition { index })
