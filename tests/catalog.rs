@@ -506,3 +506,42 @@ fn a_catalog_too_wide_for_its_table_is_refused_before_allocating() {
     }
     assert_eq!(fits.build().unwrap().permission_count(), 2_000);
 }
+
+#[test]
+fn the_largest_catalog_still_denies_inapplicable_pairs_at_its_highest_permission() {
+    // 256 types of 256 actions, the last without `a0`: 65,535 permissions,
+    // every id the dense ids can number. A role granting the highest one has
+    // masks up to the last word, where an inapplicable pair is looked up.
+    let mut builder = Catalog::builder();
+    for t in 0..256 {
+        let first = if t == 255 { 1 } else { 0 };
+        builder = builder.resource_type(&format!("t{t}"), (first..256).map(|a| format!("a{a}")));
+    }
+    let catalog = builder.build().unwrap();
+    let (last, a0, a254, a255) = (
+        catalog.resource_type("t255").unwrap(),
+        catalog.action("a0").unwrap(),
+        catalog.action("a254").unwrap(),
+        catalog.action("a255").unwrap(),
+    );
+    assert_eq!(
+        catalog.permission_of(last, a255),
+        PermissionId::new(PermissionId::MAX)
+    );
+    assert_eq!(catalog.permission_of(last, a0), None);
+
+    let rule = Rule::builder(&catalog, "t255", "a255").build().unwrap();
+    let role = Role::custom(ORG, "Top", [rule]).unwrap();
+    let policy = Policy::builder(catalog).custom_role(role).build().unwrap();
+    let top = policy.role_named(ORG, "Top").unwrap();
+    let subject = Subject::new(UserId::new(1), ORG, top, Status::Active);
+    let resource = Resource::new(last, ResourceId::new(1), ORG);
+
+    assert!(policy.can(&subject, a255, &resource));
+    assert!(!policy.can(&subject, a254, &resource));
+    assert!(!policy.can(&subject, a0, &resource));
+    assert!(matches!(
+        policy.explain(&subject, a0, &resource),
+        Explanation::Denied(Denial::NotApplicable { .. })
+    ));
+}

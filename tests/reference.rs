@@ -1320,10 +1320,18 @@ fn resolve_resource(
 ) -> PlainResource {
     let rules = roles.get(subject.role).map_or(&[][..], |r| &r.rules[..]);
     let by_name = |name: &str| decl.types.iter().find(|t| t.name == name);
+    // Half of the resources picked for a rule are steered towards it: its
+    // must-match keys mostly shared with the subject and its condition
+    // values often used, so that narrowed rules are decided both ways by
+    // their keys and conditions rather than by chance.
+    let mut steer: Option<&RuleDecl> = None;
     let ty = match raw.kind % 25 {
         0 => None,
         k if k < 15 && !rules.is_empty() => {
             let rule = &rules[raw.ty % rules.len()];
+            if k.is_multiple_of(2) {
+                steer = Some(rule);
+            }
             let targets: Vec<&(String, String)> = decl
                 .syncs
                 .iter()
@@ -1341,9 +1349,14 @@ fn resolve_resource(
     if let Some(ty) = ty {
         for (i, (name, declared)) in ty.attrs.iter().enumerate() {
             let (kind, pick) = raw.values[i % raw.values.len()];
+            let steered = steer
+                .and_then(|rule| rule.conditions.iter().find(|c| c.attr == *name))
+                .filter(|_| pick % 3 != 0)
+                .and_then(|c| condition_value(c, subject, pick));
             let value = match kind % 10 {
                 // Missing.
                 0 | 1 => continue,
+                2..=7 if steered.is_some() => steered.unwrap(),
                 // Of another type than declared.
                 8 | 9 => {
                     let at = TYS.iter().position(|t| t == declared).unwrap();
@@ -1354,7 +1367,7 @@ fn resolve_resource(
             attrs.push((name.clone(), value));
         }
     }
-    PlainResource {
+    let mut resource = PlainResource {
         type_name: ty.map_or_else(|| UNKNOWN.to_owned(), |t| t.name.clone()),
         id: index as u64,
         organization: org_of(raw.org),
@@ -1362,6 +1375,42 @@ fn resolve_resource(
         team: raw.team.map(|t| TEAMS[t % TEAMS.len()]),
         owner: raw.owner.map(|o| USERS[o % USERS.len()]),
         attrs,
+    };
+    if steer.is_some() {
+        // Each key shared three times in four, from bits of the raw data.
+        let share = |bits: u8| raw.org >> bits & 3 != 0;
+        if share(0) {
+            resource.organization = subject.organization;
+        }
+        if share(2) {
+            resource.customer = subject.customer;
+        }
+        if share(4) && !subject.teams.is_empty() {
+            resource.team = Some(subject.teams[raw.ty % subject.teams.len()]);
+        }
+        if share(6) {
+            resource.owner = Some(subject.id);
+        }
+    }
+    resource
+}
+
+/// A value that meets or sits on the edge of condition `c` for `subject`:
+/// its literal, an item of its list, or the subject's own id, organization
+/// or customer. The comparison operator then decides either way.
+fn condition_value(c: &Cmp, subject: &PlainSubject, pick: usize) -> Option<PlainValue> {
+    let literal = |l: &Lit| match l {
+        Lit::Str(v) => PlainValue::Str(v.clone()),
+        Lit::Int(v) => PlainValue::Int(*v),
+        Lit::Bool(v) => PlainValue::Bool(*v),
+    };
+    match &c.rhs {
+        Rhs::Lit(l) => Some(literal(l)),
+        Rhs::List(items) if items.is_empty() => None,
+        Rhs::List(items) => Some(literal(&items[pick % items.len()])),
+        Rhs::SubjectId => Some(PlainValue::User(subject.id)),
+        Rhs::SubjectOrganization => Some(PlainValue::Org(subject.organization)),
+        Rhs::SubjectCustomer => subject.customer.map(PlainValue::Customer),
     }
 }
 
@@ -1408,6 +1457,11 @@ struct Stats {
     allowed: usize,
     allowed_custom: usize,
     allowed_narrowed_custom: usize,
+    /// Allows and denials decided by the one condition of a custom role's
+    /// sole rule for the permission, by kind of right-hand side (string,
+    /// integer, boolean, list, subject reference).
+    allowed_by_one_condition: [usize; 5],
+    denied_by_one_condition: [usize; 5],
     allowed_synced: usize,
     allowed_builtin: usize,
     allowed_end_user: usize,
@@ -1460,6 +1514,17 @@ fn verdict(allowed: bool) -> &'static str {
     if allowed { "allow" } else { "deny" }
 }
 
+/// The kind of a comparison's right-hand side, as counted in [`Stats`].
+fn rhs_kind(c: &Cmp) -> usize {
+    match &c.rhs {
+        Rhs::Lit(Lit::Str(_)) => 0,
+        Rhs::Lit(Lit::Int(_)) => 1,
+        Rhs::Lit(Lit::Bool(_)) => 2,
+        Rhs::List(_) => 3,
+        Rhs::SubjectId | Rhs::SubjectOrganization | Rhs::SubjectCustomer => 4,
+    }
+}
+
 impl Stats {
     fn record(&mut self, why: &Explanation, roles: &[RoleDecl]) {
         self.checks += 1;
@@ -1488,6 +1553,23 @@ impl Stats {
                     if !r.conditions.is_empty() || r.keys.customer || r.keys.team || r.keys.owner {
                         self.allowed_narrowed_custom += 1;
                     }
+                    if let [c] = r.conditions.as_slice() {
+                        self.allowed_by_one_condition[rhs_kind(c)] += 1;
+                    }
+                }
+            }
+            Explanation::Denied(Denial::RulesFailed { role, failures, .. })
+                if role.index() >= SYSTEM_ROLE_NAMES.len() =>
+            {
+                self.denied_rules_failed += 1;
+                if let [failure] = failures.as_slice()
+                    && failure.rule.source == RuleSource::Role
+                    && matches!(failure.reason, Failure::Condition { .. })
+                    && let [c] = roles[role.index()].rules[failure.rule.index]
+                        .conditions
+                        .as_slice()
+                {
+                    self.denied_by_one_condition[rhs_kind(c)] += 1;
                 }
             }
             Explanation::Denied(denial) => match denial {
@@ -1522,7 +1604,7 @@ fn generated_checks_cover_every_path() {
     let mut runner = TestRunner::deterministic();
     let strategy = raw_case();
     let mut stats = Stats::default();
-    for _ in 0..64 {
+    for _ in 0..256 {
         let case = strategy.new_tree(&mut runner).unwrap().current();
         check_case(&case, &mut stats).unwrap_or_else(|e| panic!("{e}"));
     }
@@ -1556,6 +1638,22 @@ fn generated_checks_cover_every_path() {
         ("denied as every rule failed", s.denied_rules_failed),
     ] {
         assert!(n >= 20, "too few checks {what}: {s:?}");
+    }
+    // A sole rule with one condition is decided without reading the role's
+    // rule list: each kind of comparison is reached both ways.
+    for (kind, what) in ["string", "integer", "boolean", "list", "subject reference"]
+        .iter()
+        .enumerate()
+    {
+        for (n, outcome) in [
+            (s.allowed_by_one_condition[kind], "allowed"),
+            (s.denied_by_one_condition[kind], "denied"),
+        ] {
+            assert!(
+                n >= 10,
+                "too few checks {outcome} by one {what} condition: {s:?}"
+            );
+        }
     }
 }
 

@@ -174,8 +174,11 @@ struct PermEntry {
     grantable: bool,
 }
 
-/// Sentinel in the permission table for an inapplicable pair.
+/// Sentinel in the permission table for an inapplicable pair: one above
+/// [`PermissionId::MAX`], so that no role's masks ever hold its bit, which
+/// `Policy::can` relies on.
 pub(crate) const NO_PERMISSION: u16 = u16::MAX;
+const _: () = assert!(NO_PERMISSION as usize == PermissionId::MAX + 1);
 
 /// The permission catalog: resource types, their applicable actions and
 /// declared attributes, synced permissions and built-in rules.

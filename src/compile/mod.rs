@@ -18,11 +18,11 @@ use std::sync::Arc;
 use hashbrown::HashMap;
 
 use crate::catalog::{Catalog, excerpt};
-use crate::id::{OrgId, PermissionId, ResourceTypeId, RoleId};
+use crate::id::{AttributeId, OrgId, PermissionId, ResourceTypeId, RoleId};
 use crate::role::{Role, RoleKind, SystemRole};
 use crate::rule::condition::{Literal, Operand};
 use crate::rule::{MustMatch, Rule};
-use program::{Grant, Test, TestRange, compile_condition};
+use program::{Check, Grant, Test, TestRange, compile_condition};
 pub(crate) use table::{RoleEntry, RoleTable, Slot};
 
 /// Where a compiled grant comes from: which rule, and whether it was applied
@@ -129,19 +129,32 @@ pub(crate) struct MaskWord {
     pub(crate) scoped: u64,
 }
 
-/// Where one permission's grants are in the role's list, and the
-/// must-match keys any of them needs, so that a check computes only those.
+/// How a check decides one permission the role grants only under
+/// must-match keys or conditions.
 ///
-/// When the permission has a single grant, `needs` is that grant's keys and
-/// `tests` its tests: the common check reads the span and the tests, not the
-/// grant.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Span {
-    pub(crate) start: u32,
-    pub(crate) end: u32,
-    pub(crate) tests: TestRange,
-    pub(crate) needs: MustMatch,
+/// The common cases, one grant with no condition or with one that compares
+/// the attribute to a single value, are decided from the span alone; the
+/// rest read the role's grants and tests. The explicit tag and the field
+/// order keep a span at 32 bytes and its dispatch to one byte compare.
+#[derive(Clone, Debug)]
+#[repr(u8)]
+pub(crate) enum Span {
+    /// Grants `start..end` of the role's list: none, several, or one whose
+    /// conditions need the lists.
+    Lists { start: u32, end: u32 },
+    /// One grant without conditions: its must-match keys decide.
+    Keys { needs: MustMatch },
+    /// One grant with one condition, held here: its must-match keys and the
+    /// condition decide.
+    Test {
+        needs: MustMatch,
+        attribute: AttributeId,
+        check: Check,
+    },
 }
+
+// A span stays at 32 bytes: one per permission of every role.
+const _: () = assert!(size_of::<Span>() == 32);
 
 /// One role in compiled form.
 ///
@@ -156,13 +169,12 @@ pub(crate) struct CompiledRole {
     pub(crate) head: MaskWord,
     /// Masks of permissions 64 and up, 64 a word.
     pub(crate) tail: Box<[MaskWord]>,
-    /// `grants[spans[p].start..spans[p].end]` are the grants of permission
-    /// `p`; one entry per permission up to the role's highest.
+    /// How a check decides each permission, up to the role's highest.
     pub(crate) spans: Arc<[Span]>,
     /// Every grant, own, synced and built-in, sorted by permission.
     pub(crate) grants: Box<[Grant]>,
     /// Every grant's tests, in grant order.
-    pub(crate) tests: Arc<[Test]>,
+    pub(crate) tests: Box<[Test]>,
 }
 
 impl CompiledRole {
@@ -176,23 +188,23 @@ impl CompiledRole {
         }
     }
 
-    /// The span of one permission.
+    /// Grants `start..end` of the list.
     #[inline]
-    pub(crate) fn span(&self, permission: PermissionId) -> Option<&Span> {
-        self.spans.get(permission.index())
-    }
-
-    /// The grants of a span.
-    #[inline]
-    pub(crate) fn grants_in(&self, span: &Span) -> &[Grant] {
+    pub(crate) fn grants_in(&self, start: u32, end: u32) -> &[Grant] {
         self.grants
-            .get(span.start as usize..span.end as usize)
+            .get(start as usize..end as usize)
             .unwrap_or_default()
     }
 
     /// The grants of one permission.
     pub(crate) fn grants_for(&self, permission: PermissionId) -> &[Grant] {
-        self.span(permission).map_or(&[], |s| self.grants_in(s))
+        let start = self.grants.partition_point(|g| g.permission < permission);
+        let len = self
+            .grants
+            .get(start..)
+            .unwrap_or_default()
+            .partition_point(|g| g.permission == permission);
+        self.grants.get(start..start + len).unwrap_or_default()
     }
 
     /// The tests of a range; `None` for a range the role does not have,
@@ -206,10 +218,23 @@ impl CompiledRole {
     pub(crate) fn heap_bytes(&self) -> usize {
         self.tail.len() * size_of::<MaskWord>()
             + self.spans.len() * size_of::<Span>()
+            + self
+                .spans
+                .iter()
+                .map(|s| match s {
+                    Span::Test { check, .. } => check.heap_bytes(),
+                    Span::Lists { .. } | Span::Keys { .. } => 0,
+                })
+                .sum::<usize>()
             + self.grants.len() * size_of::<Grant>()
             + self.tests.len() * size_of::<Test>()
             + self.tests.iter().map(Test::heap_bytes).sum::<usize>()
     }
+}
+
+/// The tests of a range of `tests`.
+fn tests_of(tests: &[Test], range: TestRange) -> Option<&[Test]> {
+    tests.get(range.start as usize..range.end as usize)
 }
 
 /// Whether `rule` is valid in `catalog`: written against it (or an identical
@@ -320,19 +345,27 @@ pub(crate) fn compile_role(catalog: &Catalog, role: &Role) -> CompiledRole {
         let p = g.permission.index();
         // Grants per role stay far below u32::MAX, as tests do.
         let at = i as u32;
-        let empty = Span {
-            start: at,
-            end: at,
-            tests: TestRange::default(),
-            needs: MustMatch::empty(),
-        };
-        spans.resize(p + 1, empty);
+        spans.resize(p + 1, Span::Lists { start: at, end: at });
         if let Some(span) = spans.get_mut(p) {
-            if span.start == span.end {
-                span.tests = g.tests;
-            }
-            span.end = at + 1;
-            span.needs |= g.must_match;
+            let start = match span {
+                Span::Lists { start, end } if start == end => None,
+                Span::Lists { start, .. } => Some(*start),
+                Span::Keys { .. } | Span::Test { .. } => Some(at - 1),
+            };
+            *span = match (start, tests_of(&tests, g.tests)) {
+                (None, Some([])) => Span::Keys {
+                    needs: g.must_match,
+                },
+                (None, Some([test])) => Span::Test {
+                    needs: g.must_match,
+                    attribute: test.attribute,
+                    check: test.check.clone(),
+                },
+                (start, _) => Span::Lists {
+                    start: start.unwrap_or(at),
+                    end: at + 1,
+                },
+            };
         }
         let bit = 1u64 << (p % 64);
         if let Some(mask) = masks.get_mut(p / 64) {

@@ -85,7 +85,14 @@ impl TestRange {
 impl Test {
     /// Heap bytes the test's literals hold.
     pub(crate) fn heap_bytes(&self) -> usize {
-        match &self.check {
+        self.check.heap_bytes()
+    }
+}
+
+impl Check {
+    /// Heap bytes the check's literals hold.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        match self {
             Check::Str { value, .. } | Check::StrEq { value, .. } => value.len(),
             Check::StrIn { values, .. } => {
                 values.len() * size_of::<Box<str>>() + values.iter().map(|v| v.len()).sum::<usize>()

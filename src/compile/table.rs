@@ -8,7 +8,6 @@
 
 use std::sync::Arc;
 
-use super::program::Test;
 use super::{CompiledRole, MaskWord, Span};
 use crate::id::OrgId;
 use crate::role::Role;
@@ -33,10 +32,9 @@ pub(crate) struct Slot {
     pub(crate) head: MaskWord,
     /// The organization of a custom role; `None` for a system role.
     pub(crate) organization: Option<OrgId>,
-    /// The compiled role's spans and tests, shared: a narrowed check with
-    /// one grant reads these and not the entry.
+    /// The compiled role's spans, shared: a narrowed check with one grant
+    /// and at most one test reads these and not the entry.
     pub(crate) spans: Arc<[Span]>,
-    pub(crate) tests: Arc<[Test]>,
     pub(crate) entry: Option<Arc<RoleEntry>>,
 }
 
@@ -46,7 +44,6 @@ impl Default for Slot {
             head: MaskWord::default(),
             organization: None,
             spans: Arc::new([]),
-            tests: Arc::new([]),
             entry: None,
         }
     }
@@ -58,7 +55,6 @@ impl Slot {
             head: entry.compiled.head,
             organization: entry.compiled.organization,
             spans: Arc::clone(&entry.compiled.spans),
-            tests: Arc::clone(&entry.compiled.tests),
             entry: Some(Arc::new(entry)),
         }
     }

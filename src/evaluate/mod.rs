@@ -3,8 +3,9 @@
 //! [`Policy::can`] is the hot path: two integer compares, one table load for
 //! the permission, one bit test on the role's unconditional mask; only a
 //! permission the role grants under must-match keys or conditions goes on to
-//! the role's narrowed grants. It allocates nothing, hashes nothing, takes no
-//! lock and writes nothing.
+//! the role's span for it, which decides the common case of one grant with at
+//! most one condition by itself, and otherwise points into the role's grants.
+//! It allocates nothing, hashes nothing, takes no lock and writes nothing.
 
 mod explain;
 mod request;
@@ -13,9 +14,9 @@ pub use explain::{Denial, Explanation, ExplanationDisplay, Failure, RuleFailure}
 pub use request::{Resource, Status, StatusError, Subject, Value};
 
 use crate::catalog::NO_PERMISSION;
-use crate::compile::program::{Check, EQUAL, GREATER, Grant, LESS, Test};
+use crate::compile::program::{Check, EQUAL, GREATER, Grant, LESS};
 use crate::compile::{CompiledRole, Policy, Slot, Span};
-use crate::id::{ActionId, PermissionId, ResourceTypeId};
+use crate::id::{ActionId, AttributeId, PermissionId, ResourceTypeId};
 use crate::rule::MustMatch;
 use crate::rule::condition::SubjectField;
 
@@ -56,7 +57,10 @@ impl Policy {
         if subject.status != Status::Active || subject.organization != resource.organization {
             return false;
         }
-        let Some(permission) = self.lookup(resource.resource_type, action) else {
+        // An inapplicable pair reads as the sentinel, an id above every
+        // permission: no role's masks have its bit, so it denies below
+        // without a test of its own.
+        let Some(permission) = self.cell(resource.resource_type, action) else {
             return false;
         };
         let Some(slot) = self.roles.get(subject.role.index()) else {
@@ -176,22 +180,31 @@ impl Policy {
     /// The permission of an applicable (type, action) pair.
     #[inline]
     fn lookup(&self, resource_type: ResourceTypeId, action: ActionId) -> Option<PermissionId> {
+        self.cell(resource_type, action)
+            .filter(|p| p.0 != NO_PERMISSION)
+    }
+
+    /// The table's cell for a (type, action) pair: a permission, or the
+    /// sentinel for a pair that is not applicable.
+    #[inline]
+    fn cell(&self, resource_type: ResourceTypeId, action: ActionId) -> Option<PermissionId> {
         let a = action.index();
         if a >= self.actions {
             return None;
         }
-        let raw = *self.table.get(resource_type.index() * self.actions + a)?;
-        // The catalog stores ids below the sentinel only.
-        (raw != NO_PERMISSION).then_some(PermissionId(raw))
+        self.table
+            .get(resource_type.index() * self.actions + a)
+            .map(|&raw| PermissionId(raw))
     }
 }
 
-/// The slow path: the role grants the permission only under must-match keys
-/// or conditions.
+/// The narrowed path: the role grants the permission only under must-match
+/// keys or conditions.
 ///
-/// Most permissions have one grant with at most one condition; that case
-/// runs here without loops, and the general ones go to out-of-line helpers so
-/// that this function keeps a small frame.
+/// Most permissions have one grant with at most one condition, held in the
+/// span itself; that case runs here without loops over grants, and the
+/// general one goes to an out-of-line helper so that this function needs no
+/// stack frame.
 #[inline]
 fn scoped(
     slot: &Slot,
@@ -202,77 +215,53 @@ fn scoped(
     let Some(span) = slot.spans.get(permission.index()) else {
         return false;
     };
-    let matched = matched_keys(span.needs, subject, resource);
-    if span.end.wrapping_sub(span.start) != 1 {
-        return match slot.entry.as_deref() {
-            Some(entry) => any_grant(&entry.compiled, span, matched, subject, resource),
+    match span {
+        Span::Keys { needs } => keys_hold(*needs, subject, resource),
+        Span::Test {
+            needs,
+            attribute,
+            check,
+        } => keys_hold(*needs, subject, resource) && holds(*attribute, check, subject, resource),
+        Span::Lists { start, end } => match slot.entry.as_deref() {
+            Some(entry) => any_grant(&entry.compiled, *start, *end, subject, resource),
             None => false,
-        };
-    }
-    // A single grant: its keys are the span's, its tests the span's.
-    if !matched.contains(span.needs) {
-        return false;
-    }
-    // A range the role does not have allows nothing.
-    let Some(tests) = slot
-        .tests
-        .get(span.tests.start as usize..span.tests.end as usize)
-    else {
-        return false;
-    };
-    match tests {
-        [] => true,
-        [test] => holds(test, subject, resource),
-        tests => all_hold(tests, subject, resource),
+        },
     }
 }
 
-/// Whether any of a span's several grants allows the request.
+/// Whether any of grants `start..end` of the role allows the request.
 #[inline(never)]
 fn any_grant(
     role: &CompiledRole,
-    span: &Span,
-    matched: MustMatch,
+    start: u32,
+    end: u32,
     subject: &Subject,
     resource: &Resource<'_>,
 ) -> bool {
-    role.grants_in(span).iter().any(|grant| {
-        matched.contains(grant.must_match)
-            && role
-                .tests_in(grant.tests)
-                .is_some_and(|tests| all_hold(tests, subject, resource))
+    role.grants_in(start, end).iter().any(|grant| {
+        keys_hold(grant.must_match, subject, resource)
+            && role.tests_in(grant.tests).is_some_and(|tests| {
+                tests
+                    .iter()
+                    .all(|t| holds(t.attribute, &t.check, subject, resource))
+            })
     })
 }
 
-/// Whether every test holds.
-#[inline(never)]
-fn all_hold(tests: &[Test], subject: &Subject, resource: &Resource<'_>) -> bool {
-    tests.iter().all(|t| holds(t, subject, resource))
-}
-
-/// Which of the keys some grant `needs` this subject and resource share,
-/// computed once per narrowed check. The organization was checked before any
-/// grant is looked at. [`grant_failure`] says which key a grant lacked.
+/// Whether this subject and resource share every key of `needs`. The
+/// organization was checked before any grant is looked at;
+/// [`grant_failure`] says which key a grant lacked.
 #[inline(always)]
-fn matched_keys(needs: MustMatch, subject: &Subject, resource: &Resource<'_>) -> MustMatch {
-    let mut keys = MustMatch::ORGANIZATION;
-    if needs.contains(MustMatch::CUSTOMER)
-        && subject.customer.is_some()
-        && subject.customer == resource.customer
-    {
-        keys |= MustMatch::CUSTOMER;
-    }
-    if needs.contains(MustMatch::OWNER) && resource.owner == Some(subject.id) {
-        keys |= MustMatch::OWNER;
-    }
-    if needs.contains(MustMatch::TEAM)
-        && resource
-            .team
-            .is_some_and(|team| subject.teams.contains(&team))
-    {
-        keys |= MustMatch::TEAM;
-    }
-    keys
+fn keys_hold(needs: MustMatch, subject: &Subject, resource: &Resource<'_>) -> bool {
+    (!needs.contains(MustMatch::CUSTOMER)
+        || subject
+            .customer
+            .is_some_and(|c| resource.customer == Some(c)))
+        && (!needs.contains(MustMatch::OWNER) || resource.owner == Some(subject.id))
+        && (!needs.contains(MustMatch::TEAM)
+            || resource
+                .team
+                .is_some_and(|team| subject.teams.contains(&team)))
 }
 
 /// What makes `grant` fail for this request, or `None` when it allows it.
@@ -303,7 +292,7 @@ fn grant_failure(
     };
     tests
         .iter()
-        .position(|t| !holds(t, subject, resource))
+        .position(|t| !holds(t.attribute, &t.check, subject, resource))
         .map(|index| crate::Failure::Condition { index })
 }
 
@@ -316,23 +305,40 @@ fn ordering_bit(o: core::cmp::Ordering) -> u8 {
     }
 }
 
-/// Whether one compiled comparison holds. A missing attribute or a value of
-/// another type makes it false.
+/// Whether one compiled comparison on `attribute` holds. A missing
+/// attribute or a value of another type makes it false.
 #[inline(always)]
-fn holds(test: &Test, subject: &Subject, resource: &Resource<'_>) -> bool {
-    let Some(value) = resource.attribute(test.attribute) else {
-        return false;
-    };
-    // String equality, the most common test, is decided by a direct branch
-    // rather than through the dispatch table below.
+fn holds(
+    attribute: AttributeId,
+    check: &Check,
+    subject: &Subject,
+    resource: &Resource<'_>,
+) -> bool {
+    // String equality, the most common test, is decided here; the other
+    // comparisons go through an out-of-line dispatch.
     if let Check::StrEq {
         equal,
         value: literal,
-    } = &test.check
+    } = check
     {
-        return matches!(value, Value::String(v) if (v == &**literal) == *equal);
+        return matches!(resource.attribute(attribute), Some(Value::String(v)) if (v == &**literal) == *equal);
     }
-    match (&test.check, value) {
+    holds_other(attribute, check, subject, resource)
+}
+
+/// Whether a comparison other than string equality holds. Taking the same
+/// arguments as [`holds`] keeps the call a jump.
+#[inline(never)]
+fn holds_other(
+    attribute: AttributeId,
+    check: &Check,
+    subject: &Subject,
+    resource: &Resource<'_>,
+) -> bool {
+    let Some(value) = resource.attribute(attribute) else {
+        return false;
+    };
+    match (check, value) {
         (Check::StrEq { equal, value }, Value::String(v)) => (v == &**value) == *equal,
         (Check::Str { accept, value }, Value::String(v)) => {
             accept & ordering_bit(v.cmp(&**value)) != 0
