@@ -150,33 +150,15 @@ pub(crate) fn compile_condition(condition: &Condition, ty: AttrType) -> Option<T
         Operand::List(items) => match ty {
             AttrType::Integer => Check::IntIn {
                 negate,
-                values: items
-                    .iter()
-                    .map(|l| match l {
-                        Literal::Integer(i) => Some(*i),
-                        _ => None,
-                    })
-                    .collect::<Option<_>>()?,
+                values: all_items(items, Literal::integer)?,
             },
             AttrType::Boolean => Check::BoolIn {
                 negate,
-                values: items
-                    .iter()
-                    .map(|l| match l {
-                        Literal::Boolean(b) => Some(*b),
-                        _ => None,
-                    })
-                    .collect::<Option<_>>()?,
+                values: all_items(items, Literal::boolean)?,
             },
             AttrType::String => Check::StrIn {
                 negate,
-                values: items
-                    .iter()
-                    .map(|l| match l {
-                        Literal::String(s) => Some(s.clone()),
-                        _ => None,
-                    })
-                    .collect::<Option<_>>()?,
+                values: all_items(items, Literal::string)?,
             },
             AttrType::User | AttrType::Organization | AttrType::Customer => return None,
         },
@@ -185,4 +167,10 @@ pub(crate) fn compile_condition(condition: &Condition, ty: AttrType) -> Option<T
         attribute: condition.attribute,
         check,
     })
+}
+
+/// Every item of a list converted by `item`, or `None` if one does not
+/// convert.
+fn all_items<T>(items: &[Literal], item: impl Fn(&Literal) -> Option<T>) -> Option<Box<[T]>> {
+    items.iter().map(item).collect()
 }

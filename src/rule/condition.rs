@@ -119,6 +119,30 @@ impl Literal {
             Self::Boolean(_) => AttrType::Boolean,
         }
     }
+
+    /// The integer, if this is one.
+    pub(crate) fn integer(&self) -> Option<i64> {
+        match self {
+            Self::Integer(i) => Some(*i),
+            Self::String(_) | Self::Boolean(_) => None,
+        }
+    }
+
+    /// The boolean, if this is one.
+    pub(crate) fn boolean(&self) -> Option<bool> {
+        match self {
+            Self::Boolean(b) => Some(*b),
+            Self::String(_) | Self::Integer(_) => None,
+        }
+    }
+
+    /// The string, if this is one.
+    pub(crate) fn string(&self) -> Option<Box<str>> {
+        match self {
+            Self::String(s) => Some(s.clone()),
+            Self::Integer(_) | Self::Boolean(_) => None,
+        }
+    }
 }
 
 impl fmt::Display for Literal {
