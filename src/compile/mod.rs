@@ -211,7 +211,7 @@ impl CompiledRole {
     /// which callers treat as a grant that allows nothing.
     #[inline]
     pub(crate) fn tests_in(&self, range: TestRange) -> Option<&[Test]> {
-        self.tests.get(range.start as usize..range.end as usize)
+        tests_of(&self.tests, range)
     }
 
     /// Heap bytes held by this compiled role.
@@ -341,40 +341,35 @@ pub(crate) fn compile_role(catalog: &Catalog, role: &Role) -> CompiledRole {
     let permissions = grants.last().map_or(0, |g| g.permission.index() + 1);
     let mut masks = vec![MaskWord::default(); permissions / 64 + 1];
     let mut spans: Vec<Span> = Vec::with_capacity(permissions);
-    for (i, g) in grants.iter().enumerate() {
-        let p = g.permission.index();
-        // Grants per role stay far below u32::MAX, as tests do.
-        let at = i as u32;
-        spans.resize(p + 1, Span::Lists { start: at, end: at });
-        if let Some(span) = spans.get_mut(p) {
-            let start = match span {
-                Span::Lists { start, end } if start == end => None,
-                Span::Lists { start, .. } => Some(*start),
-                Span::Keys { .. } | Span::Test { .. } => Some(at - 1),
-            };
-            *span = match (start, tests_of(&tests, g.tests)) {
-                (None, Some([])) => Span::Keys {
+    let mut start = 0;
+    // Grants are sorted: each run is one permission's. Grants per role stay
+    // far below u32::MAX, as tests do.
+    for run in grants.chunk_by(|a, b| a.permission == b.permission) {
+        let end = start + run.len() as u32;
+        if let Some(g) = run.first() {
+            let p = g.permission.index();
+            spans.resize(p, Span::Lists { start, end: start });
+            spans.push(match (run, tests_of(&tests, g.tests)) {
+                ([_], Some([])) => Span::Keys {
                     needs: g.must_match,
                 },
-                (None, Some([test])) => Span::Test {
+                ([_], Some([test])) => Span::Test {
                     needs: g.must_match,
                     attribute: test.attribute,
                     check: test.check.clone(),
                 },
-                (start, _) => Span::Lists {
-                    start: start.unwrap_or(at),
-                    end: at + 1,
-                },
-            };
-        }
-        let bit = 1u64 << (p % 64);
-        if let Some(mask) = masks.get_mut(p / 64) {
-            if allow.contains(g.permission) {
-                mask.allow |= bit;
-            } else {
-                mask.scoped |= bit;
+                _ => Span::Lists { start, end },
+            });
+            let bit = 1u64 << (p % 64);
+            if let Some(mask) = masks.get_mut(p / 64) {
+                if allow.contains(g.permission) {
+                    mask.allow |= bit;
+                } else {
+                    mask.scoped |= bit;
+                }
             }
         }
+        start = end;
     }
     let mut masks = masks.into_iter();
     CompiledRole {

@@ -339,7 +339,6 @@ fn holds_other(
         return false;
     };
     match (check, value) {
-        (Check::StrEq { equal, value }, Value::String(v)) => (v == &**value) == *equal,
         (Check::Str { accept, value }, Value::String(v)) => {
             accept & ordering_bit(v.cmp(&**value)) != 0
         }
@@ -362,6 +361,8 @@ fn holds_other(
             }
             _ => false,
         },
+        // String equality is decided in `holds`; any other pair of check and
+        // value is a mismatch of types.
         _ => false,
     }
 }
