@@ -135,15 +135,11 @@ pub(crate) struct MaskWord {
 /// The common cases, one grant with no condition or with one that compares
 /// the attribute to a single value, are decided from the span alone; the
 /// rest read the role's grants and tests. The explicit tag and the field
-/// order keep a span at 32 bytes and its dispatch to one byte compare.
+/// order keep a span at 32 bytes and its dispatch to one byte compare;
+/// the form with a condition, the longest to decide, has tag zero.
 #[derive(Clone, Debug)]
 #[repr(u8)]
 pub(crate) enum Span {
-    /// Grants `start..end` of the role's list: none, several, or one whose
-    /// conditions need the lists.
-    Lists { start: u32, end: u32 },
-    /// One grant without conditions: its must-match keys decide.
-    Keys { needs: MustMatch },
     /// One grant with one condition, held here: its must-match keys and the
     /// condition decide.
     Test {
@@ -151,6 +147,11 @@ pub(crate) enum Span {
         attribute: AttributeId,
         check: Check,
     },
+    /// One grant without conditions: its must-match keys decide.
+    Keys { needs: MustMatch },
+    /// Grants `start..end` of the role's list: none, several, or one whose
+    /// conditions need the lists.
+    Lists { start: u32, end: u32 },
 }
 
 // A span stays at 32 bytes: one per permission of every role.
