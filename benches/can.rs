@@ -2,7 +2,9 @@
 //! plus an integer compare, the least a role check can cost.
 //!
 //! Each group times the floor and the check on the same kind of question, and
-//! asserts the decision inside the loop. Run with `cargo bench --bench can`.
+//! asserts the decision inside the loop. Run with `cargo bench --bench can`;
+//! `sh benches/ratios.sh` runs it ten times and reports the fastest floor and
+//! check of each group with the spread of the per-run ratios.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::hint::black_box;

@@ -1,0 +1,57 @@
+#!/bin/sh
+# Runs the `can` benchmark RUNS times (default 10) and prints, for each group,
+# the fastest floor and the fastest check of all runs with their ratio, then
+# the median and range of the per-run ratios.
+#
+# Noise on a shared machine only ever adds time, so the fastest of many runs
+# is the estimate of what a check costs; the per-run ratios show how far the
+# machine moved the two apart while the runs lasted.
+#
+#   sh benches/ratios.sh [RUNS]
+set -eu
+runs=${1:-10}
+cd "$(dirname "$0")/.."
+cargo bench --bench can --no-run >/dev/null 2>&1
+bench=$(ls -t target/release/deps/can-* | grep -v '\.d$' | head -n 1)
+pin=""
+if command -v taskset >/dev/null 2>&1; then pin="taskset -c 1"; fi
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+i=0
+while [ "$i" -lt "$runs" ]; do
+    # One line per group and run: group, floor (ns), check (ns).
+    $pin "$bench" --bench --noplot 2>&1 | awk '
+        # A long benchmark name stands on a line of its own, above its time.
+        NF == 1 && /\// { id = $1 }
+        / time: / {
+            for (f = 1; f <= NF; f++) if ($f == "time:") break
+            v = $(f + 3); u = $(f + 4)
+            if (u == "ps") v /= 1000; else if (u == "µs" || u == "us") v *= 1000
+            if (f > 1) id = $1
+            split(id, name, "/")
+            if (name[2] == "floor") floor = v; else printf "%s %f %f\n", name[1], floor, v
+        }' >>"$out"
+    i=$((i + 1))
+done
+sort "$out" | awk '
+    {
+        g = $1
+        if (!(g in n)) { order[++groups] = g; minf[g] = $2; minc[g] = $3 }
+        n[g]++; r[g, n[g]] = $3 / $2
+        if ($2 < minf[g]) minf[g] = $2
+        if ($3 < minc[g]) minc[g] = $3
+    }
+    END {
+        printf "%-12s %5s %9s %9s %7s %8s %13s\n", "group", "runs", "floor", "can", "ratio", "median", "range"
+        for (k = 1; k <= groups; k++) {
+            g = order[k]; m = n[g]
+            # Insertion sort of this group'"'"'s ratios.
+            for (a = 2; a <= m; a++) {
+                x = r[g, a]
+                for (b = a - 1; b >= 1 && r[g, b] > x; b--) r[g, b + 1] = r[g, b]
+                r[g, b + 1] = x
+            }
+            med = (m % 2) ? r[g, (m + 1) / 2] : (r[g, m / 2] + r[g, m / 2 + 1]) / 2
+            printf "%-12s %5d %7.2fns %7.2fns %6.2fx %7.2fx %5.2f-%.2fx\n", g, m, minf[g], minc[g], minc[g] / minf[g], med, r[g, 1], r[g, m]
+        }
+    }'
