@@ -11,10 +11,17 @@
 set -eu
 runs=${1:-10}
 cd "$(dirname "$0")/.."
-cargo bench --bench can --no-run >/dev/null 2>&1
-bench=$(ls -t target/release/deps/can-* | grep -v '\.d$' | head -n 1)
+# Cargo names the benchmark's executable as it builds it.
+bench=$(cargo bench --bench can --no-run 2>&1 | sed -n 's/.*Executable .*(\(.*\)).*/\1/p' | tail -n 1)
+if [ -z "$bench" ]; then
+    echo "ratios.sh: cargo did not build the can benchmark" >&2
+    exit 1
+fi
+# Pinned to the last CPU, away from the first where interrupts tend to land.
 pin=""
-if command -v taskset >/dev/null 2>&1; then pin="taskset -c 1"; fi
+if command -v taskset >/dev/null 2>&1 && command -v nproc >/dev/null 2>&1; then
+    pin="taskset -c $(($(nproc) - 1))"
+fi
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 i=0
