@@ -10,37 +10,68 @@
 #   sh benches/ratios.sh [RUNS]
 set -eu
 runs=${1:-10}
+case $runs in
+'' | *[!0-9]* | 0)
+    echo "ratios.sh: RUNS must be a positive whole number, not '$runs'" >&2
+    exit 2
+    ;;
+esac
 cd "$(dirname "$0")/.."
+log=$(mktemp)
+out=$(mktemp)
+trap 'rm -f "$log" "$out"' EXIT
+
 # Cargo names the benchmark's executable as it builds it.
-bench=$(cargo bench --bench can --no-run 2>&1 | sed -n 's/.*Executable .*(\(.*\)).*/\1/p' | tail -n 1)
-if [ -z "$bench" ]; then
-    echo "ratios.sh: cargo did not build the can benchmark" >&2
+if ! cargo bench --bench can --no-run >"$log" 2>&1; then
+    cat "$log" >&2
     exit 1
 fi
-# Pinned to the last CPU, away from the first where interrupts tend to land.
+bench=$(sed -n 's/.*Executable .*(\(.*\)).*/\1/p' "$log" | tail -n 1)
+if [ -z "$bench" ]; then
+    cat "$log" >&2
+    echo "ratios.sh: cargo named no executable for the can benchmark" >&2
+    exit 1
+fi
+
+# Pinned to the last CPU, away from the first where interrupts tend to land,
+# when that CPU may be used; otherwise the scheduler places the runs.
 pin=""
 if command -v taskset >/dev/null 2>&1 && command -v nproc >/dev/null 2>&1; then
-    pin="taskset -c $(($(nproc) - 1))"
+    cpu=$(($(nproc) - 1))
+    if taskset -c "$cpu" true >/dev/null 2>&1; then
+        pin="taskset -c $cpu"
+    fi
 fi
-out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+
 i=0
 while [ "$i" -lt "$runs" ]; do
+    if ! $pin "$bench" --bench --noplot >"$log" 2>&1; then
+        cat "$log" >&2
+        echo "ratios.sh: run $((i + 1)) of the benchmark failed" >&2
+        exit 1
+    fi
     # One line per group and run: group, floor (ns), check (ns).
-    $pin "$bench" --bench --noplot 2>&1 | awk '
+    awk '
         # A long benchmark name stands on a line of its own, above its time.
         NF == 1 && /\// { id = $1 }
         / time: / {
             for (f = 1; f <= NF; f++) if ($f == "time:") break
             v = $(f + 3); u = $(f + 4)
-            if (u == "ps") v /= 1000; else if (u == "µs" || u == "us") v *= 1000
+            if (u == "ps") v /= 1000
+            else if (u == "µs" || u == "us") v *= 1000
+            else if (u == "ms") v *= 1000000
+            else if (u == "s") v *= 1000000000
+            else if (u != "ns") { print "unknown unit " u > "/dev/stderr"; exit 1 }
             if (f > 1) id = $1
             split(id, name, "/")
-            if (name[2] == "floor") floor = v; else printf "%s %f %f\n", name[1], floor, v
-        }' >>"$out"
+            if (name[2] == "floor") { floor = v; group = name[1] }
+            else if (name[1] == group && floor > 0) { printf "%s %f %f\n", name[1], floor, v; group = "" }
+            else { print "no floor before " id > "/dev/stderr"; exit 1 }
+        }' "$log" >>"$out"
     i=$((i + 1))
 done
-sort "$out" | awk '
+
+awk '
     {
         g = $1
         if (!(g in n)) { order[++groups] = g; minf[g] = $2; minc[g] = $3 }
@@ -49,6 +80,7 @@ sort "$out" | awk '
         if ($3 < minc[g]) minc[g] = $3
     }
     END {
+        if (groups == 0) { print "ratios.sh: no timings found" > "/dev/stderr"; exit 1 }
         printf "%-12s %5s %9s %9s %7s %8s %13s\n", "group", "runs", "floor", "can", "ratio", "median", "range"
         for (k = 1; k <= groups; k++) {
             g = order[k]; m = n[g]
@@ -61,4 +93,4 @@ sort "$out" | awk '
             med = (m % 2) ? r[g, (m + 1) / 2] : (r[g, m / 2] + r[g, m / 2 + 1]) / 2
             printf "%-12s %5d %7.2fns %7.2fns %6.2fx %7.2fx %5.2f-%.2fx\n", g, m, minf[g], minc[g], minc[g] / minf[g], med, r[g, 1], r[g, m]
         }
-    }'
+    }' "$out"
