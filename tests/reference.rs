@@ -262,14 +262,35 @@ fn rule_allows(
     action: &str,
     resource: &PlainResource,
 ) -> bool {
-    rule.action == action
-        && (rule.resource == resource.type_name
-            || synced(catalog, &rule.resource, &resource.type_name))
+    grants_on(catalog, rule, action, &resource.type_name)
         && keys_hold(rule.keys, subject, resource)
         && rule
             .conditions
             .iter()
             .all(|c| comparison_holds(c, subject, resource))
+}
+
+/// How many rules of the subject's role, and built-in rules, grant `action`
+/// on the resource's type, directly or through syncs, whatever their keys
+/// and conditions.
+fn rules_granting(
+    catalog: &CatalogDecl,
+    roles: &[RoleDecl],
+    subject: &PlainSubject,
+    action: &str,
+    resource: &PlainResource,
+) -> usize {
+    let own = roles.get(subject.role).map_or(&[][..], |r| &r.rules[..]);
+    own.iter()
+        .chain(&catalog.builtin_rules)
+        .filter(|rule| grants_on(catalog, rule, action, &resource.type_name))
+        .count()
+}
+
+/// Whether `rule` is for `action` on `type_name`, directly or through syncs.
+fn grants_on(catalog: &CatalogDecl, rule: &RuleDecl, action: &str, type_name: &str) -> bool {
+    rule.action == action
+        && (rule.resource == type_name || synced(catalog, &rule.resource, type_name))
 }
 
 /// Whether `to` is reachable from `from` by following syncs.
@@ -1457,9 +1478,9 @@ struct Stats {
     allowed: usize,
     allowed_custom: usize,
     allowed_narrowed_custom: usize,
-    /// Allows and denials decided by the one condition of a custom role's
-    /// sole rule for the permission, by kind of right-hand side (string,
-    /// integer, boolean, list, subject reference).
+    /// Allows and denials decided by the one condition of the only rule
+    /// that grants the permission (a custom role's), by kind of right-hand
+    /// side (string, integer, boolean, list, subject reference).
     allowed_by_one_condition: [usize; 5],
     denied_by_one_condition: [usize; 5],
     allowed_synced: usize,
@@ -1493,7 +1514,8 @@ fn check_case(raw: &RawCase, stats: &mut Stats) -> Result<(), String> {
             let action_id = engine_action(catalog, action);
             let can = policy.can(&engine_subject, action_id, &engine_resource);
             let why = policy.explain(&engine_subject, action_id, &engine_resource);
-            stats.record(&why, &roles);
+            let grants = rules_granting(&decl, &roles, &subject, action, &resource);
+            stats.record(&why, &roles, grants);
             if can != expected || why.is_allowed() != can {
                 return Err(format!(
                     "reference and engine disagree\n{}{}{}reference (SPEC §6): {}\nPolicy::can: {}\nPolicy::explain: {}\n",
@@ -1526,7 +1548,9 @@ fn rhs_kind(c: &Cmp) -> usize {
 }
 
 impl Stats {
-    fn record(&mut self, why: &Explanation, roles: &[RoleDecl]) {
+    /// Records one decision; `grants` is how many rules of the subject's
+    /// role and built-in rules grant the permission asked for.
+    fn record(&mut self, why: &Explanation, roles: &[RoleDecl], grants: usize) {
         self.checks += 1;
         match why {
             Explanation::Allowed {
@@ -1553,7 +1577,7 @@ impl Stats {
                     if !r.conditions.is_empty() || r.keys.customer || r.keys.team || r.keys.owner {
                         self.allowed_narrowed_custom += 1;
                     }
-                    if let [c] = r.conditions.as_slice() {
+                    if let ([c], 1) = (r.conditions.as_slice(), grants) {
                         self.allowed_by_one_condition[rhs_kind(c)] += 1;
                     }
                 }
@@ -1604,7 +1628,7 @@ fn generated_checks_cover_every_path() {
     let mut runner = TestRunner::deterministic();
     let strategy = raw_case();
     let mut stats = Stats::default();
-    for _ in 0..256 {
+    for _ in 0..512 {
         let case = strategy.new_tree(&mut runner).unwrap().current();
         check_case(&case, &mut stats).unwrap_or_else(|e| panic!("{e}"));
     }
