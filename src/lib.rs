@@ -33,6 +33,7 @@
 mod audit;
 mod catalog;
 mod compile;
+mod condition;
 mod csv;
 mod directory;
 mod engine;
@@ -41,24 +42,32 @@ mod id;
 mod persistent;
 mod role;
 mod rule;
+mod text;
 
 #[doc = include_str!("../SEMANTICS.md")]
 pub mod semantics {}
 
 pub use audit::{
-    AuditError, AuditLog, AuditPage, AuditQuery, AuditSink, Clock, Cursor, Event, EventId, Grant,
-    HostEvent, ManualClock, MemorySink, NewEvent, OnSinkFailure, Outcome, Refusal, SinkError,
-    SinkErrorKind, SystemClock,
+    Actor, AuditError, AuditLog, AuditPage, AuditQuery, AuditSink, Clock, Cursor, Event, EventId,
+    Grant, HostEvent, ManualClock, MemorySink, NewEvent, OnSinkFailure, Outcome, Refusal,
+    SinkError, SinkErrorKind, SystemClock,
 };
-pub use catalog::{AttrType, Catalog, CatalogBuilder, CatalogError, NameError, PermissionInfo};
-pub use compile::{PermissionSet, Policy, PolicyBuilder, PolicyError, RuleRef, RuleSource};
+pub use catalog::{
+    Catalog, CatalogBuilder, CatalogError, ConditionDisplay, ConditionsDisplay, NameError,
+    PermissionInfo, RuleBuilder, RuleDisplay, RuleError,
+};
+pub use compile::{Policy, PolicyBuilder, PolicyError, RuleRef, RuleSource};
+pub use condition::{
+    AttrType, Condition, ConditionError, ConditionErrorKind, Conditions, Literal, Op, Operand,
+    SubjectField,
+};
 pub use csv::{
     ExportError, HEADER as CSV_HEADER, ImportError, ImportProblem, ImportProblemKind,
     parse_roles_csv,
 };
 pub use directory::{PeopleFilter, Team, Timestamp, User};
 pub use engine::{
-    Actor, Admin, AdminError, Change, Engine, EngineBuilder, GuardDenial, MatrixCell, MatrixRow,
+    Admin, AdminError, Change, Engine, EngineBuilder, GuardDenial, MatrixCell, MatrixRow,
     PermissionMatrix, Person, RoleDeleted, RoleEdit, RoleSummary, RolesImported, Snapshot,
     TeamSummary,
 };
@@ -67,12 +76,8 @@ pub use evaluate::{
     Subject, Value,
 };
 pub use id::{
-    ActionId, AttributeId, CustomerId, OrgId, PermissionId, ResourceId, ResourceTypeId, RoleId,
-    TeamId, UserId,
+    ActionId, AttributeId, CustomerId, OrgId, PermissionId, PermissionSet, ResourceId,
+    ResourceTypeId, RoleId, TeamId, UserId,
 };
 pub use role::{MAX_ROLE_NAME, Role, RoleError, RoleKind, SystemRole};
-pub use rule::condition::{
-    Condition, ConditionDisplay, ConditionError, ConditionErrorKind, Conditions, ConditionsDisplay,
-    Literal, Op, Operand, SubjectField,
-};
-pub use rule::{MustMatch, MustMatchError, Rule, RuleBuilder, RuleDisplay, RuleError};
+pub use rule::{MustMatch, MustMatchError, Rule};

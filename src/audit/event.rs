@@ -3,8 +3,27 @@
 use core::fmt;
 
 use crate::directory::Timestamp;
-use crate::engine::Actor;
 use crate::id::{OrgId, RoleId, UserId};
+
+/// Who acted: a user of the directory, or the system (trusted
+/// configuration, and host events that name no user).
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{Actor, Catalog, Engine, UserId};
+///
+/// let engine = Engine::new(Catalog::standard());
+/// assert_eq!(engine.admin(UserId::new(3)).actor(), Actor::User(UserId::new(3)));
+/// assert_eq!(engine.bootstrap().actor(), Actor::System);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Actor {
+    /// Trusted configuration: not subject to the delegation guard.
+    System,
+    /// A user of the directory, checked by the delegation guard.
+    User(UserId),
+}
 
 /// An event's id, given by the sink in the order events are appended.
 ///

@@ -1,9 +1,13 @@
 //! `authorize`: a check that records, and the grant a host completes.
 
+use super::event::Actor;
 use super::event::{EventId, NewEvent, Outcome, clean_text};
 use super::log::AuditLog;
 use super::sink::{AuditError, SinkError};
-use crate::evaluate::Denial;
+use crate::compile::Policy;
+use crate::directory::Timestamp;
+use crate::evaluate::{Denial, Resource, Subject};
+use crate::id::ActionId;
 
 /// Why [`Engine::authorize`](crate::Engine::authorize) refused.
 ///
@@ -136,13 +140,13 @@ impl Drop for Grant {
 /// Makes the event for a check: the permission's name as the action, the
 /// resource's type and id.
 pub(crate) fn check_event(
-    snapshot: &crate::Snapshot,
-    subject: &crate::Subject,
-    action: crate::ActionId,
-    resource: &crate::Resource<'_>,
-    at: crate::Timestamp,
+    policy: &Policy,
+    subject: &Subject,
+    action: ActionId,
+    resource: &Resource<'_>,
+    at: Timestamp,
 ) -> NewEvent {
-    let catalog = snapshot.catalog();
+    let catalog = policy.catalog();
     let type_name = catalog
         .resource_type_name(resource.resource_type())
         .map_or_else(|| resource.resource_type().to_string(), str::to_owned);
@@ -158,9 +162,8 @@ pub(crate) fn check_event(
     NewEvent {
         at,
         organization: Some(subject.organization()),
-        actor: crate::Actor::User(subject.id()),
-        role: snapshot
-            .policy()
+        actor: Actor::User(subject.id()),
+        role: policy
             .role(subject.role())
             .map(|r| (subject.role(), clean_text(r.name()))),
         action: clean_text(&action_name),

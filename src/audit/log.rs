@@ -5,12 +5,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use super::clock::{Clock, SystemClock};
+use super::event::Actor;
 use super::event::{EventId, HostEvent, NewEvent, clean_text, is_action_name};
 use super::memory::MemorySink;
 use super::query::{AuditPage, AuditQuery};
 use super::sink::{AuditError, AuditSink, OnSinkFailure, SinkError};
 use crate::directory::Timestamp;
-use crate::engine::Actor;
 
 #[derive(Debug)]
 struct LogInner {

@@ -10,7 +10,7 @@
 
 mod clock;
 mod event;
-pub(crate) mod grant;
+mod grant;
 mod log;
 mod memory;
 mod query;
@@ -18,7 +18,8 @@ mod sink;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub(crate) use event::clean_text;
-pub use event::{Event, EventId, HostEvent, NewEvent, Outcome};
+pub use event::{Actor, Event, EventId, HostEvent, NewEvent, Outcome};
+pub(crate) use grant::check_event;
 pub use grant::{Grant, Refusal};
 pub use log::AuditLog;
 pub use memory::MemorySink;

@@ -1,10 +1,11 @@
 //! The validating catalog builder and its error.
 
-use super::{Catalog, NO_PERMISSION, PermEntry, TypeEntry, excerpt, is_identifier};
-use crate::catalog::AttrType;
+use super::write::RuleError;
+use super::{Catalog, NO_PERMISSION, NameError, PermEntry, TypeEntry};
+use crate::condition::{AttrType, is_keyword};
 use crate::id::{ActionId, AttributeId, PermissionId, ResourceTypeId};
-use crate::rule::condition::is_keyword;
-use crate::rule::{MustMatch, Rule, RuleError};
+use crate::rule::{MustMatch, Rule};
+use crate::text::{excerpt, is_identifier};
 
 /// What was wrong with a catalog description.
 ///
@@ -530,7 +531,7 @@ impl CatalogBuilder {
                 true,
             )
             .map_err(|source| match source {
-                RuleError::Name(crate::NameError::UnknownResourceType { name }) => {
+                RuleError::Name(NameError::UnknownResourceType { name }) => {
                     CatalogError::UnknownResourceType {
                         name,
                         context: "built-in rule",

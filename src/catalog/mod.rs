@@ -5,74 +5,20 @@
 //! [`CatalogBuilder`] a host uses for its own.
 
 mod builder;
+mod display;
 mod presets;
+mod write;
 
 pub use builder::{CatalogBuilder, CatalogError};
-
-use core::fmt;
+pub use display::{ConditionDisplay, ConditionsDisplay, RuleDisplay};
+pub use write::{RuleBuilder, RuleError};
 
 use hashbrown::HashMap;
 
+use crate::condition::AttrType;
 use crate::id::{ActionId, AttributeId, PermissionId, ResourceTypeId};
 use crate::rule::Rule;
-
-/// The type of a resource attribute, declared per resource type.
-///
-/// Conditions are type-checked against it when a rule is written, and a value
-/// of another type met at check time makes the comparison false.
-///
-/// # Examples
-///
-/// ```
-/// use rolegate::AttrType;
-///
-/// assert_eq!(AttrType::Integer.to_string(), "integer");
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum AttrType {
-    /// Text, compared byte-wise; ordering operators compare lexicographically.
-    String,
-    /// A signed 64-bit integer.
-    Integer,
-    /// `true` or `false`.
-    Boolean,
-    /// A user id, comparable with `subject.id`.
-    User,
-    /// An organization id, comparable with `subject.organization`.
-    Organization,
-    /// A customer id, comparable with `subject.customer`.
-    Customer,
-}
-
-impl AttrType {
-    /// The lowercase name used in messages: `string`, `integer`, ...
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use rolegate::AttrType;
-    ///
-    /// assert_eq!(AttrType::Integer.name(), "integer");
-    /// assert_eq!(AttrType::Customer.name(), "customer");
-    /// ```
-    #[must_use]
-    pub const fn name(self) -> &'static str {
-        match self {
-            Self::String => "string",
-            Self::Integer => "integer",
-            Self::Boolean => "boolean",
-            Self::User => "user",
-            Self::Organization => "organization",
-            Self::Customer => "customer",
-        }
-    }
-}
-
-impl fmt::Display for AttrType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+use crate::text::excerpt;
 
 /// A name that does not resolve in a catalog.
 ///
@@ -874,23 +820,4 @@ impl Catalog {
     pub(crate) fn permission_table(&self) -> (&[u16], usize) {
         (&self.table, self.actions.len())
     }
-}
-
-/// A name, shortened for an error message when it is very long.
-pub(crate) fn excerpt(name: &str) -> String {
-    const LIMIT: usize = 120;
-    match name.char_indices().nth(LIMIT) {
-        Some((cut, _)) => format!("{}…", name.get(..cut).unwrap_or_default()),
-        None => name.to_owned(),
-    }
-}
-
-/// Whether `name` is a valid catalog name: an ASCII identifier of at most 64
-/// characters.
-pub(crate) fn is_identifier(name: &str) -> bool {
-    let mut chars = name.chars();
-    let first_ok = chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
-    first_ok && name.len() <= 64 && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }

@@ -1,7 +1,7 @@
 //! The two shipped catalogs, written with the public builder and nothing else.
 
 use super::CatalogBuilder;
-use crate::catalog::AttrType;
+use crate::condition::AttrType;
 use crate::rule::MustMatch;
 
 const CRUD: [&str; 4] = ["create", "read", "update", "delete"];

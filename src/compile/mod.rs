@@ -6,23 +6,21 @@
 //! narrowed grants in id-based form. [`Policy::can`] reads those tables and
 //! nothing else.
 
-mod bitset;
 pub(crate) mod program;
 mod table;
-
-pub use bitset::PermissionSet;
 
 use crate::persistent::PMap;
 use std::sync::Arc;
 
 use hashbrown::HashMap;
 
-use crate::catalog::{Catalog, excerpt};
-use crate::id::{AttributeId, OrgId, PermissionId, ResourceTypeId, RoleId};
+use crate::catalog::Catalog;
+use crate::condition::{Literal, Operand};
+use crate::id::{AttributeId, OrgId, PermissionId, PermissionSet, ResourceTypeId, RoleId};
 use crate::role::{Role, RoleKind, SystemRole};
-use crate::rule::condition::{Literal, Operand};
 use crate::rule::{MustMatch, Rule};
-use program::{Check, Grant, Test, TestRange, compile_condition};
+use crate::text::excerpt;
+use program::{Check, Clause, Test, TestRange, compile_condition};
 pub(crate) use table::{RoleEntry, RoleTable, Slot};
 
 /// Where a compiled grant comes from: which rule, and whether it was applied
@@ -173,7 +171,7 @@ pub(crate) struct CompiledRole {
     /// How a check decides each permission, up to the role's highest.
     pub(crate) spans: Arc<[Span]>,
     /// Every grant, own, synced and built-in, sorted by permission.
-    pub(crate) grants: Box<[Grant]>,
+    pub(crate) grants: Box<[Clause]>,
     /// Every grant's tests, in grant order.
     pub(crate) tests: Box<[Test]>,
 }
@@ -191,14 +189,14 @@ impl CompiledRole {
 
     /// Grants `start..end` of the list.
     #[inline]
-    pub(crate) fn grants_in(&self, start: u32, end: u32) -> &[Grant] {
+    pub(crate) fn grants_in(&self, start: u32, end: u32) -> &[Clause] {
         self.grants
             .get(start as usize..end as usize)
             .unwrap_or_default()
     }
 
     /// The grants of one permission.
-    pub(crate) fn grants_for(&self, permission: PermissionId) -> &[Grant] {
+    pub(crate) fn grants_for(&self, permission: PermissionId) -> &[Clause] {
         let start = self.grants.partition_point(|g| g.permission < permission);
         let len = self
             .grants
@@ -227,7 +225,7 @@ impl CompiledRole {
                     Span::Lists { .. } | Span::Keys { .. } => 0,
                 })
                 .sum::<usize>()
-            + self.grants.len() * size_of::<Grant>()
+            + self.grants.len() * size_of::<Clause>()
             + self.tests.len() * size_of::<Test>()
             + self.tests.iter().map(Test::heap_bytes).sum::<usize>()
     }
@@ -318,7 +316,7 @@ pub(crate) fn compile_role(catalog: &Catalog, role: &Role) -> CompiledRole {
             }),
         );
         for (permission, synced_to) in targets {
-            grants.push(Grant {
+            grants.push(Clause {
                 permission,
                 must_match: rule.must_match(),
                 tests: range,

@@ -1,9 +1,9 @@
 //! Conditions and grants in the id-based form checks run on.
 
-use crate::catalog::AttrType;
+use crate::condition::AttrType;
+use crate::condition::{Condition, Literal, Op, Operand, SubjectField};
 use crate::id::{AttributeId, PermissionId};
 use crate::rule::MustMatch;
-use crate::rule::condition::{Condition, Literal, Op, Operand, SubjectField};
 
 use super::RuleRef;
 
@@ -61,7 +61,7 @@ pub(crate) struct Test {
 
 /// One compiled rule for one permission: what the slow path of a check runs.
 #[derive(Clone, Debug)]
-pub(crate) struct Grant {
+pub(crate) struct Clause {
     pub(crate) permission: PermissionId,
     pub(crate) must_match: MustMatch,
     /// This grant's tests: a range of the role's test list.

@@ -12,11 +12,11 @@ use std::borrow::Cow;
 use std::fmt;
 use std::io;
 
-use crate::catalog::{Catalog, NameError, excerpt};
-use crate::engine::Snapshot;
+use crate::catalog::{Catalog, NameError, RuleError};
 use crate::id::OrgId;
 use crate::role::{Role, RoleError, SystemRole};
-use crate::rule::{MustMatch, MustMatchError, Rule, RuleError};
+use crate::rule::{MustMatch, MustMatchError, Rule};
+use crate::text::excerpt;
 
 /// The header of a roles file.
 pub const HEADER: [&str; 5] = [
@@ -45,86 +45,48 @@ fn restore(cell: &str) -> &str {
 #[error("could not write the roles file")]
 pub struct ExportError(#[source] io::Error);
 
-impl Snapshot {
-    /// Writes every role an organization sees, system roles first, as CSV.
-    ///
-    /// # Errors
-    ///
-    /// [`ExportError`] when `out` fails.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use rolegate::{Catalog, Engine, OrgId};
-    ///
-    /// let engine = Engine::new(Catalog::standard());
-    /// let mut file = Vec::new();
-    /// engine.snapshot().write_roles_csv(OrgId::new(1), &mut file)?;
-    /// let text = String::from_utf8(file)?;
-    /// assert!(text.starts_with("Role name,Resource,Action,Conditions,Must Match\n"));
-    /// assert_eq!(text.lines().count(), 1 + 39 + 39 + 34 + 18 + 7 + 9);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn write_roles_csv<W: io::Write>(
-        &self,
-        organization: OrgId,
-        out: W,
-    ) -> Result<(), ExportError> {
-        let mut writer = ::csv::WriterBuilder::new()
-            .terminator(::csv::Terminator::Any(b'\n'))
-            .from_writer(out);
-        let error = |e: ::csv::Error| ExportError(io::Error::other(e.to_string()));
-        writer.write_record(HEADER).map_err(error)?;
-        let catalog = self.catalog();
-        for summary in self.roles(organization) {
-            let Some(role) = self.policy().role(summary.id) else {
-                continue;
-            };
-            let name = neutralise(role.name());
-            if role.rules().is_empty() {
-                writer
-                    .write_record([&*name, "", "", "", ""])
-                    .map_err(error)?;
-            }
-            for rule in role.rules() {
-                let resource = catalog
-                    .resource_type_name(rule.resource_type())
-                    .unwrap_or_default();
-                let action = catalog.action_name(rule.action()).unwrap_or_default();
-                let conditions = rule.conditions().display(catalog).to_string();
-                let must_match = rule.must_match().to_string();
-                writer
-                    .write_record([
-                        &*name,
-                        &neutralise(resource),
-                        &neutralise(action),
-                        &neutralise(&conditions),
-                        &neutralise(&must_match),
-                    ])
-                    .map_err(error)?;
-            }
+/// Writes `roles` as a roles file: the header, then one row per rule (one
+/// row with empty resource and action for a role without rules).
+///
+/// # Errors
+///
+/// [`ExportError`] when `out` fails.
+pub fn write_roles<'r, W: io::Write>(
+    catalog: &Catalog,
+    roles: impl IntoIterator<Item = &'r Role>,
+    out: W,
+) -> Result<(), ExportError> {
+    let mut writer = ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::Any(b'\n'))
+        .from_writer(out);
+    let error = |e: ::csv::Error| ExportError(io::Error::other(e.to_string()));
+    writer.write_record(HEADER).map_err(error)?;
+    for role in roles {
+        let name = neutralise(role.name());
+        if role.rules().is_empty() {
+            writer
+                .write_record([&*name, "", "", "", ""])
+                .map_err(error)?;
         }
-        writer.flush().map_err(ExportError)
+        for rule in role.rules() {
+            let resource = catalog
+                .resource_type_name(rule.resource_type())
+                .unwrap_or_default();
+            let action = catalog.action_name(rule.action()).unwrap_or_default();
+            let conditions = rule.conditions().display(catalog).to_string();
+            let must_match = rule.must_match().to_string();
+            writer
+                .write_record([
+                    &*name,
+                    &neutralise(resource),
+                    &neutralise(action),
+                    &neutralise(&conditions),
+                    &neutralise(&must_match),
+                ])
+                .map_err(error)?;
+        }
     }
-
-    /// Every role an organization sees as CSV text.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use rolegate::{Catalog, Engine, OrgId};
-    ///
-    /// let engine = Engine::new(Catalog::standard());
-    /// let text = engine.snapshot().export_roles_csv(OrgId::new(1));
-    /// assert!(text.contains("End User,connections,read,,organization;customer;owner\n"));
-    /// ```
-    #[must_use]
-    pub fn export_roles_csv(&self, organization: OrgId) -> String {
-        let mut out = Vec::new();
-        // Writing to memory cannot fail; the text is UTF-8 as its parts are.
-        let _ = self.write_roles_csv(organization, &mut out);
-        String::from_utf8(out).unwrap_or_default()
-    }
+    writer.flush().map_err(ExportError)
 }
 
 /// One problem in a roles file, where it is.

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use smallvec::SmallVec;
 
 use crate::evaluate::{Status, Subject};
-use crate::id::{CustomerId, OrgId, RoleId, TeamId, UserId};
+use crate::id::{CustomerId, OrgId, PermissionId, RoleId, TeamId, UserId};
 
 /// A user of an organization: exactly one role, a status, optional customer,
 /// teams, and the last time they were active.
@@ -205,7 +205,7 @@ pub struct PeopleFilter {
     pub(crate) role: Option<RoleId>,
     pub(crate) status: Option<Status>,
     pub(crate) team: Option<TeamId>,
-    pub(crate) can: Option<crate::PermissionId>,
+    pub(crate) can: Option<PermissionId>,
 }
 
 impl PeopleFilter {
@@ -240,7 +240,7 @@ impl PeopleFilter {
     /// or under must-match keys or conditions: who can do it on at least
     /// some resource of the organization.
     #[must_use]
-    pub fn can(mut self, permission: crate::PermissionId) -> Self {
+    pub fn can(mut self, permission: PermissionId) -> Self {
         self.can = Some(permission);
         self
     }

@@ -1,17 +1,19 @@
 //! Administrative calls: each checks the actor, validates, and yields one change.
 
 use super::error::AdminError;
-use super::guard::{Actor, acting, may_give, may_grant, may_take, require};
+use super::guard::{acting, may_give, may_grant, may_take, require};
 use super::{Change, Engine, Snapshot};
+use crate::audit::Actor;
 use crate::audit::{NewEvent, Outcome, clean_text};
-use crate::catalog::excerpt;
-use crate::compile::{PermissionSet, rule_fits};
+use crate::compile::rule_fits;
 use crate::directory::Timestamp;
 use crate::directory::{Team, User};
 use crate::evaluate::Status;
+use crate::id::PermissionSet;
 use crate::id::{OrgId, RoleId, TeamId, UserId};
 use crate::role::{MAX_ROLE_NAME, Role, RoleKind};
 use crate::rule::Rule;
+use crate::text::excerpt;
 
 const ROLES_MANAGE: &str = "roles.manage";
 

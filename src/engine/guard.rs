@@ -2,30 +2,12 @@
 
 use super::error::{AdminError, GuardDenial};
 use super::{Change, Snapshot};
+use crate::audit::Actor;
 use crate::directory::User;
 use crate::evaluate::{Resource, Status};
-use crate::id::{OrgId, ResourceId, RoleId, UserId};
+use crate::id::{OrgId, ResourceId, RoleId};
 use crate::role::{Role, SystemRole};
 use crate::rule::Rule;
-
-/// Who makes an administrative change.
-///
-/// # Examples
-///
-/// ```
-/// use rolegate::{Actor, Catalog, Engine, UserId};
-///
-/// let engine = Engine::new(Catalog::standard());
-/// assert_eq!(engine.admin(UserId::new(3)).actor(), Actor::User(UserId::new(3)));
-/// assert_eq!(engine.bootstrap().actor(), Actor::System);
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Actor {
-    /// Trusted configuration: not subject to the delegation guard.
-    System,
-    /// A user of the directory, checked by the delegation guard.
-    User(UserId),
-}
 
 /// The acting user, resolved in a snapshot.
 pub(crate) struct Acting<'s> {

@@ -1,6 +1,10 @@
-//! Read-side views of a snapshot: role listing, permission matrix, people.
+//! Read-side views of a snapshot: role listing, permission matrix, people,
+//! roles as CSV.
+
+use std::io;
 
 use super::Snapshot;
+use crate::csv::{self, ExportError};
 use crate::directory::{PeopleFilter, Team, User};
 use crate::evaluate::Status;
 use crate::id::{ActionId, OrgId, PermissionId, ResourceTypeId, RoleId, TeamId};
@@ -312,5 +316,57 @@ impl Snapshot {
                 members: t.member_count(),
             })
             .collect()
+    }
+}
+
+impl Snapshot {
+    /// Writes every role an organization sees, system roles first, as CSV.
+    ///
+    /// # Errors
+    ///
+    /// [`ExportError`] when `out` fails.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Engine, OrgId};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// let mut file = Vec::new();
+    /// engine.snapshot().write_roles_csv(OrgId::new(1), &mut file)?;
+    /// let text = String::from_utf8(file)?;
+    /// assert!(text.starts_with("Role name,Resource,Action,Conditions,Must Match\n"));
+    /// assert_eq!(text.lines().count(), 1 + 39 + 39 + 34 + 18 + 7 + 9);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn write_roles_csv<W: io::Write>(
+        &self,
+        organization: OrgId,
+        out: W,
+    ) -> Result<(), ExportError> {
+        let roles = self
+            .roles(organization)
+            .into_iter()
+            .filter_map(|summary| self.policy.role(summary.id));
+        csv::write_roles(self.catalog(), roles, out)
+    }
+
+    /// Every role an organization sees as CSV text.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Engine, OrgId};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// let text = engine.snapshot().export_roles_csv(OrgId::new(1));
+    /// assert!(text.contains("End User,connections,read,,organization;customer;owner\n"));
+    /// ```
+    #[must_use]
+    pub fn export_roles_csv(&self, organization: OrgId) -> String {
+        let mut out = Vec::new();
+        // Writing to memory cannot fail; the text is UTF-8 as its parts are.
+        let _ = self.write_roles_csv(organization, &mut out);
+        String::from_utf8(out).unwrap_or_default()
     }
 }

@@ -20,14 +20,13 @@ mod listing;
 pub use admin::{Admin, RoleDeleted, RoleEdit, RolesImported};
 pub use change::Change;
 pub use error::{AdminError, GuardDenial};
-pub use guard::Actor;
 pub use listing::{MatrixCell, MatrixRow, PermissionMatrix, Person, RoleSummary, TeamSummary};
 
 use std::sync::{Arc, Mutex, PoisonError};
 
 use arc_swap::ArcSwap;
 
-use crate::audit::{AuditLog, Grant, Outcome, Refusal, clean_text};
+use crate::audit::{Actor, AuditLog, Grant, Outcome, Refusal, check_event, clean_text};
 
 use crate::catalog::Catalog;
 use crate::compile::Policy;
@@ -260,8 +259,7 @@ impl Engine {
     ) -> Result<Grant, Refusal> {
         let snapshot = self.inner.current.load();
         let audit = &self.inner.audit;
-        let mut event =
-            crate::audit::grant::check_event(&snapshot, subject, action, resource, audit.now());
+        let mut event = check_event(snapshot.policy(), subject, action, resource, audit.now());
         let explanation = snapshot.explain(subject, action, resource);
         let reason = (!explanation.is_allowed())
             .then(|| clean_text(&explanation.display(snapshot.policy()).to_string()));

@@ -14,11 +14,11 @@ pub use explain::{Denial, Explanation, ExplanationDisplay, Failure, RuleFailure}
 pub use request::{Resource, Status, StatusError, Subject, Value};
 
 use crate::catalog::NO_PERMISSION;
-use crate::compile::program::{Check, EQUAL, GREATER, Grant, LESS};
+use crate::compile::program::{Check, Clause, EQUAL, GREATER, LESS};
 use crate::compile::{CompiledRole, Policy, Slot, Span};
+use crate::condition::SubjectField;
 use crate::id::{ActionId, AttributeId, PermissionId, ResourceTypeId};
 use crate::rule::MustMatch;
-use crate::rule::condition::SubjectField;
 
 impl Policy {
     /// Whether `subject` may perform `action` on `resource` (SPEC §6).
@@ -164,7 +164,7 @@ impl Policy {
                         rule: grant.origin,
                     };
                 }
-                Some(reason) => failures.push(crate::RuleFailure {
+                Some(reason) => failures.push(RuleFailure {
                     rule: grant.origin,
                     reason,
                 }),
@@ -287,32 +287,32 @@ fn cold() {}
 /// The organization key was checked before any grant is looked at.
 fn grant_failure(
     role: &CompiledRole,
-    grant: &Grant,
+    grant: &Clause,
     subject: &Subject,
     resource: &Resource<'_>,
-) -> Option<crate::Failure> {
+) -> Option<Failure> {
     let keys = grant.must_match;
     if keys.contains(MustMatch::CUSTOMER)
         && subject
             .customer
             .is_none_or(|c| resource.customer != Some(c))
     {
-        return Some(crate::Failure::MustMatch(MustMatch::CUSTOMER));
+        return Some(Failure::MustMatch(MustMatch::CUSTOMER));
     }
     if keys.contains(MustMatch::TEAM) && !resource.team.is_some_and(|t| subject.teams.contains(&t))
     {
-        return Some(crate::Failure::MustMatch(MustMatch::TEAM));
+        return Some(Failure::MustMatch(MustMatch::TEAM));
     }
     if keys.contains(MustMatch::OWNER) && resource.owner != Some(subject.id) {
-        return Some(crate::Failure::MustMatch(MustMatch::OWNER));
+        return Some(Failure::MustMatch(MustMatch::OWNER));
     }
     let Some(tests) = role.tests_in(grant.tests) else {
-        return Some(crate::Failure::Condition { index: 0 });
+        return Some(Failure::Condition { index: 0 });
     };
     tests
         .iter()
         .position(|t| !holds(t.attribute, &t.check, subject, resource))
-        .map(|index| crate::Failure::Condition { index })
+        .map(|index| Failure::Condition { index })
 }
 
 #[inline]

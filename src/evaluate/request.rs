@@ -4,6 +4,8 @@ use core::fmt;
 
 use smallvec::SmallVec;
 
+use crate::text::excerpt;
+
 use crate::id::{
     AttributeId, CustomerId, OrgId, ResourceId, ResourceTypeId, RoleId, TeamId, UserId,
 };
@@ -106,7 +108,7 @@ impl core::str::FromStr for Status {
         Self::ALL
             .into_iter()
             .find(|st| st.as_str() == s)
-            .ok_or_else(|| StatusError(crate::catalog::excerpt(s)))
+            .ok_or_else(|| StatusError(excerpt(s)))
     }
 }
 

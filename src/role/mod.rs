@@ -6,10 +6,11 @@ pub use system::SystemRole;
 
 use core::fmt;
 
-use crate::catalog::{Catalog, excerpt};
-use crate::compile::PermissionSet;
+use crate::catalog::Catalog;
 use crate::id::OrgId;
+use crate::id::PermissionSet;
 use crate::rule::Rule;
+use crate::text::excerpt;
 
 /// The longest role name, in characters.
 ///

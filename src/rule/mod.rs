@@ -4,14 +4,11 @@
 //! against a [`Catalog`] when it is written, so a rule that exists is a rule
 //! the engine can compile.
 
-pub(crate) mod condition;
-mod parse;
-
 use core::fmt;
 
-use crate::catalog::{Catalog, NameError, excerpt};
+use crate::condition::Conditions;
 use crate::id::{ActionId, PermissionId, ResourceTypeId};
-use condition::{ConditionError, Conditions};
+use crate::text::excerpt;
 
 bitflags::bitflags! {
     /// Scoping keys a resource must share with the subject (SPEC §6.6).
@@ -161,36 +158,6 @@ impl core::str::FromStr for MustMatch {
     }
 }
 
-/// What was wrong with a rule being written.
-///
-/// # Examples
-///
-/// ```
-/// use rolegate::{Catalog, Rule, RuleError};
-///
-/// let catalog = Catalog::standard();
-/// let err = Rule::builder(&catalog, "profile", "read").build().unwrap_err();
-/// assert!(matches!(err, RuleError::NotGrantable { .. }));
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum RuleError {
-    /// The resource type or action is unknown, or the action does not apply
-    /// to the resource type.
-    #[error(transparent)]
-    Name(#[from] NameError),
-    /// The permission belongs to a built-in resource type; only the catalog's
-    /// built-in rules hold it.
-    #[error("permission {permission:?} is built in and cannot be granted by a rule")]
-    NotGrantable {
-        /// The permission, `resource.action`.
-        permission: String,
-    },
-    /// The condition text does not parse or does not type-check.
-    #[error(transparent)]
-    Condition(#[from] ConditionError),
-}
-
 /// One grant: a permission, narrowed by must-match keys and conditions.
 ///
 /// Every rule carries must-match `organization`. A rule is *unconditional*
@@ -224,76 +191,24 @@ pub struct Rule {
 }
 
 impl Rule {
-    /// Starts writing a rule granting `action` on `resource`.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use rolegate::{Catalog, Rule};
-    ///
-    /// let catalog = Catalog::standard();
-    /// let rule = Rule::builder(&catalog, "tools", "execute").build()?;
-    /// assert_eq!(rule.permission(), catalog.permission("tools", "execute")?);
-    /// assert!(rule.is_unconditional());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn builder<'c>(catalog: &'c Catalog, resource: &str, action: &str) -> RuleBuilder<'c> {
-        RuleBuilder {
-            catalog,
-            resource: resource.to_owned(),
-            action: action.to_owned(),
-            must_match: MustMatch::empty(),
-            conditions: String::new(),
-        }
-    }
-
-    /// An unconditional rule for a permission id, with extra must-match keys.
-    pub(crate) fn for_permission(
-        catalog: &Catalog,
+    /// A rule from parts resolved against the catalog whose fingerprint is
+    /// `catalog`; `ORGANIZATION` is added to the must-match keys.
+    pub(crate) fn from_parts(
+        catalog: u64,
+        resource: ResourceTypeId,
+        action: ActionId,
         permission: PermissionId,
         must_match: MustMatch,
-    ) -> Option<Self> {
-        let info = catalog.permission_info(permission)?;
-        Some(Self {
-            catalog: catalog.fingerprint(),
-            resource: info.resource_type,
-            action: info.action,
-            permission,
-            must_match: normalize(must_match),
-            conditions: Conditions::none(),
-        })
-    }
-
-    /// Resolves and validates a rule from its parts.
-    pub(crate) fn resolve(
-        catalog: &Catalog,
-        resource: &str,
-        action: &str,
-        must_match: MustMatch,
-        conditions: &str,
-        builtin: bool,
-    ) -> Result<Self, RuleError> {
-        let resource_id = catalog.resource_type(resource)?;
-        let action_id = catalog.action(action)?;
-        let permission = catalog.permission(resource, action)?;
-        if !builtin && !catalog.is_grantable(resource_id) {
-            return Err(RuleError::NotGrantable {
-                permission: catalog
-                    .permission_name(permission)
-                    .unwrap_or_default()
-                    .to_owned(),
-            });
-        }
-        let conditions = Conditions::parse(catalog, resource_id, conditions)?;
-        Ok(Self {
-            catalog: catalog.fingerprint(),
-            resource: resource_id,
-            action: action_id,
+        conditions: Conditions,
+    ) -> Self {
+        Self {
+            catalog,
+            resource,
+            action,
             permission,
             must_match: normalize(must_match),
             conditions,
-        })
+        }
     }
 
     /// The [`Catalog::fingerprint`] of the catalog the rule was written
@@ -429,177 +344,9 @@ impl Rule {
     pub fn is_unconditional(&self) -> bool {
         self.must_match == MustMatch::ORGANIZATION && self.conditions.is_empty()
     }
-
-    /// Displays the rule with names from `catalog`:
-    /// `resource.action [must-match] if conditions`.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use rolegate::{Catalog, MustMatch, Rule};
-    ///
-    /// let catalog = Catalog::standard();
-    /// let rule = Rule::builder(&catalog, "connections", "execute")
-    ///     .must_match(MustMatch::CUSTOMER | MustMatch::OWNER)
-    ///     .conditions(r#"environment in ["test", "staging"]"#)
-    ///     .build()?;
-    /// assert_eq!(
-    ///     rule.display(&catalog).to_string(),
-    ///     r#"connections.execute [organization;customer;owner] if environment in ["test", "staging"]"#
-    /// );
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn display<'a>(&'a self, catalog: &'a Catalog) -> RuleDisplay<'a> {
-        RuleDisplay {
-            rule: self,
-            catalog,
-        }
-    }
 }
 
 /// Always carry `ORGANIZATION`, and only known keys.
 fn normalize(must_match: MustMatch) -> MustMatch {
     (must_match & MustMatch::all()) | MustMatch::ORGANIZATION
-}
-
-/// Displays a [`Rule`]. Made by [`Rule::display`].
-///
-/// # Examples
-///
-/// ```
-/// use rolegate::{Catalog, Rule, RuleDisplay};
-///
-/// let catalog = Catalog::standard();
-/// let rule = Rule::builder(&catalog, "agents", "update").build()?;
-/// let shown: RuleDisplay<'_> = rule.display(&catalog);
-/// assert_eq!(format!("granted by {shown}"), "granted by agents.update [organization]");
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Clone, Copy, Debug)]
-pub struct RuleDisplay<'a> {
-    rule: &'a Rule,
-    catalog: &'a Catalog,
-}
-
-impl fmt::Display for RuleDisplay<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.catalog.permission_name(self.rule.permission) {
-            Some(name) => f.write_str(name)?,
-            None => write!(f, "{}", self.rule.permission)?,
-        }
-        write!(f, " [{}]", self.rule.must_match)?;
-        if !self.rule.conditions.is_empty() {
-            write!(f, " if {}", self.rule.conditions.display(self.catalog))?;
-        }
-        Ok(())
-    }
-}
-
-/// Writes a [`Rule`]: names are resolved and conditions parsed in
-/// [`build`](RuleBuilder::build). Made by [`Rule::builder`].
-///
-/// # Examples
-///
-/// ```
-/// use rolegate::{Catalog, MustMatch, Rule, RuleBuilder};
-///
-/// let catalog = Catalog::standard();
-/// let by_team: RuleBuilder<'_> = Rule::builder(&catalog, "workflows", "update")
-///     .must_match(MustMatch::TEAM);
-/// // One builder as the template of two rules.
-/// let drafts = by_team.clone().conditions(r#"status == "draft""#).build()?;
-/// let tests = by_team.conditions(r#"environment == "test""#).build()?;
-/// assert_eq!(drafts.must_match(), tests.must_match());
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Clone, Debug)]
-pub struct RuleBuilder<'c> {
-    catalog: &'c Catalog,
-    resource: String,
-    action: String,
-    must_match: MustMatch,
-    conditions: String,
-}
-
-impl RuleBuilder<'_> {
-    /// Adds must-match keys (`ORGANIZATION` is always implied).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use rolegate::{Catalog, MustMatch, Rule};
-    ///
-    /// let catalog = Catalog::standard();
-    /// let rule = Rule::builder(&catalog, "connections", "read")
-    ///     .must_match(MustMatch::CUSTOMER)
-    ///     .must_match(MustMatch::OWNER)
-    ///     .build()?;
-    /// assert_eq!(rule.must_match().to_string(), "organization;customer;owner");
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn must_match(mut self, keys: MustMatch) -> Self {
-        self.must_match |= keys;
-        self
-    }
-
-    /// Sets the condition text, such as `status != "archived" and priority <= 3`.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use rolegate::{Catalog, Rule};
-    ///
-    /// let catalog = Catalog::standard();
-    /// let rule = Rule::builder(&catalog, "workflows", "execute")
-    ///     .conditions(r#"status != "archived" and priority <= 3"#)
-    ///     .build()?;
-    /// assert_eq!(rule.conditions().len(), 2);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn conditions(mut self, text: &str) -> Self {
-        text.clone_into(&mut self.conditions);
-        self
-    }
-
-    /// Validates and builds the rule.
-    ///
-    /// # Errors
-    ///
-    /// [`RuleError::Name`] for an unknown resource type or action, or an
-    /// action that does not apply to the type; [`RuleError::NotGrantable`]
-    /// for a built-in type; [`RuleError::Condition`] for condition text that
-    /// does not parse or type-check.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use rolegate::{Catalog, Rule, RuleError};
-    ///
-    /// let catalog = Catalog::standard();
-    /// let rule = Rule::builder(&catalog, "billing", "read").build()?;
-    /// assert!(rule.is_unconditional());
-    ///
-    /// let err = Rule::builder(&catalog, "billing", "execute").build().unwrap_err();
-    /// assert!(matches!(err, RuleError::Name(_)));
-    /// // `billing` declares no attributes.
-    /// let err = Rule::builder(&catalog, "billing", "read")
-    ///     .conditions(r#"status == "open""#)
-    ///     .build()
-    ///     .unwrap_err();
-    /// assert!(matches!(err, RuleError::Condition(_)));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn build(self) -> Result<Rule, RuleError> {
-        Rule::resolve(
-            self.catalog,
-            &self.resource,
-            &self.action,
-            self.must_match,
-            &self.conditions,
-            false,
-        )
-    }
 }

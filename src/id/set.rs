@@ -4,7 +4,7 @@ use core::fmt;
 
 use smallvec::SmallVec;
 
-use crate::id::PermissionId;
+use super::PermissionId;
 
 /// A set of [`PermissionId`]s, one bit each.
 ///

@@ -1,9 +1,84 @@
-//! The typed form of conditions, their canonical text, and the condition error.
+//! The condition language: attribute types, comparisons as typed data, the
+//! parser, and the condition error.
+//!
+//! Conditions are parsed against what a catalog declares of a resource
+//! type's attributes, so this
+//! module knows nothing of catalogs beyond that.
+
+mod parse;
 
 use core::fmt;
 
-use crate::catalog::{AttrType, Catalog};
 use crate::id::{AttributeId, ResourceTypeId};
+
+pub(crate) use parse::parse;
+
+/// What the parser needs to know of a catalog: the attributes a resource
+/// type declares, and its name for messages.
+pub(crate) trait Attributes {
+    /// The attribute `name` of `resource`, with its declared type.
+    fn declared(&self, resource: ResourceTypeId, name: &str) -> Option<(AttributeId, AttrType)>;
+    /// The name of `resource`, for messages.
+    fn type_name(&self, resource: ResourceTypeId) -> Option<&str>;
+}
+
+/// The type of a resource attribute, declared per resource type.
+///
+/// Conditions are type-checked against it when a rule is written, and a value
+/// of another type met at check time makes the comparison false.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::AttrType;
+///
+/// assert_eq!(AttrType::Integer.to_string(), "integer");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AttrType {
+    /// Text, compared byte-wise; ordering operators compare lexicographically.
+    String,
+    /// A signed 64-bit integer.
+    Integer,
+    /// `true` or `false`.
+    Boolean,
+    /// A user id, comparable with `subject.id`.
+    User,
+    /// An organization id, comparable with `subject.organization`.
+    Organization,
+    /// A customer id, comparable with `subject.customer`.
+    Customer,
+}
+
+impl AttrType {
+    /// The lowercase name used in messages: `string`, `integer`, ...
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::AttrType;
+    ///
+    /// assert_eq!(AttrType::Integer.name(), "integer");
+    /// assert_eq!(AttrType::Customer.name(), "customer");
+    /// ```
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::String => "string",
+            Self::Integer => "integer",
+            Self::Boolean => "boolean",
+            Self::User => "user",
+            Self::Organization => "organization",
+            Self::Customer => "customer",
+        }
+    }
+}
+
+impl fmt::Display for AttrType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
 
 /// Words of the condition language that cannot name an attribute.
 pub(crate) const KEYWORDS: [&str; 6] = ["and", "in", "not", "true", "false", "subject"];
@@ -364,69 +439,6 @@ impl Condition {
     pub fn operand(&self) -> &Operand {
         &self.operand
     }
-
-    /// The canonical text of this one comparison, with the attribute name
-    /// from `catalog`: `priority <= 3`.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use rolegate::{Catalog, Conditions};
-    ///
-    /// let catalog = Catalog::standard();
-    /// let agents = catalog.resource_type("agents")?;
-    /// let conditions = Conditions::parse(&catalog, agents, r#"environment=="prod" and priority<=3"#)?;
-    /// let shown: Vec<String> = conditions
-    ///     .as_slice()
-    ///     .iter()
-    ///     .map(|c| c.display(&catalog).to_string())
-    ///     .collect();
-    /// assert_eq!(shown, [r#"environment == "prod""#, "priority <= 3"]);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn display<'a>(&'a self, catalog: &'a Catalog) -> ConditionDisplay<'a> {
-        ConditionDisplay {
-            condition: self,
-            catalog,
-        }
-    }
-
-    fn write(&self, f: &mut fmt::Formatter<'_>, catalog: &Catalog) -> fmt::Result {
-        match catalog.attribute_name(self.attribute) {
-            Some(name) => f.write_str(name)?,
-            None => write!(f, "{}", self.attribute)?,
-        }
-        write!(f, " {} {}", self.op, self.operand)
-    }
-}
-
-/// Displays one [`Condition`] in canonical text. Made by
-/// [`Condition::display`].
-///
-/// # Examples
-///
-/// ```
-/// use rolegate::{Catalog, ConditionDisplay, Conditions};
-///
-/// let catalog = Catalog::standard();
-/// let tools = catalog.resource_type("tools")?;
-/// let conditions = Conditions::parse(&catalog, tools, "priority<1")?;
-/// let condition = conditions.as_slice().first().ok_or("no condition")?;
-/// let shown: ConditionDisplay<'_> = condition.display(&catalog);
-/// assert_eq!(format!("fails `{shown}`"), "fails `priority < 1`");
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Clone, Copy, Debug)]
-pub struct ConditionDisplay<'a> {
-    condition: &'a Condition,
-    catalog: &'a Catalog,
-}
-
-impl fmt::Display for ConditionDisplay<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.condition.write(f, self.catalog)
-    }
 }
 
 /// A conjunction of validated comparisons on one resource type's attributes.
@@ -470,36 +482,6 @@ impl Conditions {
     #[must_use]
     pub fn none() -> Self {
         Self::default()
-    }
-
-    /// Parses and type-checks condition text for resources of type
-    /// `resource`. Empty (or blank) text is no condition.
-    ///
-    /// # Errors
-    ///
-    /// A [`ConditionError`] with the column where the text goes wrong: a
-    /// syntax error, an attribute `resource` does not declare, an unknown
-    /// `subject.` field, an operator that does not apply to the attribute's
-    /// type, or a value of the wrong type.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use rolegate::{Catalog, ConditionErrorKind, Conditions};
-    ///
-    /// let catalog = Catalog::standard();
-    /// let workflows = catalog.resource_type("workflows")?;
-    /// let err = Conditions::parse(&catalog, workflows, "priority <= \"high\"").unwrap_err();
-    /// assert_eq!(err.column(), 13);
-    /// assert!(matches!(err.kind(), ConditionErrorKind::TypeMismatch { .. }));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn parse(
-        catalog: &Catalog,
-        resource: ResourceTypeId,
-        text: &str,
-    ) -> Result<Self, ConditionError> {
-        super::parse::parse(catalog, resource, text)
     }
 
     /// The comparisons, all of which must hold.
@@ -556,66 +538,6 @@ impl Conditions {
     #[must_use]
     pub fn len(&self) -> usize {
         self.0.len()
-    }
-
-    /// The canonical text form, with attribute names from `catalog`:
-    /// `status != "archived" and priority <= 3`.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use rolegate::{Catalog, Conditions};
-    ///
-    /// let catalog = Catalog::standard();
-    /// let tools = catalog.resource_type("tools")?;
-    /// let text = r#"environment in ["prod","staging"]  and priority>0"#;
-    /// let conditions = Conditions::parse(&catalog, tools, text)?;
-    /// assert_eq!(
-    ///     conditions.display(&catalog).to_string(),
-    ///     r#"environment in ["prod", "staging"] and priority > 0"#
-    /// );
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn display<'a>(&'a self, catalog: &'a Catalog) -> ConditionsDisplay<'a> {
-        ConditionsDisplay {
-            conditions: self,
-            catalog,
-        }
-    }
-}
-
-/// Displays [`Conditions`] in canonical text. Made by
-/// [`Conditions::display`].
-///
-/// # Examples
-///
-/// ```
-/// use rolegate::{Catalog, ConditionsDisplay, Rule};
-///
-/// let catalog = Catalog::standard();
-/// let rule = Rule::builder(&catalog, "workflows", "update")
-///     .conditions("priority <= 3")
-///     .build()?;
-/// let shown: ConditionsDisplay<'_> = rule.conditions().display(&catalog);
-/// assert_eq!(format!("only if {shown}"), "only if priority <= 3");
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Clone, Copy, Debug)]
-pub struct ConditionsDisplay<'a> {
-    conditions: &'a Conditions,
-    catalog: &'a Catalog,
-}
-
-impl fmt::Display for ConditionsDisplay<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, c) in self.conditions.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str(" and ")?;
-            }
-            c.write(f, self.catalog)?;
-        }
-        Ok(())
     }
 }
 

@@ -7,6 +7,10 @@
 //! [`UserId`], [`CustomerId`], [`TeamId`], [`ResourceId`]) are the host's own
 //! 64-bit identifiers, carried through unchanged.
 
+mod set;
+
+pub use set::PermissionSet;
+
 use core::fmt;
 
 macro_rules! dense_id {

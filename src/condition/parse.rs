@@ -11,12 +11,12 @@
 //! literal    := string | integer | "true" | "false"
 //! ```
 
-use crate::catalog::{AttrType, Catalog, excerpt};
 use crate::id::ResourceTypeId;
+use crate::text::excerpt;
 
-use super::condition::{
-    Condition, ConditionError, ConditionErrorKind, Conditions, Literal, Op, Operand, SubjectField,
-    is_keyword,
+use super::{
+    AttrType, Attributes, Condition, ConditionError, ConditionErrorKind, Conditions, Literal, Op,
+    Operand, SubjectField, is_keyword,
 };
 
 #[derive(Clone, Debug, PartialEq)]
@@ -187,13 +187,15 @@ impl<'t> Lexer<'t> {
 }
 
 struct Parser<'t, 'c> {
-    catalog: &'c Catalog,
+    catalog: &'c dyn Attributes,
     resource: ResourceTypeId,
     lexer: Lexer<'t>,
 }
 
+/// Parses and type-checks `text` as conditions on resources of type
+/// `resource`.
 pub(crate) fn parse(
-    catalog: &Catalog,
+    catalog: &dyn Attributes,
     resource: ResourceTypeId,
     text: &str,
 ) -> Result<Conditions, ConditionError> {
@@ -246,11 +248,7 @@ impl Parser<'_, '_> {
             (Tok::Ident(w), at) if !is_keyword(w) => (w, at),
             (other, at) => return Err(unexpected(at, "an attribute name", &other)),
         };
-        let declared = self.catalog.attribute(name).ok().and_then(|a| {
-            self.catalog
-                .attribute_type(self.resource, a)
-                .map(|ty| (a, ty))
-        });
+        let declared = self.catalog.declared(self.resource, name);
         let Some((attribute, ty)) = declared else {
             return Err((
                 name_at,
@@ -258,7 +256,7 @@ impl Parser<'_, '_> {
                     name: excerpt(name),
                     resource: self
                         .catalog
-                        .resource_type_name(self.resource)
+                        .type_name(self.resource)
                         .map_or_else(|| self.resource.to_string(), str::to_owned),
                 },
             ));
