@@ -1,4 +1,4 @@
-//! A mixed history of events and the filters the query tests apply to it, kept independently of the log.
+//! A mixed history of events, and the filters the query tests apply to it.
 
 use std::fmt::Debug;
 

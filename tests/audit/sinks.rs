@@ -1,4 +1,4 @@
-//! Test sinks: one that can be switched off or made to fail a number of times, and one without `reserve`.
+//! Test sinks: one that can be switched off or made to fail, and one without `reserve`.
 
 use std::fmt::Debug;
 use std::sync::Arc;

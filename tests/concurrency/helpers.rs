@@ -1,4 +1,4 @@
-//! Shared helpers: the organizations and users, waiting without timing, joining threads, rules, resources and probes.
+//! Shared helpers: organizations and users, waits, joins, rules, resources and probes.
 
 use std::any::Any;
 use std::sync::Arc;

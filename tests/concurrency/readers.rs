@@ -1,4 +1,4 @@
-//! Readers that evaluate the probe set while the writer flips states, and the report of a mixed state.
+//! Readers that evaluate the probes while the writer flips states; the mixed-state report.
 
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

@@ -1,4 +1,4 @@
-//! The two states A and B, and the writer that flips the engine between them by each way of moving a permission.
+//! The two states A and B, and the writer that flips the engine between them.
 
 use std::collections::HashMap;
 

@@ -11,7 +11,7 @@ pub(crate) fn rid(i: usize) -> RoleId {
     RoleId::new(i).unwrap()
 }
 
-pub(crate) fn names(catalog: &Catalog, set: &PermissionSet) -> BTreeSet<String> {
+fn names(catalog: &Catalog, set: &PermissionSet) -> BTreeSet<String> {
     set.iter()
         .map(|p| catalog.permission_name(p).unwrap().to_owned())
         .collect()

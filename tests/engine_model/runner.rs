@@ -1,4 +1,4 @@
-//! The starting state, running a sequence on both sides, the failure report and fixed-scenario helpers.
+//! Running sequences on both sides: the starting state, the failure report, scenario helpers.
 
 use std::fmt::Write as _;
 

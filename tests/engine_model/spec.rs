@@ -188,12 +188,7 @@ impl MRule {
     }
 }
 
-pub(crate) const fn rule(
-    res: &'static str,
-    act: &'static str,
-    keys: u8,
-    conds: &'static [Cond],
-) -> MRule {
+const fn rule(res: &'static str, act: &'static str, keys: u8, conds: &'static [Cond]) -> MRule {
     MRule {
         res,
         act,

@@ -1,4 +1,4 @@
-//! The comparison of the engine with the reference on one generated case, and tallies of the paths it went through.
+//! Comparing the engine with the reference on one generated case, with tallies of the paths.
 
 use rolegate::*;
 

@@ -1,4 +1,4 @@
-//! Building the engine's inputs from the plain data (names are resolved through the catalog's public lookups; nothing else is read back).
+//! Building the engine's inputs from the plain data, through the catalog's public lookups.
 
 use rolegate::*;
 

@@ -1,4 +1,4 @@
-//! The fixture for the fixed cases: custom roles, simple conditions, a policy on both sides, and named subjects and resources.
+//! The fixed cases' fixture: custom roles, simple conditions, policies, named subjects.
 
 use rolegate::*;
 

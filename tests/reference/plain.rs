@@ -1,4 +1,4 @@
-//! The plain model: string-level data the test generates, shared by the reference evaluator and by the code that builds the engine's inputs.
+//! The plain model: string-level data shared by the reference and the engine's inputs.
 
 use rolegate::*;
 

@@ -1,4 +1,4 @@
-//! Interpretation of raw data into plain data, against the catalog it ends up in (picks are taken modulo list lengths).
+//! Interpreting raw data against the catalog it ends up in (picks modulo list lengths).
 
 use rolegate::*;
 

@@ -76,7 +76,7 @@ pub(crate) struct RawCase {
     pub(crate) requests: Vec<(RawSubject, RawResource)>,
 }
 
-pub(crate) fn pick() -> impl Strategy<Value = usize> {
+fn pick() -> impl Strategy<Value = usize> {
     0..1000usize
 }
 
@@ -152,7 +152,7 @@ fn raw_role() -> impl Strategy<Value = RawRole> {
         .prop_map(|(org, rules)| RawRole { org, rules })
 }
 
-pub(crate) fn raw_subject() -> impl Strategy<Value = RawSubject> {
+fn raw_subject() -> impl Strategy<Value = RawSubject> {
     (
         pick(),
         any::<u8>(),
@@ -175,7 +175,7 @@ pub(crate) fn raw_subject() -> impl Strategy<Value = RawSubject> {
         )
 }
 
-pub(crate) fn raw_resource() -> impl Strategy<Value = RawResource> {
+fn raw_resource() -> impl Strategy<Value = RawResource> {
     (
         any::<u8>(),
         pick(),
