@@ -1,0 +1,113 @@
+//! `authorize` and its grants.
+
+use std::thread;
+
+use rolegate::*;
+
+use crate::fixture::{DROPPED_REASON, RUNNER, T0, VIEWER, all, expect_denied, world};
+
+#[test]
+fn can_explain_and_snapshots_never_record() {
+    let w = world(AuditLog::in_memory());
+    let runner = w.subject(RUNNER);
+    let viewer = w.subject(VIEWER);
+    let execute = w.action("execute");
+    let wf = w.workflow(1);
+    for _ in 0..100 {
+        assert!(w.engine.can(&runner, execute, &wf));
+        assert!(!w.engine.can(&viewer, execute, &wf));
+        assert!(w.engine.can_user(RUNNER, execute, &wf));
+        assert!(!w.engine.can_user(VIEWER, execute, &wf));
+        let snapshot = w.engine.snapshot();
+        assert!(snapshot.can(&runner, execute, &wf));
+        assert!(!snapshot.can_user(VIEWER, execute, &wf));
+        assert!(!w.engine.explain(&viewer, execute, &wf).is_allowed());
+        assert!(snapshot.explain(&runner, execute, &wf).is_allowed());
+    }
+    assert!(all(&w.engine).is_empty());
+    assert_eq!(w.engine.audit().dropped(), 0);
+}
+
+#[test]
+fn grants_record_success_failure_and_forgotten_grants_at_completion_time() {
+    let w = world(AuditLog::in_memory());
+    w.clock.set(w.at(10));
+    let ok = w.run(1).unwrap();
+    let failed = w.run(2).unwrap();
+    let forgotten = w.run(3).unwrap();
+    let elsewhere = w.run(4).unwrap();
+    assert!(
+        all(&w.engine).is_empty(),
+        "allowed checks wait for the outcome"
+    );
+
+    w.clock.set(w.at(20));
+    let failed_id = failed.failure("upstream returned 502").unwrap();
+    w.clock.set(w.at(30));
+    drop(forgotten);
+    w.clock.set(w.at(40));
+    let ok_id = ok.success().unwrap();
+    w.clock.set(w.at(50));
+    // A grant sent to another thread and forgotten there.
+    thread::spawn(move || drop(elsewhere)).join().unwrap();
+
+    let events = all(&w.engine);
+    assert_eq!(events.len(), 4);
+    // Newest first, in completion order.
+    let got: Vec<(&str, Outcome, i64, Option<&str>)> = events
+        .iter()
+        .map(|e| {
+            (
+                e.resource_id().unwrap(),
+                e.outcome(),
+                e.at().unix_millis() - T0,
+                e.reason(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("4", Outcome::Failure, 50, Some(DROPPED_REASON)),
+            ("1", Outcome::Success, 40, None),
+            ("3", Outcome::Failure, 30, Some(DROPPED_REASON)),
+            ("2", Outcome::Failure, 20, Some("upstream returned 502")),
+        ]
+    );
+    assert_eq!(events[1].id(), ok_id);
+    assert_eq!(events[3].id(), failed_id);
+    for e in &events {
+        assert_eq!(e.user(), Some(RUNNER));
+        assert_eq!(e.action(), "workflows.execute");
+    }
+    assert_eq!(w.engine.audit().dropped(), 0);
+}
+
+#[test]
+fn a_denial_is_recorded_before_authorize_returns() {
+    let w = world(AuditLog::in_memory());
+    for n in 1..=5u64 {
+        let (_, event) = expect_denied(w.view_run(n));
+        let newest = &all(&w.engine)[0];
+        assert_eq!(Some(newest.id()), event);
+        assert_eq!(newest.resource_id(), Some(n.to_string().as_str()));
+        assert_eq!(all(&w.engine).len() as u64, n);
+    }
+    // Invited and suspended users are denied and recorded the same way.
+    let suspended = w.subject(RUNNER).with_status(Status::Suspended);
+    let (denial, event) = expect_denied(w.engine.authorize(
+        &suspended,
+        w.action("execute"),
+        &w.workflow(9),
+    ));
+    assert_eq!(
+        denial,
+        Denial::Inactive {
+            status: Status::Suspended
+        }
+    );
+    let e = &all(&w.engine)[0];
+    assert_eq!(Some(e.id()), event);
+    assert_eq!(e.outcome(), Outcome::Denied);
+    assert!(e.reason().unwrap().contains("suspended"), "{e:?}");
+}

@@ -1,0 +1,23 @@
+//! Differential test of `Policy::can` and `Policy::explain` against a naive
+//! reference evaluator written straight from SPEC §6, on random catalogs,
+//! custom roles, subjects and resources (and on the two shipped catalogs).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod compare;
+mod engine_inputs;
+mod evaluator;
+mod fixed_cases;
+mod fixture;
+mod plain;
+mod pools;
+mod property;
+mod render;
+mod resolve;
+mod shipped;
+mod strategy;
+mod system_roles;
