@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use rolegate::audit::{AuditLog, AuthorizeError, MemorySink};
 use rolegate::*;
 
 const ORG: OrgId = OrgId::new(1);
@@ -39,9 +40,9 @@ fn timed(sink: &MemorySink, iters: u64, mut f: impl FnMut()) -> Duration {
 
 fn authorize(c: &mut Criterion) {
     let sink = Arc::new(MemorySink::new());
-    let engine = Engine::builder(Catalog::standard())
-        .audit(AuditLog::new(Arc::clone(&sink)))
-        .build();
+    let mut builder = Engine::builder(Catalog::standard());
+    builder.audit(AuditLog::new(Arc::clone(&sink)));
+    let engine = builder.build();
     let boot = engine.bootstrap();
     boot.add_user(User::new(UserId::new(1), ORG, SystemRole::Developer.id()))
         .unwrap();
@@ -106,7 +107,7 @@ fn authorize(c: &mut Criterion) {
                     engine.authorize(black_box(&viewer), black_box(delete), black_box(&workflow));
                 assert!(matches!(
                     refused,
-                    Err(Refusal::Denied { event: Some(_), .. })
+                    Err(AuthorizeError::Denied { event: Some(_), .. })
                 ));
             })
         })

@@ -35,11 +35,11 @@ impl Fixture {
                 .build()
                 .unwrap()
         };
-        let editor = Role::custom(ORG, "Marketing Editor", [rule("read"), rule("update")]).unwrap();
-        let policy = Policy::builder(catalog)
-            .custom_role(editor)
-            .build()
+        let mut builder = Policy::builder(catalog.clone());
+        builder
+            .create_role(ORG, "Marketing Editor", [rule("read"), rule("update")])
             .unwrap();
+        let policy = builder.build();
         Self { policy }
     }
 
@@ -92,7 +92,7 @@ fn benches(c: &mut Criterion) {
         UserId::new(1),
         ORG,
         SystemRole::Developer.id(),
-        Status::Active,
+        UserStatus::Active,
     );
     let workflow = Resource::new(workflows, ResourceId::new(10), ORG);
     group(
@@ -103,7 +103,12 @@ fn benches(c: &mut Criterion) {
         true,
     );
 
-    let viewer = Subject::new(UserId::new(2), ORG, SystemRole::Viewer.id(), Status::Active);
+    let viewer = Subject::new(
+        UserId::new(2),
+        ORG,
+        SystemRole::Viewer.id(),
+        UserStatus::Active,
+    );
     group(
         c,
         "plain_deny",
@@ -112,7 +117,12 @@ fn benches(c: &mut Criterion) {
         false,
     );
 
-    let owner = Subject::new(UserId::new(3), ORG, SystemRole::Owner.id(), Status::Active);
+    let owner = Subject::new(
+        UserId::new(3),
+        ORG,
+        SystemRole::Owner.id(),
+        UserStatus::Active,
+    );
     let theirs = Resource::new(workflows, ResourceId::new(11), OrgId::new(2));
     group(
         c,
@@ -127,7 +137,7 @@ fn benches(c: &mut Criterion) {
         UserId::new(4),
         ORG,
         SystemRole::EndUser.id(),
-        Status::Active,
+        UserStatus::Active,
     )
     .with_customer(customer);
     let connection = Resource::new(f.ty("connections"), ResourceId::new(12), ORG)
@@ -143,7 +153,7 @@ fn benches(c: &mut Criterion) {
 
     let team = TeamId::new(5);
     let editor_role = p.role_named(ORG, "Marketing Editor").unwrap();
-    let editor = Subject::new(UserId::new(5), ORG, editor_role, Status::Active)
+    let editor = Subject::new(UserId::new(5), ORG, editor_role, UserStatus::Active)
         .with_teams([TeamId::new(4), team]);
     let status = p.catalog().attribute("status").unwrap();
     let draft = Resource::new(workflows, ResourceId::new(13), ORG)

@@ -44,17 +44,18 @@ fn rules(catalog: &Catalog, i: usize) -> Vec<Rule> {
     ]
 }
 
-fn roles(catalog: &Catalog, n: usize) -> Vec<Role> {
+/// `n` custom roles as names and rules.
+fn roles(catalog: &Catalog, n: usize) -> Vec<(String, Vec<Rule>)> {
     (0..n)
-        .map(|i| Role::custom(ORG, &format!("Role {i}"), rules(catalog, i)).unwrap())
+        .map(|i| (format!("Role {i}"), rules(catalog, i)))
         .collect()
 }
 
-fn engine_with(catalog: &Catalog, roles: Vec<Role>) -> (Engine, Vec<RoleId>) {
+fn engine_with(catalog: &Catalog, roles: Vec<(String, Vec<Rule>)>) -> (Engine, Vec<RoleId>) {
     let mut builder = Engine::builder(catalog.clone());
     let ids = roles
         .into_iter()
-        .map(|r| builder.custom_role(r).unwrap())
+        .map(|(name, rules)| builder.create_role(ORG, &name, rules).unwrap())
         .collect();
     (builder.build(), ids)
 }
@@ -151,7 +152,7 @@ fn load_users(c: &mut Criterion) {
             b.iter(|| {
                 let mut builder = Engine::builder(catalog.clone());
                 for user in make(n) {
-                    builder.user(user).unwrap();
+                    builder.add_user(user).unwrap();
                 }
                 let engine = builder.build();
                 assert!(engine.snapshot().user(UserId::new(n)).is_some());

@@ -6,10 +6,11 @@
 
 use std::sync::Arc;
 
-use rolegate::{
-    AuditLog, AuditQuery, Catalog, Engine, Event, HostEvent, ManualClock, MemorySink, OrgId,
-    Outcome, Refusal, Resource, ResourceId, Rule, SystemRole, Timestamp, User, UserId,
+use rolegate::audit::{
+    AuditLog, AuditQuery, AuthorizeError, Event, HostEvent, ManualClock, MemorySink, Outcome,
 };
+use rolegate::directory::Timestamp;
+use rolegate::{Catalog, Engine, OrgId, Resource, ResourceId, Rule, SystemRole, User, UserId};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // A clock we move by hand, so that the printed times are the same on
@@ -18,7 +19,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         1_795_424_400_000, // 2026-11-23T09:00:00Z
     )));
     let log = AuditLog::new(MemorySink::new()).with_clock(clock.clone());
-    let engine = Engine::builder(Catalog::standard()).audit(log).build();
+    let mut builder = Engine::builder(Catalog::standard());
+    builder.audit(log);
+    let engine = builder.build();
     let catalog = engine.catalog();
     let acme = OrgId::new(1);
     let (alice, bob, carol) = (UserId::new(1), UserId::new(2), UserId::new(3));
@@ -56,7 +59,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .success()?;
     clock.advance(minute);
     match engine.authorize(&carol_now, catalog.action("execute")?, &nightly) {
-        Err(Refusal::Denied { .. }) => {}
+        Err(AuthorizeError::Denied { .. }) => {}
         other => return Err(format!("a Viewer executes nothing: {other:?}").into()),
     }
     clock.advance(minute);
@@ -69,18 +72,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let runner = engine.admin(alice).create_role(
         acme,
         "Runner",
-        vec![Rule::builder(&catalog, "workflows", "read").build()?],
+        vec![Rule::builder(catalog, "workflows", "read").build()?],
     )?;
     clock.advance(minute);
     engine.admin(alice).replace_rules(
-        runner.id,
+        runner,
         vec![
-            Rule::builder(&catalog, "workflows", "read").build()?,
-            Rule::builder(&catalog, "workflows", "execute").build()?,
+            Rule::builder(catalog, "workflows", "read").build()?,
+            Rule::builder(catalog, "workflows", "execute").build()?,
         ],
     )?;
     clock.advance(minute);
-    let refused = engine.admin(bob).assign_role(carol, runner.id);
+    let refused = engine.admin(bob).assign_role(carol, runner);
     assert!(refused.is_err(), "a Developer cannot manage members");
     clock.advance(minute);
     engine.audit().record(

@@ -5,9 +5,10 @@
 //!
 //! Run with `cargo run --example custom_roles`.
 
+use rolegate::catalog::PermissionSet;
+use rolegate::directory::{PeopleFilter, Timestamp};
 use rolegate::{
-    Catalog, Engine, MustMatch, OrgId, PeopleFilter, PermissionSet, Rule, Snapshot, Status,
-    SystemRole, Timestamp, User, UserId,
+    Catalog, Engine, MustMatch, OrgId, Role, Rule, Snapshot, SystemRole, User, UserId, UserStatus,
 };
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -32,14 +33,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let editor_rules = ["read", "update"]
         .into_iter()
         .map(|action| {
-            Rule::builder(&catalog, "workflows", action)
+            Rule::builder(catalog, "workflows", action)
                 .must_match(MustMatch::TEAM)
                 .conditions(r#"status != "archived""#)
                 .build()
         })
         .collect::<Result<Vec<_>, _>>()?;
     let editor = admin.create_role(acme, "Marketing Editor", editor_rules)?;
-    println!("created with {}", names(&catalog, &editor.gained));
+    let granted = engine
+        .snapshot()
+        .policy()
+        .role(editor)
+        .map(Role::permissions)
+        .unwrap_or_default();
+    println!("created with {}", names(catalog, &granted));
 
     println!(
         "\n== Duplicate Developer as \"Release Engineer\", then let it read billing but not deploy to production"
@@ -48,7 +55,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let snapshot = engine.snapshot();
     let mut rules = snapshot
         .policy()
-        .role(release.id)
+        .role(release)
         .ok_or("just created")?
         .rules()
         .to_vec();
@@ -57,20 +64,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .permission_name(r.permission())
             .is_some_and(|n| n.ends_with(".deploy_prod"))
     });
-    rules.push(Rule::builder(&catalog, "billing", "read").build()?);
-    let edit = admin.replace_rules(release.id, rules)?;
-    println!("gained: {}", names(&catalog, &edit.gained));
-    println!("lost:   {}", names(&catalog, &edit.lost));
+    rules.push(Rule::builder(catalog, "billing", "read").build()?);
+    let edit = admin.replace_rules(release, rules)?;
+    println!("gained: {}", names(catalog, &edit.gained));
+    println!("lost:   {}", names(catalog, &edit.lost));
 
     println!("\n== People and teams");
     let marketing = admin.create_team(acme, "Marketing")?;
     let platform = admin.create_team(acme, "Platform")?;
     let people = [
-        (2, SystemRole::Admin.id(), Status::Active),
-        (3, SystemRole::Developer.id(), Status::Active),
-        (4, SystemRole::Viewer.id(), Status::Active),
-        (5, SystemRole::Viewer.id(), Status::Invited),
-        (6, SystemRole::Operator.id(), Status::Suspended),
+        (2, SystemRole::Admin.id(), UserStatus::Active),
+        (3, SystemRole::Developer.id(), UserStatus::Active),
+        (4, SystemRole::Viewer.id(), UserStatus::Active),
+        (5, SystemRole::Viewer.id(), UserStatus::Invited),
+        (6, SystemRole::Operator.id(), UserStatus::Suspended),
     ];
     for (id, role, status) in people {
         admin.add_user(User::new(UserId::new(id), acme, role).with_status(status))?;
@@ -89,15 +96,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         UserId::new(4),
         Timestamp::from_unix_millis(1_795_339_800_000),
     );
-    let moved = admin.assign_team_role(marketing, editor.id)?;
+    let moved = admin.assign_team_role(marketing, editor)?;
     println!("Marketing's {moved} members are now Marketing Editors");
-    admin.assign_role(UserId::new(3), release.id)?;
+    admin.assign_role(UserId::new(3), release)?;
     print_people(&engine.snapshot(), acme, "everyone", PeopleFilter::new());
     print_people(
         &engine.snapshot(),
         acme,
         "Marketing Editors, active",
-        PeopleFilter::new().role(editor.id).status(Status::Active),
+        PeopleFilter::new().role(editor).status(UserStatus::Active),
     );
     print_people(
         &engine.snapshot(),
@@ -117,20 +124,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut rules = engine
         .snapshot()
         .policy()
-        .role(editor.id)
+        .role(editor)
         .ok_or("exists")?
         .rules()
         .to_vec();
     rules.push(
-        Rule::builder(&catalog, "workflows", "execute")
+        Rule::builder(catalog, "workflows", "execute")
             .must_match(MustMatch::TEAM)
             .build()?,
     );
-    let edit = admin.replace_rules(editor.id, rules)?;
+    let edit = admin.replace_rules(editor, rules)?;
     println!(
         "gained {}, lost {}, affecting {} user(s)",
-        names(&catalog, &edit.gained),
-        names(&catalog, &edit.lost),
+        names(catalog, &edit.gained),
+        names(catalog, &edit.lost),
         edit.holders
     );
 
@@ -148,10 +155,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "\n== Delete \"Marketing Editor\" while held: refused, then with its holders moved to Viewer"
     );
-    if let Err(e) = admin.delete_role(editor.id, None) {
+    if let Err(e) = admin.delete_role(editor, None) {
         println!("{e}");
     }
-    let done = admin.delete_role(editor.id, Some(SystemRole::Viewer.id()))?;
+    let done = admin.delete_role(editor, Some(SystemRole::Viewer.id()))?;
     println!("deleted; {} holder(s) moved", done.moved);
     print_roles(&engine.snapshot(), acme);
     Ok(())

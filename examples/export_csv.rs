@@ -9,6 +9,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let engine = Engine::new(Catalog::standard());
     engine
         .snapshot()
-        .write_roles_csv(OrgId::new(1), std::io::stdout().lock())?;
+        .export_roles_to(OrgId::new(1), std::io::stdout().lock())?;
     Ok(())
 }

@@ -9,7 +9,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicIsize, Ordering};
 
-use rolegate::{Catalog, Engine, MustMatch, OrgId, Role, Rule, SystemRole, User, UserId};
+use rolegate::{Catalog, Engine, MustMatch, OrgId, Rule, SystemRole, User, UserId};
 
 struct Counting;
 
@@ -58,10 +58,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut roles = Vec::with_capacity(ROLES);
     for i in 0..ROLES {
         let ty = types[i % types.len()];
-        roles.push(Role::custom(
-            org,
-            &format!("Role {i}"),
-            [
+        roles.push((
+            format!("Role {i}"),
+            vec![
                 Rule::builder(&catalog, ty, "read").build()?,
                 Rule::builder(&catalog, ty, "update")
                     .must_match(MustMatch::TEAM)
@@ -72,23 +71,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 Rule::builder(&catalog, "activity", "read").build()?,
                 Rule::builder(&catalog, "organization", "read").build()?,
             ],
-        )?);
+        ));
     }
     let values = live();
-    for role in roles {
-        builder.custom_role(role)?;
+    for (name, rules) in roles {
+        builder.create_role(org, &name, rules)?;
     }
     let with_roles = live();
     println!(
         "{ROLES} custom roles of 5 rules each: {} bytes per role in the engine, \
          of which {} for its name and rules and the rest for its compiled tables and indexes",
         (with_roles - start) / ROLES as isize,
-        (values - start) / ROLES as isize - size_of::<Role>() as isize,
+        (values - start) / ROLES as isize - size_of::<(String, Vec<Rule>)>() as isize,
     );
 
     let before_users = live();
     for i in 1..=USERS {
-        builder.user(User::new(
+        builder.add_user(User::new(
             UserId::new(i),
             OrgId::new(i % 100),
             SystemRole::Viewer.id(),

@@ -4,8 +4,8 @@
 //! Run with `cargo run --example quickstart`.
 
 use rolegate::{
-    Catalog, CustomerId, MustMatch, OrgId, Policy, Resource, ResourceId, Role, Rule, Status,
-    Subject, SystemRole, TeamId, UserId,
+    Catalog, CustomerId, MustMatch, OrgId, Policy, Resource, ResourceId, Rule, Subject, SystemRole,
+    TeamId, UserId, UserStatus,
 };
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -17,26 +17,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let acme = OrgId::new(1);
     let globex = OrgId::new(2);
     let marketing = TeamId::new(10);
-    let editor = Role::custom(
-        acme,
-        "Marketing Editor",
-        ["read", "update"]
-            .into_iter()
-            .map(|action| {
-                Rule::builder(&catalog, "workflows", action)
-                    .must_match(MustMatch::TEAM)
-                    .conditions(r#"status != "archived""#)
-                    .build()
-            })
-            .collect::<Result<Vec<_>, _>>()?,
-    )?;
+    let rules = ["read", "update"]
+        .into_iter()
+        .map(|action| {
+            Rule::builder(&catalog, "workflows", action)
+                .must_match(MustMatch::TEAM)
+                .conditions(r#"status != "archived""#)
+                .build()
+        })
+        .collect::<Result<Vec<_>, _>>()?;
 
     // 3. Compile: the six system roles plus the custom one.
-    let policy = Policy::builder(catalog).custom_role(editor).build()?;
+    let mut builder = Policy::builder(catalog);
+    let editor = builder.create_role(acme, "Marketing Editor", rules)?;
+    let policy = builder.build();
     let catalog = policy.catalog();
-    let editor = policy
-        .role_named(acme, "Marketing Editor")
-        .ok_or("the role was just added")?;
 
     // Resolve names to ids once; checks then touch no strings.
     let workflows = catalog.resource_type("workflows")?;
@@ -53,7 +48,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let people = [
         (
             "alice",
-            Subject::new(UserId::new(1), acme, SystemRole::Owner.id(), Status::Active),
+            Subject::new(
+                UserId::new(1),
+                acme,
+                SystemRole::Owner.id(),
+                UserStatus::Active,
+            ),
         ),
         (
             "bob",
@@ -61,7 +61,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 UserId::new(2),
                 acme,
                 SystemRole::Developer.id(),
-                Status::Active,
+                UserStatus::Active,
             ),
         ),
         (
@@ -70,7 +70,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 UserId::new(3),
                 acme,
                 SystemRole::Viewer.id(),
-                Status::Active,
+                UserStatus::Active,
             ),
         ),
         (
@@ -79,7 +79,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 UserId::new(4),
                 acme,
                 SystemRole::EndUser.id(),
-                Status::Active,
+                UserStatus::Active,
             )
             .with_customer(acme_customer),
         ),
@@ -89,7 +89,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 UserId::new(5),
                 globex,
                 SystemRole::Admin.id(),
-                Status::Active,
+                UserStatus::Active,
             ),
         ),
         (
@@ -98,12 +98,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 UserId::new(6),
                 acme,
                 SystemRole::Operator.id(),
-                Status::Suspended,
+                UserStatus::Suspended,
             ),
         ),
         (
             "grace",
-            Subject::new(UserId::new(7), acme, editor, Status::Active).with_team(marketing),
+            Subject::new(UserId::new(7), acme, editor, UserStatus::Active).with_team(marketing),
         ),
     ];
     let person = |name: &str| {

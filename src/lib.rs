@@ -1,19 +1,26 @@
 #![doc = include_str!("../README.md")]
 //!
-//! # Modules, in the order a check is built
+//! # The crate's layers
 //!
-//! - [`catalog`](Catalog): resource types, actions, attributes, syncs, built-in rules.
-//! - rules and conditions: [`Rule`], [`MustMatch`], [`Conditions`].
-//! - roles: [`SystemRole`], [`Role`].
-//! - compile: [`Policy`], [`PermissionSet`].
-//! - evaluate: [`Policy::can`], [`Policy::explain`], [`Subject`], [`Resource`].
-//! - directory: [`User`], [`Team`], [`PeopleFilter`].
-//! - engine: [`Engine`] (live state, snapshots, administrative calls through
-//!   the delegation guard), [`Snapshot`], [`Change`].
-//! - audit: [`AuditLog`], [`Event`], [`Engine::authorize`] and its
-//!   [`Grant`], [`AuditSink`] and [`MemorySink`].
-//! - csv: [`Snapshot::export_roles_csv`], [`parse_roles_csv`],
-//!   [`Admin::import_roles`].
+//! The names a check needs are at the crate root; everything else lives in
+//! the module that owns it. Each module uses only the modules listed before
+//! it:
+//!
+//! - [`condition`]: the condition language: attribute types, comparisons as
+//!   typed data, parse errors.
+//! - [`rule`]: a rule as data: permission, must-match keys, conditions.
+//! - [`catalog`]: resource types, actions, attributes, syncs and built-in
+//!   rules; rules written and displayed by name.
+//! - [`role`]: the six system roles and custom roles.
+//! - [`policy`]: roles compiled into bitset tables.
+//! - [`evaluate`]: the subject and resource of a check, [`Policy::can`],
+//!   [`Policy::explain`] and its [`Explanation`].
+//! - [`directory`]: users, teams and the people filter.
+//! - [`audit`]: the audit trail: events, sinks, queries, and the grant
+//!   [`Engine::authorize`] hands out.
+//! - [`csv`]: roles as CSV, written and read.
+//! - [`engine`]: the live state of every organization, its snapshots, and
+//!   administrative calls through the delegation guard.
 //!
 //! The decision rules are written out in [`semantics`].
 //!
@@ -21,8 +28,8 @@
 //!
 //! None yet. Besides `bitflags`, `hashbrown`, `smallvec` and `thiserror`,
 //! the engine uses `arc-swap` (publishing snapshots without readers taking a
-//! lock) and `imbl` (persistent maps, so that a snapshot shares what a change
-//! does not touch).
+//! lock), `imbl` (persistent maps, so that a snapshot shares what a change
+//! does not touch) and `csv` (RFC 4180 reading and writing).
 #![forbid(unsafe_code)]
 #![deny(
     missing_docs,
@@ -30,54 +37,32 @@
     rustdoc::broken_intra_doc_links
 )]
 
-mod audit;
-mod catalog;
-mod compile;
-mod condition;
-mod csv;
-mod directory;
-mod engine;
-mod evaluate;
 mod id;
 mod persistent;
-mod role;
-mod rule;
 mod text;
+
+pub mod audit;
+pub mod catalog;
+pub mod condition;
+pub mod csv;
+pub mod directory;
+pub mod engine;
+pub mod evaluate;
+pub mod policy;
+pub mod role;
+pub mod rule;
 
 #[doc = include_str!("../SEMANTICS.md")]
 pub mod semantics {}
 
-pub use audit::{
-    Actor, AuditError, AuditLog, AuditPage, AuditQuery, AuditSink, Clock, Cursor, Event, EventId,
-    Grant, HostEvent, ManualClock, MemorySink, NewEvent, OnSinkFailure, Outcome, Refusal,
-    SinkError, SinkErrorKind, SystemClock,
-};
-pub use catalog::{
-    Catalog, CatalogBuilder, CatalogError, ConditionDisplay, ConditionsDisplay, NameError,
-    PermissionInfo, RuleBuilder, RuleDisplay, RuleError,
-};
-pub use compile::{Policy, PolicyBuilder, PolicyError, RuleRef, RuleSource};
-pub use condition::{
-    AttrType, Condition, ConditionError, ConditionErrorKind, Conditions, Literal, Op, Operand,
-    SubjectField,
-};
-pub use csv::{
-    ExportError, HEADER as CSV_HEADER, ImportError, ImportProblem, ImportProblemKind,
-    parse_roles_csv,
-};
-pub use directory::{PeopleFilter, Team, Timestamp, User};
-pub use engine::{
-    Admin, AdminError, Change, Engine, EngineBuilder, GuardDenial, MatrixCell, MatrixRow,
-    PermissionMatrix, Person, RoleDeleted, RoleEdit, RoleSummary, RolesImported, Snapshot,
-    TeamSummary,
-};
-pub use evaluate::{
-    Denial, Explanation, ExplanationDisplay, Failure, Resource, RuleFailure, Status, StatusError,
-    Subject, Value,
-};
+pub use catalog::{Catalog, NameError, RuleError};
+pub use directory::User;
+pub use engine::{Admin, AdminError, Engine, Snapshot};
+pub use evaluate::{Denial, Explanation, Resource, Subject, UserStatus};
 pub use id::{
-    ActionId, AttributeId, CustomerId, OrgId, PermissionId, PermissionSet, ResourceId,
-    ResourceTypeId, RoleId, TeamId, UserId,
+    ActionId, AttributeId, CustomerId, OrgId, PermissionId, ResourceId, ResourceTypeId, RoleId,
+    TeamId, UserId,
 };
-pub use role::{MAX_ROLE_NAME, Role, RoleError, RoleKind, SystemRole};
-pub use rule::{MustMatch, MustMatchError, Rule};
+pub use policy::Policy;
+pub use role::{Role, RoleError, SystemRole};
+pub use rule::{MustMatch, Rule};

@@ -1,5 +1,5 @@
 //! Catalogs are data: the builder's validation, the content-platform catalog
-//! of SPEC §5 with its synced permissions and applicability, and lookups.
+//! of SEMANTICS.md §1.5 and §5.1 with its synced permissions and applicability, and lookups.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -7,6 +7,8 @@
     clippy::indexing_slicing
 )]
 
+use rolegate::catalog::{AttrType, CatalogBuilder, CatalogError, Limit, NameKind};
+use rolegate::policy::{RuleRef, RuleSource};
 use rolegate::*;
 
 const ORG: OrgId = OrgId::new(1);
@@ -47,7 +49,7 @@ fn the_builder_rejects_bad_names_and_duplicates() {
             matches!(
                 Catalog::builder().resource_type(bad, ["read"]).build(),
                 Err(CatalogError::InvalidName {
-                    kind: "resource type",
+                    kind: NameKind::ResourceType,
                     ..
                 })
             ),
@@ -56,7 +58,10 @@ fn the_builder_rejects_bad_names_and_duplicates() {
         assert!(
             matches!(
                 Catalog::builder().resource_type("t", [bad]).build(),
-                Err(CatalogError::InvalidName { kind: "action", .. })
+                Err(CatalogError::InvalidName {
+                    kind: NameKind::Action,
+                    ..
+                })
             ),
             "{bad:?}"
         );
@@ -74,7 +79,7 @@ fn the_builder_rejects_bad_names_and_duplicates() {
         one().attribute("missing", "status", AttrType::String),
         CatalogError::UnknownResourceType {
             name: "missing".into(),
-            context: "attribute",
+            context: NameKind::Attribute,
         },
     );
 }
@@ -110,7 +115,7 @@ fn the_builder_rejects_syncs_that_do_not_fit() {
         two().sync("a", "nowhere"),
         CatalogError::UnknownResourceType {
             name: "nowhere".into(),
-            context: "sync",
+            context: NameKind::Sync,
         },
     );
     rejects(
@@ -168,7 +173,7 @@ fn the_builder_rejects_bad_built_in_rules() {
         one().builtin_rule("nowhere", "read", MustMatch::OWNER, ""),
         CatalogError::UnknownResourceType {
             name: "nowhere".into(),
-            context: "built-in rule",
+            context: NameKind::BuiltinRule,
         },
     );
     let err = one()
@@ -240,11 +245,9 @@ fn content_platform_lists_its_types_and_applicable_actions() {
 }
 
 fn content_policy(rules: Vec<Rule>) -> (Policy, RoleId) {
-    let role = Role::custom(ORG, "Editor", rules).unwrap();
-    let policy = Policy::builder(Catalog::content_platform())
-        .custom_role(role)
-        .build()
-        .unwrap();
+    let mut builder = Policy::builder(Catalog::content_platform());
+    builder.create_role(ORG, "Editor", rules).unwrap();
+    let policy = builder.build();
     (policy, RoleId::new(6).unwrap())
 }
 
@@ -261,7 +264,7 @@ fn a_rule_on_content_also_grants_on_content_font_resources() {
     let status = catalog.attribute("status").unwrap();
     let update = catalog.action("update").unwrap();
     let read = catalog.action("read").unwrap();
-    let me = Subject::new(ME, ORG, role, Status::Active);
+    let me = Subject::new(ME, ORG, role, UserStatus::Active);
     let fonts = catalog.resource_type("content_font_resources").unwrap();
     let font = |owner, state| {
         Resource::new(fonts, ResourceId::new(1), ORG)
@@ -309,7 +312,7 @@ fn datasource_syncs_to_oauth_clients_but_not_back() {
     ];
     let (policy, role) = content_policy(rules);
     let catalog = policy.catalog();
-    let me = Subject::new(ME, ORG, role, Status::Active);
+    let me = Subject::new(ME, ORG, role, UserStatus::Active);
     let on = |ty: &str| Resource::new(catalog.resource_type(ty).unwrap(), ResourceId::new(1), ORG);
     let (delete, read) = (
         catalog.action("delete").unwrap(),
@@ -341,7 +344,7 @@ fn built_in_profile_rules_hold_on_the_content_platform_too() {
     let (policy, role) = content_policy(vec![]);
     let catalog = policy.catalog();
     let profile = catalog.resource_type("profile").unwrap();
-    let me = Subject::new(ME, ORG, role, Status::Active);
+    let me = Subject::new(ME, ORG, role, UserStatus::Active);
     let own = Resource::new(profile, ResourceId::new(1), ORG).with_owner(ME);
     let other = Resource::new(profile, ResourceId::new(2), ORG).with_owner(UserId::new(8));
     for action in ["read", "update"] {
@@ -368,10 +371,11 @@ fn syncs_chain_transitively() {
     assert!(catalog.sync_targets(ty("c")).is_empty());
 
     let rule = Rule::builder(&catalog, "a", "read").build().unwrap();
-    let role = Role::custom(ORG, "R", [rule]).unwrap();
-    let policy = Policy::builder(catalog).custom_role(role).build().unwrap();
+    let mut builder = Policy::builder(catalog);
+    builder.create_role(ORG, "R", [rule]).unwrap();
+    let policy = builder.build();
     let catalog = policy.catalog();
-    let me = Subject::new(ME, ORG, RoleId::new(6).unwrap(), Status::Active);
+    let me = Subject::new(ME, ORG, RoleId::new(6).unwrap(), UserStatus::Active);
     let read = catalog.action("read").unwrap();
     for (name, allowed) in [("a", true), ("b", true), ("c", true), ("d", false)] {
         let r = Resource::new(
@@ -395,10 +399,11 @@ fn catalogs_larger_than_128_permissions_work() {
     let last = Rule::builder(&catalog, "type59", "update").build().unwrap();
     let first = Rule::builder(&catalog, "type0", "create").build().unwrap();
     assert_eq!(last.permission().index(), 179);
-    let role = Role::custom(ORG, "Wide", [first, last]).unwrap();
-    let policy = Policy::builder(catalog).custom_role(role).build().unwrap();
+    let mut builder = Policy::builder(catalog);
+    builder.create_role(ORG, "Wide", [first, last]).unwrap();
+    let policy = builder.build();
     let catalog = policy.catalog();
-    let me = Subject::new(ME, ORG, RoleId::new(6).unwrap(), Status::Active);
+    let me = Subject::new(ME, ORG, RoleId::new(6).unwrap(), UserStatus::Active);
     let at = |t: &str| Resource::new(catalog.resource_type(t).unwrap(), ResourceId::new(1), ORG);
     let (create, update) = (
         catalog.action("create").unwrap(),
@@ -471,14 +476,12 @@ fn a_rule_from_another_catalog_is_refused_by_the_policy() {
     let foreign = Rule::builder(&other, "documents", "delete")
         .build()
         .unwrap();
-    let role = Role::custom(ORG, "Foreign", [foreign]).unwrap();
     let err = Policy::builder(Catalog::standard())
-        .custom_role(role)
-        .build()
+        .create_role(ORG, "Foreign", [foreign])
         .unwrap_err();
     assert_eq!(
         err,
-        PolicyError::ForeignRule {
+        RoleError::ForeignRule {
             role: "Foreign".into(),
             index: 0
         }
@@ -496,7 +499,7 @@ fn a_catalog_too_wide_for_its_table_is_refused_before_allocating() {
     assert!(matches!(
         builder.build(),
         Err(CatalogError::TooMany {
-            what: "resource type × action pairs",
+            what: Limit::TableCells,
             ..
         })
     ));
@@ -531,10 +534,11 @@ fn the_largest_catalog_still_denies_inapplicable_pairs_at_its_highest_permission
     assert_eq!(catalog.permission_of(last, a0), None);
 
     let rule = Rule::builder(&catalog, "t255", "a255").build().unwrap();
-    let role = Role::custom(ORG, "Top", [rule]).unwrap();
-    let policy = Policy::builder(catalog).custom_role(role).build().unwrap();
+    let mut builder = Policy::builder(catalog);
+    builder.create_role(ORG, "Top", [rule]).unwrap();
+    let policy = builder.build();
     let top = policy.role_named(ORG, "Top").unwrap();
-    let subject = Subject::new(UserId::new(1), ORG, top, Status::Active);
+    let subject = Subject::new(UserId::new(1), ORG, top, UserStatus::Active);
     let resource = Resource::new(last, ResourceId::new(1), ORG);
 
     assert!(policy.can(&subject, a255, &resource));

@@ -8,6 +8,10 @@
 )]
 
 use proptest::prelude::*;
+use rolegate::catalog::{AttrType, CatalogError, NameKind};
+use rolegate::condition::{
+    ConditionError, ConditionErrorKind, Conditions, Literal, Op, Operand, SubjectField,
+};
 use rolegate::*;
 
 fn catalog() -> Catalog {
@@ -140,7 +144,7 @@ fn keywords_are_not_attribute_names() {
     assert!(matches!(
         err,
         CatalogError::InvalidName {
-            kind: "attribute",
+            kind: NameKind::Attribute,
             ..
         }
     ));

@@ -1,4 +1,4 @@
-//! CSV export and import of roles (SPEC §10): the standard roles row by row,
+//! CSV export and import of roles (SEMANTICS.md §13): the standard roles row by row,
 //! formula neutralising, every kind of bad file rejected with line and
 //! column and nothing changed, the delegation guard and the audit log, and
 //! export then import as the identity on custom roles (proptest).
@@ -10,6 +10,11 @@
 )]
 
 use proptest::prelude::*;
+use rolegate::audit::{AuditQuery, Outcome};
+use rolegate::condition::{Literal, Operand};
+use rolegate::csv::{ReadError, ReadProblemKind, read_roles};
+use rolegate::engine::GuardError;
+use rolegate::role::RoleKind;
 use rolegate::*;
 
 const ACME: OrgId = OrgId::new(1);
@@ -27,7 +32,7 @@ fn engine() -> Engine {
 
 /// Reads CSV text into rows of strings with the csv crate's own parser.
 fn rows(text: &str) -> Vec<Vec<String>> {
-    let mut reader = csv::ReaderBuilder::new()
+    let mut reader = ::csv::ReaderBuilder::new()
         .has_headers(false)
         .from_reader(text.as_bytes());
     reader
@@ -38,7 +43,7 @@ fn rows(text: &str) -> Vec<Vec<String>> {
 
 #[test]
 fn the_standard_roles_export_row_by_row() {
-    let text = engine().snapshot().export_roles_csv(ACME);
+    let text = engine().snapshot().export_roles(ACME);
     let rows = rows(&text);
     assert_eq!(rows[0], HEADER_LINE.split(',').collect::<Vec<_>>());
     let body = &rows[1..];
@@ -56,7 +61,7 @@ fn the_standard_roles_export_row_by_row() {
         [39, 39, 34, 18, 7, 9]
     );
     assert_eq!(body.len(), 146);
-    // Roles in SPEC order, each contiguous.
+    // Roles in the order of SEMANTICS.md §13.1 (system roles as in §7.1), each contiguous.
     let order: Vec<&str> = body
         .iter()
         .map(|r| r[0].as_str())
@@ -122,7 +127,7 @@ fn custom_roles_export_with_conditions_quoting_and_neutralised_cells() {
     let engine = engine();
     let catalog = engine.catalog();
     let boot = engine.bootstrap();
-    let rule = Rule::builder(&catalog, "workflows", "update")
+    let rule = Rule::builder(catalog, "workflows", "update")
         .must_match(MustMatch::TEAM)
         .conditions(r#"status != "archived, \"old\"" and priority <= -3"#)
         .build()
@@ -131,7 +136,7 @@ fn custom_roles_export_with_conditions_quoting_and_neutralised_cells() {
         .unwrap();
     boot.create_role(ACME, "Empty, but \"quoted\"", vec![])
         .unwrap();
-    let text = engine.snapshot().export_roles_csv(ACME);
+    let text = engine.snapshot().export_roles(ACME);
     let custom: Vec<Vec<String>> = rows(&text).into_iter().skip(147).collect();
     assert_eq!(
         custom,
@@ -153,14 +158,14 @@ fn custom_roles_export_with_conditions_quoting_and_neutralised_cells() {
         ]
     );
     // Another organization's custom roles are not exported.
-    assert_eq!(rows(&engine.snapshot().export_roles_csv(GLOBEX)).len(), 147);
+    assert_eq!(rows(&engine.snapshot().export_roles(GLOBEX)).len(), 147);
 }
 
 #[test]
 fn import_creates_and_updates_custom_roles_atomically() {
     let engine = engine();
     let admin = engine.admin(UserId::new(1));
-    let existing = admin.create_role(ACME, "Runner", vec![]).unwrap().id;
+    let existing = admin.create_role(ACME, "Runner", vec![]).unwrap();
     let csv = format!(
         "{HEADER_LINE}\n\
          RUNNER,workflows,execute,,organization\n\
@@ -195,7 +200,7 @@ fn import_creates_and_updates_custom_roles_atomically() {
 /// Imports `body` (after the header) as the Owner and expects it refused
 /// with problems at these (line, column) places, the engine unchanged.
 #[track_caller]
-fn rejected(body: &str, places: &[(u64, usize)]) -> ImportError {
+fn rejected(body: &str, places: &[(u64, usize)]) -> ReadError {
     let engine = engine();
     let before = engine.snapshot();
     let text = format!("{HEADER_LINE}\n{body}");
@@ -285,18 +290,14 @@ fn system_roles_without_rules_round_trip_on_the_content_platform() {
     boot.create_role(
         ACME,
         "Editors",
-        vec![
-            Rule::builder(&catalog, "content", "update")
-                .build()
-                .unwrap(),
-        ],
+        vec![Rule::builder(catalog, "content", "update").build().unwrap()],
     )
     .unwrap();
-    let text = engine.snapshot().export_roles_csv(ACME);
+    let text = engine.snapshot().export_roles(ACME);
     assert!(text.contains("\nViewer,,,,\n"));
     let target = Engine::new(Catalog::content_platform());
     target.bootstrap().import_roles(ACME, &text).unwrap();
-    assert_eq!(target.snapshot().export_roles_csv(ACME), text);
+    assert_eq!(target.snapshot().export_roles(ACME), text);
     // A rule row for such a role is still refused.
     let bad = format!("{HEADER_LINE}\nViewer,content,read,,organization\n");
     assert!(matches!(
@@ -320,7 +321,7 @@ fn a_quoted_cell_may_span_lines() {
     };
     assert_eq!(&**text, "first\nsecond");
     // Exported in canonical text, the newline is an escape on one line.
-    let exported = snapshot.export_roles_csv(ACME);
+    let exported = snapshot.export_roles(ACME);
     assert!(
         exported.ends_with(
             "Multiline,workflows,read,\"status != \"\"first\\nsecond\"\"\",organization\n"
@@ -350,7 +351,7 @@ fn bad_files_are_rejected_whole() {
         let err = refuse(text);
         assert_eq!(
             err.problems()[0].kind(),
-            &ImportProblemKind::Header,
+            &ReadProblemKind::Header,
             "{text:?}"
         );
     }
@@ -362,7 +363,7 @@ fn bad_files_are_rejected_whole() {
     );
     assert_eq!(
         err.problems()[0].kind(),
-        &ImportProblemKind::FieldCount { found: 4 }
+        &ReadProblemKind::FieldCount { found: 4 }
     );
     // Invalid UTF-8 cannot reach the parser: it takes `&str`.
     // A byte-order mark and CRLF line ends are fine.
@@ -386,12 +387,11 @@ fn import_goes_through_the_guard_and_the_audit_log() {
             ACME,
             "Lead",
             vec![
-                Rule::builder(&catalog, "roles", "manage").build().unwrap(),
-                Rule::builder(&catalog, "tools", "read").build().unwrap(),
+                Rule::builder(catalog, "roles", "manage").build().unwrap(),
+                Rule::builder(catalog, "tools", "read").build().unwrap(),
             ],
         )
-        .unwrap()
-        .id;
+        .unwrap();
     boot.add_user(User::new(UserId::new(2), ACME, lead))
         .unwrap();
     boot.add_user(User::new(UserId::new(3), ACME, SystemRole::Viewer.id()))
@@ -402,7 +402,7 @@ fn import_goes_through_the_guard_and_the_audit_log() {
             .admin(UserId::new(3))
             .import_roles(ACME, &file)
             .unwrap_err(),
-        AdminError::Denied(GuardDenial::MissingPermission {
+        AdminError::Denied(GuardError::MissingPermission {
             permission: "roles.manage".into()
         })
     );
@@ -411,7 +411,7 @@ fn import_goes_through_the_guard_and_the_audit_log() {
             .admin(UserId::new(2))
             .import_roles(ACME, &file)
             .unwrap_err(),
-        AdminError::Denied(GuardDenial::Escalation {
+        AdminError::Denied(GuardError::Escalation {
             permission: "billing.update".into()
         })
     );
@@ -507,7 +507,7 @@ proptest! {
                 source.bootstrap().create_role(ACME, name, rules.clone()).unwrap();
             }
         }
-        let text = source.snapshot().export_roles_csv(ACME);
+        let text = source.snapshot().export_roles(ACME);
         let target = engine();
         target.bootstrap().import_roles(ACME, &text).unwrap();
         let custom = |e: &Engine| -> Vec<(String, Vec<Rule>)> {
@@ -521,13 +521,13 @@ proptest! {
         prop_assert_eq!(custom(&target), custom(&source));
         // And importing into the same organization changes nothing.
         source.bootstrap().import_roles(ACME, &text).unwrap();
-        prop_assert_eq!(source.snapshot().export_roles_csv(ACME), text);
+        prop_assert_eq!(source.snapshot().export_roles(ACME), text);
     }
 
     #[test]
     fn no_input_panics(text in any::<String>()) {
-        let _ = parse_roles_csv(&CATALOG, ACME, &text);
-        let _ = parse_roles_csv(&CATALOG, ACME, &format!("{HEADER_LINE}\n{text}"));
+        let _ = read_roles(&CATALOG, ACME, &text);
+        let _ = read_roles(&CATALOG, ACME, &format!("{HEADER_LINE}\n{text}"));
     }
 }
 

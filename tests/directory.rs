@@ -1,4 +1,4 @@
-//! The directory through the live engine (SPEC §8): users with one role,
+//! The directory through the live engine (SEMANTICS.md §9): users with one role,
 //! teams and memberships, team role assignment, the people listing with its
 //! filters combined, last-active times, and every refusal.
 #![allow(
@@ -8,6 +8,8 @@
     clippy::indexing_slicing
 )]
 
+use rolegate::directory::{PeopleFilter, Timestamp};
+use rolegate::engine::Person;
 use rolegate::*;
 
 const ACME: OrgId = OrgId::new(1);
@@ -33,7 +35,7 @@ fn users_are_added_once_with_a_role_of_their_organization() {
     let admin = engine.admin(OWNER);
     let user = User::new(UserId::new(2), ACME, SystemRole::Developer.id())
         .with_customer(CustomerId::new(30))
-        .with_status(Status::Invited);
+        .with_status(UserStatus::Invited);
     admin.add_user(user.clone()).unwrap();
     assert_eq!(engine.snapshot().user(UserId::new(2)), Some(user));
     assert_eq!(
@@ -54,8 +56,7 @@ fn users_are_added_once_with_a_role_of_their_organization() {
     let theirs = engine
         .bootstrap()
         .create_role(GLOBEX, "Theirs", vec![])
-        .unwrap()
-        .id;
+        .unwrap();
     assert_eq!(
         admin
             .add_user(User::new(UserId::new(3), ACME, theirs))
@@ -72,7 +73,7 @@ fn users_are_added_once_with_a_role_of_their_organization() {
         AdminError::CrossOrganization {
             user: UserId::new(3),
             organization: ACME,
-            what: "team"
+            team: their_team
         }
     );
     let missing = TeamId::new(999);
@@ -100,10 +101,12 @@ fn a_users_subject_follows_role_status_and_teams() {
     admin
         .assign_role(UserId::new(2), SystemRole::Developer.id())
         .unwrap();
-    admin.set_status(UserId::new(2), Status::Suspended).unwrap();
+    admin
+        .set_status(UserId::new(2), UserStatus::Suspended)
+        .unwrap();
     let subject = engine.snapshot().subject(UserId::new(2)).unwrap();
     assert_eq!(subject.role(), SystemRole::Developer.id());
-    assert_eq!(subject.status(), Status::Suspended);
+    assert_eq!(subject.status(), UserStatus::Suspended);
     assert_eq!(subject.teams(), [team]);
     assert_eq!(subject.customer(), Some(CustomerId::new(30)));
     assert!(engine.snapshot().subject(UserId::new(99)).is_none());
@@ -116,7 +119,9 @@ fn a_users_subject_follows_role_status_and_teams() {
     );
     let read = catalog.action("read").unwrap();
     assert!(!engine.can_user(UserId::new(2), read, &w), "suspended");
-    admin.set_status(UserId::new(2), Status::Active).unwrap();
+    admin
+        .set_status(UserId::new(2), UserStatus::Active)
+        .unwrap();
     assert!(engine.can_user(UserId::new(2), read, &w));
     assert!(!engine.can_user(UserId::new(99), read, &w), "unknown user");
 }
@@ -220,7 +225,7 @@ fn memberships_follow_team_and_user_changes() {
         AdminError::CrossOrganization {
             user: UserId::new(50),
             organization: GLOBEX,
-            what: "team"
+            team: red
         }
     );
 }
@@ -265,17 +270,17 @@ fn the_people_listing_combines_its_filters() {
     let admin = engine.admin(OWNER);
     let red = admin.create_team(ACME, "Red").unwrap();
     let blue = admin.create_team(ACME, "Blue").unwrap();
-    let add = |id: u64, role: SystemRole, status: Status, teams: &[TeamId]| {
+    let add = |id: u64, role: SystemRole, status: UserStatus, teams: &[TeamId]| {
         let mut user = User::new(UserId::new(id), ACME, role.id()).with_status(status);
         for &t in teams {
             user = user.with_team(t);
         }
         admin.add_user(user).unwrap();
     };
-    add(2, SystemRole::Developer, Status::Active, &[red]);
-    add(3, SystemRole::Developer, Status::Invited, &[red, blue]);
-    add(4, SystemRole::Viewer, Status::Active, &[blue]);
-    add(5, SystemRole::Viewer, Status::Suspended, &[]);
+    add(2, SystemRole::Developer, UserStatus::Active, &[red]);
+    add(3, SystemRole::Developer, UserStatus::Invited, &[red, blue]);
+    add(4, SystemRole::Viewer, UserStatus::Active, &[blue]);
+    add(5, SystemRole::Viewer, UserStatus::Suspended, &[]);
     engine
         .bootstrap()
         .add_user(User::new(
@@ -290,20 +295,23 @@ fn the_people_listing_combines_its_filters() {
     let dev = SystemRole::Developer.id();
     assert_eq!(list(PeopleFilter::new()), [1, 2, 3, 4, 5]);
     assert_eq!(list(PeopleFilter::new().role(dev)), [2, 3]);
-    assert_eq!(list(PeopleFilter::new().status(Status::Active)), [1, 2, 4]);
+    assert_eq!(
+        list(PeopleFilter::new().status(UserStatus::Active)),
+        [1, 2, 4]
+    );
     assert_eq!(list(PeopleFilter::new().team(red)), [2, 3]);
     assert_eq!(list(PeopleFilter::new().role(dev).team(blue)), [3]);
     assert_eq!(
         list(
             PeopleFilter::new()
                 .role(dev)
-                .status(Status::Active)
+                .status(UserStatus::Active)
                 .team(red)
         ),
         [2]
     );
     assert_eq!(
-        list(PeopleFilter::new().team(blue).status(Status::Suspended)),
+        list(PeopleFilter::new().team(blue).status(UserStatus::Suspended)),
         Vec::<u64>::new()
     );
     assert_eq!(
@@ -325,7 +333,7 @@ fn the_people_listing_combines_its_filters() {
     assert_eq!(people[0].role, "Developer");
     assert_eq!(people[0].teams, ["Red", "Blue"]);
     assert_eq!(people[1].role, "Viewer");
-    assert_eq!(people[1].user.status(), Status::Active);
+    assert_eq!(people[1].user.status(), UserStatus::Active);
     assert_eq!(ids(&snapshot.people(GLOBEX, &PeopleFilter::new())), [60]);
 }
 
@@ -333,15 +341,14 @@ fn the_people_listing_combines_its_filters() {
 fn who_can_counts_narrowed_grants_too() {
     let engine = engine();
     let catalog = engine.catalog();
-    let own = Rule::builder(&catalog, "connections", "delete")
+    let own = Rule::builder(catalog, "connections", "delete")
         .must_match(MustMatch::OWNER)
         .build()
         .unwrap();
     let role = engine
         .bootstrap()
         .create_role(ACME, "Self Service", vec![own])
-        .unwrap()
-        .id;
+        .unwrap();
     engine
         .bootstrap()
         .add_user(User::new(UserId::new(2), ACME, role))
@@ -393,31 +400,27 @@ fn last_active_times_are_recorded_without_a_new_state() {
 #[test]
 fn an_engine_loads_in_bulk() {
     let mut builder = Engine::builder(Catalog::standard());
-    let role = builder
-        .custom_role(Role::custom(ACME, "Auditors", []).unwrap())
-        .unwrap();
-    let team = builder.team(ACME, "Audit").unwrap();
+    let role = builder.create_role(ACME, "Auditors", []).unwrap();
+    let team = builder.create_team(ACME, "Audit").unwrap();
     for id in 1..=100 {
         builder
-            .user(User::new(UserId::new(id), ACME, role).with_team(team))
+            .add_user(User::new(UserId::new(id), ACME, role).with_team(team))
             .unwrap();
     }
     assert_eq!(
         builder
-            .user(User::new(UserId::new(5), ACME, role))
+            .add_user(User::new(UserId::new(5), ACME, role))
             .unwrap_err(),
         AdminError::DuplicateUser {
             user: UserId::new(5)
         }
     );
     assert_eq!(
-        builder
-            .custom_role(Role::custom(ACME, "AUDITORS", []).unwrap())
-            .unwrap_err(),
-        AdminError::DuplicateRoleName {
+        builder.create_role(ACME, "AUDITORS", []).unwrap_err(),
+        AdminError::Role(RoleError::DuplicateName {
             organization: ACME,
             name: "AUDITORS".into()
-        }
+        })
     );
     let engine = builder.build();
     let snapshot = engine.snapshot();

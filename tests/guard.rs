@@ -1,4 +1,4 @@
-//! The delegation guard (SPEC §8): roles.manage and members.manage, no
+//! The delegation guard (SEMANTICS.md §10): roles.manage and members.manage, no
 //! granting what you do not hold, Owner-only Owner changes, the last active
 //! Owner, actors of other organizations or inactive, and bootstrap. Every
 //! refused call leaves the engine unchanged.
@@ -9,6 +9,9 @@
     clippy::indexing_slicing
 )]
 
+use rolegate::audit::Actor;
+use rolegate::directory::PeopleFilter;
+use rolegate::engine::GuardError;
 use rolegate::*;
 
 const ACME: OrgId = OrgId::new(1);
@@ -29,8 +32,8 @@ struct Fixture {
 fn fixture() -> Fixture {
     let engine = Engine::new(Catalog::standard());
     let catalog = engine.catalog();
-    let plain = |ty, action| Rule::builder(&catalog, ty, action).build().unwrap();
-    let team_read = Rule::builder(&catalog, "workflows", "read")
+    let plain = |ty, action| Rule::builder(catalog, ty, action).build().unwrap();
+    let team_read = Rule::builder(catalog, "workflows", "read")
         .must_match(MustMatch::TEAM)
         .build()
         .unwrap();
@@ -46,8 +49,7 @@ fn fixture() -> Fixture {
                 team_read,
             ],
         )
-        .unwrap()
-        .id;
+        .unwrap();
     boot.add_user(User::new(OWNER, ACME, SystemRole::Owner.id()))
         .unwrap();
     boot.add_user(User::new(ADMIN, ACME, SystemRole::Admin.id()))
@@ -62,7 +64,7 @@ fn fixture() -> Fixture {
 
 impl Fixture {
     fn rule(&self, ty: &str, action: &str, keys: MustMatch, conditions: &str) -> Rule {
-        Rule::builder(&self.engine.catalog(), ty, action)
+        Rule::builder(self.engine.catalog(), ty, action)
             .must_match(keys)
             .conditions(conditions)
             .build()
@@ -74,7 +76,7 @@ impl Fixture {
     #[track_caller]
     fn refused<T: std::fmt::Debug>(
         &self,
-        want: GuardDenial,
+        want: GuardError,
         call: impl FnOnce(&Engine) -> Result<T, AdminError>,
     ) {
         let before = self.engine.snapshot();
@@ -92,7 +94,7 @@ impl Fixture {
 #[test]
 fn role_changes_need_roles_manage() {
     let f = fixture();
-    let missing = || GuardDenial::MissingPermission {
+    let missing = || GuardError::MissingPermission {
         permission: "roles.manage".into(),
     };
     f.refused(missing(), |e| e.admin(DEV).create_role(ACME, "X", vec![]));
@@ -112,14 +114,14 @@ fn role_changes_need_roles_manage() {
         .admin(ADMIN)
         .create_role(ACME, "X", vec![])
         .unwrap();
-    f.engine.admin(MANAGER).rename_role(made.id, "Y").unwrap();
+    f.engine.admin(MANAGER).rename_role(made, "Y").unwrap();
 }
 
 #[test]
 fn people_and_team_changes_need_members_manage() {
     let f = fixture();
     let team = f.engine.bootstrap().create_team(ACME, "Red").unwrap();
-    let missing = || GuardDenial::MissingPermission {
+    let missing = || GuardError::MissingPermission {
         permission: "members.manage".into(),
     };
     let viewer = SystemRole::Viewer.id();
@@ -130,7 +132,7 @@ fn people_and_team_changes_need_members_manage() {
     f.refused(missing(), |e| e.admin(DEV).remove_user(TARGET));
     f.refused(missing(), |e| e.admin(DEV).assign_role(TARGET, viewer));
     f.refused(missing(), |e| {
-        e.admin(DEV).set_status(TARGET, Status::Suspended)
+        e.admin(DEV).set_status(TARGET, UserStatus::Suspended)
     });
     f.refused(missing(), |e| e.admin(DEV).create_team(ACME, "Blue"));
     f.refused(missing(), |e| e.admin(DEV).rename_team(team, "Blue"));
@@ -141,7 +143,7 @@ fn people_and_team_changes_need_members_manage() {
     f.engine.admin(MANAGER).add_to_team(team, TARGET).unwrap();
     f.engine
         .admin(MANAGER)
-        .set_status(TARGET, Status::Suspended)
+        .set_status(TARGET, UserStatus::Suspended)
         .unwrap();
 }
 
@@ -149,7 +151,7 @@ fn people_and_team_changes_need_members_manage() {
 fn nobody_grants_what_they_do_not_hold() {
     let f = fixture();
     let lead = f.engine.admin(MANAGER);
-    let escalation = |p: &str| GuardDenial::Escalation {
+    let escalation = |p: &str| GuardError::Escalation {
         permission: p.into(),
     };
     // Not held at all.
@@ -184,8 +186,7 @@ fn nobody_grants_what_they_do_not_hold() {
                 narrower.clone(),
             ],
         )
-        .unwrap()
-        .id;
+        .unwrap();
     // Editing: a new rule must be held.
     f.refused(escalation("billing.read"), |e| {
         e.admin(MANAGER).replace_rules(
@@ -198,7 +199,7 @@ fn nobody_grants_what_they_do_not_hold() {
     });
     // Once the role grants something the lead lacks (given by trusted
     // configuration), the lead may not edit it at all: not keep that rule,
-    // not remove it, not rename the role (SPEC §8).
+    // not remove it, not rename the role (SEMANTICS.md §10.3).
     let escalated = f
         .engine
         .bootstrap()
@@ -254,8 +255,7 @@ fn nobody_grants_what_they_do_not_hold() {
         .engine
         .bootstrap()
         .create_role(ACME, "Temp", vec![])
-        .unwrap()
-        .id;
+        .unwrap();
     f.engine.bootstrap().assign_role(TARGET, temp).unwrap();
     f.refused(escalation("connectors.read"), |e| {
         e.admin(MANAGER)
@@ -268,27 +268,27 @@ fn nobody_grants_what_they_do_not_hold() {
 fn only_an_owner_gives_or_takes_the_owner_role() {
     let f = fixture();
     let owner = SystemRole::Owner.id();
-    f.refused(GuardDenial::OwnerOnly, |e| {
+    f.refused(GuardError::OwnerOnly, |e| {
         e.admin(ADMIN).assign_role(TARGET, owner)
     });
-    f.refused(GuardDenial::OwnerOnly, |e| {
+    f.refused(GuardError::OwnerOnly, |e| {
         e.admin(ADMIN)
             .add_user(User::new(UserId::new(9), ACME, owner))
     });
     f.engine.admin(OWNER).assign_role(TARGET, owner).unwrap();
     let admin_role = SystemRole::Admin.id();
-    f.refused(GuardDenial::OwnerOnly, |e| {
+    f.refused(GuardError::OwnerOnly, |e| {
         e.admin(ADMIN).assign_role(TARGET, admin_role)
     });
-    f.refused(GuardDenial::OwnerOnly, |e| {
-        e.admin(ADMIN).set_status(TARGET, Status::Suspended)
+    f.refused(GuardError::OwnerOnly, |e| {
+        e.admin(ADMIN).set_status(TARGET, UserStatus::Suspended)
     });
-    f.refused(GuardDenial::OwnerOnly, |e| {
+    f.refused(GuardError::OwnerOnly, |e| {
         e.admin(ADMIN).remove_user(TARGET)
     });
     let team = f.engine.bootstrap().create_team(ACME, "Owners").unwrap();
     f.engine.bootstrap().add_to_team(team, TARGET).unwrap();
-    f.refused(GuardDenial::OwnerOnly, |e| {
+    f.refused(GuardError::OwnerOnly, |e| {
         e.admin(ADMIN).assign_team_role(team, admin_role)
     });
     // Owner and Admin differ in this only: an Admin manages everyone else.
@@ -305,12 +305,12 @@ fn only_an_owner_gives_or_takes_the_owner_role() {
 #[test]
 fn the_last_active_owner_stays() {
     let f = fixture();
-    let last = || GuardDenial::LastOwner { organization: ACME };
+    let last = || GuardError::LastOwner { organization: ACME };
     f.refused(last(), |e| {
         e.admin(OWNER).assign_role(OWNER, SystemRole::Admin.id())
     });
     f.refused(last(), |e| {
-        e.admin(OWNER).set_status(OWNER, Status::Suspended)
+        e.admin(OWNER).set_status(OWNER, UserStatus::Suspended)
     });
     f.refused(last(), |e| e.admin(OWNER).remove_user(OWNER));
     // Trusted configuration keeps the rule too.
@@ -326,16 +326,17 @@ fn the_last_active_owner_stays() {
     f.engine
         .bootstrap()
         .add_user(
-            User::new(UserId::new(9), ACME, SystemRole::Owner.id()).with_status(Status::Invited),
+            User::new(UserId::new(9), ACME, SystemRole::Owner.id())
+                .with_status(UserStatus::Invited),
         )
         .unwrap();
     f.refused(last(), |e| {
-        e.admin(OWNER).set_status(OWNER, Status::Suspended)
+        e.admin(OWNER).set_status(OWNER, UserStatus::Suspended)
     });
     // With a second active Owner, the first may step down.
     f.engine
         .admin(OWNER)
-        .set_status(UserId::new(9), Status::Active)
+        .set_status(UserId::new(9), UserStatus::Active)
         .unwrap();
     f.engine
         .admin(OWNER)
@@ -356,36 +357,36 @@ fn actors_must_be_known_active_members_of_the_organization() {
         .add_user(User::new(UserId::new(50), GLOBEX, SystemRole::Owner.id()))
         .unwrap();
     f.refused(
-        GuardDenial::OtherOrganization {
+        GuardError::OtherOrganization {
             actor: GLOBEX,
             target: ACME,
         },
         |e| e.admin(UserId::new(50)).create_role(ACME, "Spy", vec![]),
     );
     f.refused(
-        GuardDenial::OtherOrganization {
+        GuardError::OtherOrganization {
             actor: GLOBEX,
             target: ACME,
         },
         |e| {
             e.admin(UserId::new(50))
-                .set_status(TARGET, Status::Suspended)
+                .set_status(TARGET, UserStatus::Suspended)
         },
     );
     f.refused(
-        GuardDenial::UnknownActor {
+        GuardError::UnknownActor {
             user: UserId::new(77),
         },
         |e| e.admin(UserId::new(77)).create_team(ACME, "Ghosts"),
     );
     f.engine
         .admin(OWNER)
-        .set_status(ADMIN, Status::Suspended)
+        .set_status(ADMIN, UserStatus::Suspended)
         .unwrap();
     f.refused(
-        GuardDenial::InactiveActor {
+        GuardError::InactiveActor {
             user: ADMIN,
-            status: Status::Suspended,
+            status: UserStatus::Suspended,
         },
         |e| e.admin(ADMIN).create_team(ACME, "Late"),
     );
@@ -405,7 +406,7 @@ fn bootstrap_is_not_guarded() {
     boot.add_user(User::new(UserId::new(60), GLOBEX, SystemRole::Owner.id()))
         .unwrap();
     boot.assign_role(TARGET, SystemRole::Owner.id()).unwrap();
-    boot.set_status(TARGET, Status::Suspended).unwrap();
+    boot.set_status(TARGET, UserStatus::Suspended).unwrap();
 }
 
 #[test]
@@ -414,8 +415,8 @@ fn a_custom_role_can_hold_the_administrative_permissions() {
     // The lead manages members with a role they hold entirely, and cannot
     // act on the Owner.
     f.engine.admin(MANAGER).assign_role(TARGET, f.lead).unwrap();
-    f.refused(GuardDenial::OwnerOnly, |e| {
-        e.admin(MANAGER).set_status(OWNER, Status::Suspended)
+    f.refused(GuardError::OwnerOnly, |e| {
+        e.admin(MANAGER).set_status(OWNER, UserStatus::Suspended)
     });
     // Narrowed administrative grants do not count: the guard asks about the
     // organization as a whole.
@@ -427,11 +428,10 @@ fn a_custom_role_can_hold_the_administrative_permissions() {
             "Scoped Admin",
             vec![f.rule("members", "manage", MustMatch::TEAM, "")],
         )
-        .unwrap()
-        .id;
+        .unwrap();
     f.engine.bootstrap().assign_role(DEV, scoped).unwrap();
     f.refused(
-        GuardDenial::MissingPermission {
+        GuardError::MissingPermission {
             permission: "members.manage".into(),
         },
         |e| e.admin(DEV).create_team(ACME, "Mine"),
@@ -451,7 +451,7 @@ fn without_the_permission_in_the_catalog_only_the_system_administers() {
             .admin(UserId::new(1))
             .create_team(org, "Editors")
             .unwrap_err(),
-        AdminError::Denied(GuardDenial::MissingPermission {
+        AdminError::Denied(GuardError::MissingPermission {
             permission: "members.manage".into()
         })
     );

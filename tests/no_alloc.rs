@@ -50,7 +50,9 @@ fn allocations() -> usize {
 #[test]
 fn can_does_not_allocate() {
     let catalog = Catalog::standard();
-    let editor = Role::custom(
+    let mut builder = Policy::builder(catalog.clone());
+    builder
+        .create_role(
         OrgId::new(1),
         "Marketing Editor",
         [Rule::builder(&catalog, "workflows", "update")
@@ -62,10 +64,7 @@ fn can_does_not_allocate() {
             .unwrap()],
     )
     .unwrap();
-    let policy = Policy::builder(catalog)
-        .custom_role(editor)
-        .build()
-        .unwrap();
+    let policy = builder.build();
     let catalog = policy.catalog();
     let org = OrgId::new(1);
     let (status, env, priority) = (
@@ -82,20 +81,25 @@ fn can_does_not_allocate() {
         catalog.action("delete").unwrap(),
     );
     let team = TeamId::new(5);
-    let editor = Subject::new(UserId::new(1), org, RoleId::new(6).unwrap(), Status::Active)
-        .with_teams([TeamId::new(1), TeamId::new(2), TeamId::new(3), team]);
+    let editor = Subject::new(
+        UserId::new(1),
+        org,
+        RoleId::new(6).unwrap(),
+        UserStatus::Active,
+    )
+    .with_teams([TeamId::new(1), TeamId::new(2), TeamId::new(3), team]);
     let developer = Subject::new(
         UserId::new(2),
         org,
         SystemRole::Developer.id(),
-        Status::Active,
+        UserStatus::Active,
     );
     let viewer = developer.clone().with_role(SystemRole::Viewer.id());
     let end_user = Subject::new(
         UserId::new(3),
         org,
         SystemRole::EndUser.id(),
-        Status::Active,
+        UserStatus::Active,
     )
     .with_customer(CustomerId::new(9));
     let draft = Resource::new(workflows, ResourceId::new(1), org)
@@ -118,7 +122,7 @@ fn can_does_not_allocate() {
         (&end_user, read, &own_connection, true),
         (&end_user, delete, &draft, false),
         (
-            &viewer.clone().with_status(Status::Suspended),
+            &viewer.clone().with_status(UserStatus::Suspended),
             read,
             &draft,
             false,

@@ -1,4 +1,4 @@
-//! The six system roles hold exactly the permissions of SPEC §4: every one of
+//! The six system roles hold exactly the permissions of SEMANTICS.md §7.1: every one of
 //! the 39 permissions checked for each role, allowed and denied.
 #![allow(
     clippy::unwrap_used,
@@ -7,6 +7,8 @@
     clippy::indexing_slicing
 )]
 
+use rolegate::catalog::CatalogBuilder;
+use rolegate::role::RoleKind;
 use rolegate::*;
 
 const ALL_39: [&str; 39] = [
@@ -117,7 +119,7 @@ fn expected(role: SystemRole, permission: &str) -> bool {
 }
 
 fn subject(role: SystemRole) -> Subject {
-    Subject::new(ME, ORG, role.id(), Status::Active).with_customer(CUSTOMER)
+    Subject::new(ME, ORG, role.id(), UserStatus::Active).with_customer(CUSTOMER)
 }
 
 /// A resource of the permission's type in the subject's organization and
@@ -241,7 +243,7 @@ fn end_user_is_denied_outside_its_customer_and_on_connections_it_does_not_own() 
         );
     }
     // An End User without a customer matches no customer-scoped rule.
-    let no_customer = Subject::new(ME, ORG, SystemRole::EndUser.id(), Status::Active);
+    let no_customer = Subject::new(ME, ORG, SystemRole::EndUser.id(), UserStatus::Active);
     let (action, r) = resource(catalog, "workflows.read");
     assert!(!policy.can(&no_customer, action, &r));
 }

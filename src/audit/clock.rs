@@ -11,7 +11,8 @@ use crate::directory::Timestamp;
 /// # Examples
 ///
 /// ```
-/// use rolegate::{Clock, ManualClock, Timestamp};
+/// use rolegate::audit::{Clock, ManualClock};
+/// use rolegate::directory::Timestamp;
 ///
 /// let clock = ManualClock::new(Timestamp::from_unix_millis(1_000));
 /// assert_eq!(clock.now(), Timestamp::from_unix_millis(1_000));
@@ -28,7 +29,8 @@ pub trait Clock: Send + Sync + fmt::Debug {
 /// # Examples
 ///
 /// ```
-/// use rolegate::{Clock, SystemClock, Timestamp};
+/// use rolegate::audit::{Clock, SystemClock};
+/// use rolegate::directory::Timestamp;
 ///
 /// assert!(SystemClock.now() > Timestamp::EPOCH);
 /// ```
@@ -46,7 +48,8 @@ impl Clock for SystemClock {
 /// # Examples
 ///
 /// ```
-/// use rolegate::{Clock, ManualClock, Timestamp};
+/// use rolegate::audit::{Clock, ManualClock};
+/// use rolegate::directory::Timestamp;
 ///
 /// let clock = ManualClock::new(Timestamp::EPOCH);
 /// clock.set(Timestamp::from_unix_millis(42));

@@ -11,7 +11,8 @@ use crate::id::{OrgId, RoleId, UserId};
 /// # Examples
 ///
 /// ```
-/// use rolegate::{Actor, Catalog, Engine, UserId};
+/// use rolegate::audit::Actor;
+/// use rolegate::{Catalog, Engine, UserId};
 ///
 /// let engine = Engine::new(Catalog::standard());
 /// assert_eq!(engine.admin(UserId::new(3)).actor(), Actor::User(UserId::new(3)));
@@ -30,7 +31,7 @@ pub enum Actor {
 /// # Examples
 ///
 /// ```
-/// use rolegate::EventId;
+/// use rolegate::audit::EventId;
 ///
 /// assert!(EventId::new(2) > EventId::new(1));
 /// assert_eq!(EventId::new(7).get(), 7);
@@ -63,7 +64,7 @@ impl fmt::Display for EventId {
 /// # Examples
 ///
 /// ```
-/// use rolegate::Outcome;
+/// use rolegate::audit::Outcome;
 ///
 /// assert_eq!(Outcome::Denied.to_string(), "denied");
 /// ```
@@ -136,8 +137,10 @@ pub(crate) fn is_action_name(name: &str) -> bool {
 /// # Examples
 ///
 /// ```
-/// use rolegate::{AuditSink, EventId, MemorySink, OrgId, Outcome};
-/// # use rolegate::{AuditLog, HostEvent, UserId};
+/// use rolegate::audit::{AuditSink, EventId, MemorySink, Outcome};
+/// use rolegate::OrgId;
+/// # use rolegate::audit::{AuditLog, HostEvent};
+/// # use rolegate::UserId;
 ///
 /// // A sink turns the new event into an event with its id.
 /// let log = AuditLog::in_memory();
@@ -171,7 +174,7 @@ impl NewEvent {
     }
 }
 
-/// One recorded action (SPEC §9).
+/// One recorded action ([semantics](crate::semantics) §12.1).
 ///
 /// Every text in it has been cleaned: control and line-breaking characters
 /// are escaped, so that no field can start another event or line.
@@ -179,7 +182,8 @@ impl NewEvent {
 /// # Examples
 ///
 /// ```
-/// use rolegate::{AuditQuery, Catalog, Engine, HostEvent, OrgId, Outcome, UserId};
+/// use rolegate::audit::{AuditQuery, HostEvent, Outcome};
+/// use rolegate::{Catalog, Engine, OrgId, UserId};
 ///
 /// let engine = Engine::new(Catalog::standard());
 /// engine.audit().record(
@@ -279,7 +283,8 @@ impl Event {
 /// # Examples
 ///
 /// ```
-/// use rolegate::{Catalog, Engine, HostEvent, OrgId, Outcome, UserId};
+/// use rolegate::audit::{HostEvent, Outcome};
+/// use rolegate::{Catalog, Engine, OrgId, UserId};
 ///
 /// let engine = Engine::new(Catalog::standard());
 /// let id = engine.audit().record(

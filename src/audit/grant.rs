@@ -4,17 +4,18 @@ use super::event::Actor;
 use super::event::{EventId, NewEvent, Outcome, clean_text};
 use super::log::AuditLog;
 use super::sink::{AuditError, SinkError};
-use crate::compile::Policy;
 use crate::directory::Timestamp;
 use crate::evaluate::{Denial, Resource, Subject};
 use crate::id::ActionId;
+use crate::policy::Policy;
 
 /// Why [`Engine::authorize`](crate::Engine::authorize) refused.
 ///
 /// # Examples
 ///
 /// ```
-/// use rolegate::{Catalog, Engine, OrgId, Refusal, Resource, ResourceId, SystemRole, User, UserId};
+/// use rolegate::audit::AuthorizeError;
+/// use rolegate::{Catalog, Engine, OrgId, Resource, ResourceId, SystemRole, User, UserId};
 ///
 /// let engine = Engine::new(Catalog::standard());
 /// let org = OrgId::new(1);
@@ -24,14 +25,14 @@ use crate::id::ActionId;
 /// let viewer = engine.snapshot().subject(UserId::new(2)).ok_or("added")?;
 ///
 /// match engine.authorize(&viewer, catalog.action("delete")?, &workflow) {
-///     Err(Refusal::Denied { event, .. }) => assert!(event.is_some(), "recorded at once"),
+///     Err(AuthorizeError::Denied { event, .. }) => assert!(event.is_some(), "recorded at once"),
 ///     other => return Err(format!("expected a denial, got {other:?}").into()),
 /// }
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum Refusal {
+pub enum AuthorizeError {
     /// The check denied the request; the denial is recorded.
     #[error("access denied")]
     Denied {
@@ -53,7 +54,8 @@ pub enum Refusal {
 /// # Examples
 ///
 /// ```
-/// use rolegate::{AuditQuery, Catalog, Engine, OrgId, Outcome, Resource, ResourceId, SystemRole, User, UserId};
+/// use rolegate::audit::{AuditQuery, Outcome};
+/// use rolegate::{Catalog, Engine, OrgId, Resource, ResourceId, SystemRole, User, UserId};
 ///
 /// let engine = Engine::new(Catalog::standard());
 /// let org = OrgId::new(1);

@@ -26,11 +26,15 @@ struct LogInner {
 ///
 /// ```
 /// use std::sync::Arc;
-/// use rolegate::{AuditLog, AuditQuery, Catalog, Engine, ManualClock, MemorySink, Timestamp};
+/// use rolegate::audit::{AuditLog, AuditQuery, ManualClock, MemorySink};
+/// use rolegate::directory::Timestamp;
+/// use rolegate::{Catalog, Engine};
 ///
 /// let clock = Arc::new(ManualClock::new(Timestamp::from_unix_millis(1_000)));
 /// let log = AuditLog::new(MemorySink::new()).with_clock(clock.clone());
-/// let engine = Engine::builder(Catalog::standard()).audit(log).build();
+/// let mut builder = Engine::builder(Catalog::standard());
+/// builder.audit(log);
+/// let engine = builder.build();
 /// assert_eq!(engine.audit().dropped(), 0);
 /// assert!(engine.audit().query(&AuditQuery::new())?.events.is_empty());
 /// # Ok::<(), Box<dyn std::error::Error>>(())

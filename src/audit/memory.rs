@@ -26,7 +26,8 @@ struct State {
 /// # Examples
 ///
 /// ```
-/// use rolegate::{AuditLog, HostEvent, MemorySink, OrgId, OnSinkFailure, Outcome};
+/// use rolegate::audit::{AuditLog, HostEvent, MemorySink, OnSinkFailure, Outcome};
+/// use rolegate::OrgId;
 /// use std::sync::Arc;
 ///
 /// let sink = Arc::new(MemorySink::bounded(1));

@@ -20,7 +20,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub(crate) use event::clean_text;
 pub use event::{Actor, Event, EventId, HostEvent, NewEvent, Outcome};
 pub(crate) use grant::check_event;
-pub use grant::{Grant, Refusal};
+pub use grant::{AuthorizeError, Grant};
 pub use log::AuditLog;
 pub use memory::MemorySink;
 pub use query::{AuditPage, AuditQuery, Cursor};

@@ -11,7 +11,9 @@ use crate::id::{OrgId, UserId};
 /// # Examples
 ///
 /// ```
-/// use rolegate::{AuditQuery, OrgId, Outcome, Timestamp, UserId};
+/// use rolegate::audit::{AuditQuery, Outcome};
+/// use rolegate::directory::Timestamp;
+/// use rolegate::{OrgId, UserId};
 ///
 /// let query = AuditQuery::new()
 ///     .organization(OrgId::new(1))

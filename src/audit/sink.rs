@@ -11,7 +11,7 @@ use super::query::{AuditPage, AuditQuery};
 /// # Examples
 ///
 /// ```
-/// use rolegate::{SinkError, SinkErrorKind};
+/// use rolegate::audit::{SinkError, SinkErrorKind};
 ///
 /// let err = SinkError::unavailable("database is down");
 /// assert_eq!(err.kind(), SinkErrorKind::Unavailable);
@@ -126,7 +126,7 @@ pub trait AuditSink: Send + Sync + fmt::Debug {
 ///
 /// ```
 /// use std::time::Duration;
-/// use rolegate::{AuditLog, MemorySink, OnSinkFailure};
+/// use rolegate::audit::{AuditLog, MemorySink, OnSinkFailure};
 ///
 /// let log = AuditLog::new(MemorySink::bounded(10_000)).on_failure(OnSinkFailure::Wait(Duration::from_millis(50)));
 /// assert_eq!(log.policy(), OnSinkFailure::Wait(Duration::from_millis(50)));

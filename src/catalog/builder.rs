@@ -1,5 +1,7 @@
 //! The validating catalog builder and its error.
 
+use core::fmt;
+
 use super::write::RuleError;
 use super::{Catalog, NO_PERMISSION, NameError, PermEntry, TypeEntry};
 use crate::condition::{AttrType, is_keyword};
@@ -12,7 +14,8 @@ use crate::text::{excerpt, is_identifier};
 /// # Examples
 ///
 /// ```
-/// use rolegate::{Catalog, CatalogError};
+/// use rolegate::catalog::CatalogError;
+/// use rolegate::Catalog;
 ///
 /// let err = Catalog::builder()
 ///     .resource_type("documents", ["read"])
@@ -30,8 +33,8 @@ pub enum CatalogError {
         "invalid {kind} name {name:?}: expected an identifier of at most 64 ASCII letters, digits or `_`, not a keyword"
     )]
     InvalidName {
-        /// What the name was for: `resource type`, `action` or `attribute`.
-        kind: &'static str,
+        /// What the name was for.
+        kind: NameKind,
         /// The name.
         name: String,
     },
@@ -69,8 +72,8 @@ pub enum CatalogError {
     UnknownResourceType {
         /// The name.
         name: String,
-        /// Where it was used: `attribute`, `sync` or `built-in rule`.
-        context: &'static str,
+        /// Where it was used.
+        context: NameKind,
     },
     /// A sync from a type to itself, or the same sync declared twice.
     #[error("sync from {from:?} to {to:?} is declared twice or points to itself")]
@@ -136,10 +139,85 @@ pub enum CatalogError {
     #[error("too many {what}: at most {max}")]
     TooMany {
         /// What overflowed.
-        what: &'static str,
+        what: Limit,
         /// The limit.
         max: usize,
     },
+}
+
+/// What a name in a catalog declaration names, or where it is used.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::catalog::{CatalogError, NameKind};
+/// use rolegate::Catalog;
+///
+/// let err = Catalog::builder().resource_type("bad name", ["read"]).build().unwrap_err();
+/// assert!(matches!(err, CatalogError::InvalidName { kind: NameKind::ResourceType, .. }));
+/// assert_eq!(NameKind::ResourceType.to_string(), "resource type");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NameKind {
+    /// A resource type.
+    ResourceType,
+    /// An action.
+    Action,
+    /// An attribute.
+    Attribute,
+    /// A sync between two resource types.
+    Sync,
+    /// A built-in rule.
+    BuiltinRule,
+}
+
+impl fmt::Display for NameKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::ResourceType => "resource type",
+            Self::Action => "action",
+            Self::Attribute => "attribute",
+            Self::Sync => "sync",
+            Self::BuiltinRule => "built-in rule",
+        })
+    }
+}
+
+/// What a catalog has too many of for its dense ids.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::catalog::Limit;
+///
+/// assert_eq!(Limit::TableCells.to_string(), "resource type × action pairs");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Limit {
+    /// Resource types.
+    ResourceTypes,
+    /// Action names.
+    Actions,
+    /// Attribute names.
+    Attributes,
+    /// Permissions.
+    Permissions,
+    /// Cells of the (resource type × action) table.
+    TableCells,
+}
+
+impl fmt::Display for Limit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::ResourceTypes => "resource types",
+            Self::Actions => "actions",
+            Self::Attributes => "attributes",
+            Self::Permissions => "permissions",
+            Self::TableCells => "resource type × action pairs",
+        })
+    }
 }
 
 /// The most (resource type, action) pairs a catalog's table may have: the
@@ -167,7 +245,8 @@ struct BuiltinDecl {
 /// # Examples
 ///
 /// ```
-/// use rolegate::{AttrType, Catalog, MustMatch};
+/// use rolegate::catalog::AttrType;
+/// use rolegate::{Catalog, MustMatch};
 ///
 /// let catalog = Catalog::builder()
 ///     .resource_type("content", ["create", "read", "update", "delete"])
@@ -195,7 +274,7 @@ impl CatalogBuilder {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::CatalogBuilder;
+    /// use rolegate::catalog::CatalogBuilder;
     ///
     /// let catalog = CatalogBuilder::new()
     ///     .resource_type("reports", ["read", "export"])
@@ -281,7 +360,9 @@ impl CatalogBuilder {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{AttrType, Catalog, Conditions};
+    /// use rolegate::catalog::AttrType;
+    /// use rolegate::condition::Conditions;
+    /// use rolegate::Catalog;
     ///
     /// let catalog = Catalog::builder()
     ///     .resource_type("reports", ["read", "export"])
@@ -310,7 +391,8 @@ impl CatalogBuilder {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{Catalog, CatalogError};
+    /// use rolegate::catalog::CatalogError;
+    /// use rolegate::Catalog;
     ///
     /// let catalog = Catalog::builder()
     ///     .resource_type("content", ["read", "update"])
@@ -410,7 +492,7 @@ impl CatalogBuilder {
 
         for decl in &self.types {
             if !is_identifier(&decl.name) {
-                return Err(invalid("resource type", &decl.name));
+                return Err(invalid(NameKind::ResourceType, &decl.name));
             }
             if catalog.type_by_name.contains_key(decl.name.as_str()) {
                 return Err(CatalogError::DuplicateResourceType {
@@ -423,19 +505,19 @@ impl CatalogBuilder {
                 });
             }
             let id = ResourceTypeId::new(types.len()).ok_or(CatalogError::TooMany {
-                what: "resource types",
+                what: Limit::ResourceTypes,
                 max: ResourceTypeId::MAX + 1,
             })?;
             let mut own: Vec<ActionId> = Vec::with_capacity(decl.actions.len());
             for action in &decl.actions {
                 if !is_identifier(action) {
-                    return Err(invalid("action", action));
+                    return Err(invalid(NameKind::Action, action));
                 }
                 let action_id = match catalog.action_by_name.get(action.as_str()) {
                     Some(&a) => a,
                     None => {
                         let a = ActionId::new(actions.len()).ok_or(CatalogError::TooMany {
-                            what: "actions",
+                            what: Limit::Actions,
                             max: ActionId::MAX + 1,
                         })?;
                         actions.push(action.as_str().into());
@@ -473,7 +555,7 @@ impl CatalogBuilder {
             .checked_mul(actions.len())
             .filter(|&n| n <= MAX_TABLE)
             .ok_or(CatalogError::TooMany {
-                what: "resource type × action pairs",
+                what: Limit::TableCells,
                 max: MAX_TABLE,
             })?;
         let mut permissions: Vec<PermEntry> = Vec::new();
@@ -482,7 +564,7 @@ impl CatalogBuilder {
         for (t, entry) in types.iter().enumerate() {
             for &action in entry.actions.iter() {
                 let p = PermissionId::new(permissions.len()).ok_or(CatalogError::TooMany {
-                    what: "permissions",
+                    what: Limit::Permissions,
                     max: PermissionId::MAX + 1,
                 })?;
                 let action_name = actions.get(action.index()).map_or("", |a| &**a);
@@ -492,7 +574,7 @@ impl CatalogBuilder {
                     *slot = p.index() as u16;
                 }
                 let resource_type = ResourceTypeId::new(t).ok_or(CatalogError::TooMany {
-                    what: "resource types",
+                    what: Limit::ResourceTypes,
                     max: ResourceTypeId::MAX + 1,
                 })?;
                 permissions.push(PermEntry {
@@ -534,7 +616,7 @@ impl CatalogBuilder {
                 RuleError::Name(NameError::UnknownResourceType { name }) => {
                     CatalogError::UnknownResourceType {
                         name,
-                        context: "built-in rule",
+                        context: NameKind::BuiltinRule,
                     }
                 }
                 source => CatalogError::BuiltinRule {
@@ -594,17 +676,17 @@ impl CatalogBuilder {
             let t = *catalog.type_by_name.get(resource.as_str()).ok_or_else(|| {
                 CatalogError::UnknownResourceType {
                     name: excerpt(resource),
-                    context: "attribute",
+                    context: NameKind::Attribute,
                 }
             })?;
             if !is_identifier(name) || is_keyword(name) {
-                return Err(invalid("attribute", name));
+                return Err(invalid(NameKind::Attribute, name));
             }
             let id = match catalog.attribute_by_name.get(name.as_str()) {
                 Some(&a) => a,
                 None => {
                     let a = AttributeId::new(names.len()).ok_or(CatalogError::TooMany {
-                        what: "attributes",
+                        what: Limit::Attributes,
                         max: AttributeId::MAX + 1,
                     })?;
                     names.push(name.as_str().into());
@@ -642,7 +724,7 @@ impl CatalogBuilder {
             catalog.type_by_name.get(name).copied().ok_or_else(|| {
                 CatalogError::UnknownResourceType {
                     name: excerpt(name),
-                    context: "sync",
+                    context: NameKind::Sync,
                 }
             })
         };
@@ -751,7 +833,7 @@ impl Fnv {
     }
 }
 
-fn invalid(kind: &'static str, name: &str) -> CatalogError {
+fn invalid(kind: NameKind, name: &str) -> CatalogError {
     CatalogError::InvalidName {
         kind,
         name: excerpt(name),

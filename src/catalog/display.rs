@@ -40,7 +40,8 @@ impl Rule {
 /// # Examples
 ///
 /// ```
-/// use rolegate::{Catalog, Rule, RuleDisplay};
+/// use rolegate::catalog::RuleDisplay;
+/// use rolegate::{Catalog, Rule};
 ///
 /// let catalog = Catalog::standard();
 /// let rule = Rule::builder(&catalog, "agents", "update").build()?;
@@ -75,7 +76,8 @@ impl Condition {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{Catalog, Conditions};
+    /// use rolegate::condition::Conditions;
+    /// use rolegate::Catalog;
     ///
     /// let catalog = Catalog::standard();
     /// let agents = catalog.resource_type("agents")?;
@@ -111,7 +113,9 @@ impl Condition {
 /// # Examples
 ///
 /// ```
-/// use rolegate::{Catalog, ConditionDisplay, Conditions};
+/// use rolegate::catalog::ConditionDisplay;
+/// use rolegate::condition::Conditions;
+/// use rolegate::Catalog;
 ///
 /// let catalog = Catalog::standard();
 /// let tools = catalog.resource_type("tools")?;
@@ -140,7 +144,8 @@ impl Conditions {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{Catalog, Conditions};
+    /// use rolegate::condition::Conditions;
+    /// use rolegate::Catalog;
     ///
     /// let catalog = Catalog::standard();
     /// let tools = catalog.resource_type("tools")?;
@@ -167,7 +172,8 @@ impl Conditions {
 /// # Examples
 ///
 /// ```
-/// use rolegate::{Catalog, ConditionsDisplay, Rule};
+/// use rolegate::catalog::ConditionsDisplay;
+/// use rolegate::{Catalog, Rule};
 ///
 /// let catalog = Catalog::standard();
 /// let rule = Rule::builder(&catalog, "workflows", "update")

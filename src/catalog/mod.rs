@@ -9,13 +9,15 @@ mod display;
 mod presets;
 mod write;
 
-pub use builder::{CatalogBuilder, CatalogError};
+pub use builder::{CatalogBuilder, CatalogError, Limit, NameKind};
 pub use display::{ConditionDisplay, ConditionsDisplay, RuleDisplay};
 pub use write::{RuleBuilder, RuleError};
 
+pub use crate::condition::AttrType;
+pub use crate::id::PermissionSet;
+
 use hashbrown::HashMap;
 
-use crate::condition::AttrType;
 use crate::id::{ActionId, AttributeId, PermissionId, ResourceTypeId};
 use crate::rule::Rule;
 use crate::text::excerpt;
@@ -173,7 +175,8 @@ impl Catalog {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{AttrType, Catalog};
+    /// use rolegate::catalog::AttrType;
+    /// use rolegate::Catalog;
     ///
     /// let catalog = Catalog::builder()
     ///     .resource_type("documents", ["read", "update"])
@@ -187,7 +190,7 @@ impl Catalog {
         CatalogBuilder::new()
     }
 
-    /// The standard catalog of SPEC §3: 39 grantable permissions over eleven
+    /// The standard catalog of [semantics](crate::semantics) §1.5: 39 grantable permissions over eleven
     /// resource types, plus the built-in `profile.read` and `profile.update`
     /// rules with must-match `owner`.
     ///
@@ -390,7 +393,8 @@ impl Catalog {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{AttrType, Catalog};
+    /// use rolegate::catalog::AttrType;
+    /// use rolegate::Catalog;
     ///
     /// let catalog = Catalog::standard();
     /// let status = catalog.attribute("status")?;
@@ -696,7 +700,8 @@ impl Catalog {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{AttrType, Catalog};
+    /// use rolegate::catalog::AttrType;
+    /// use rolegate::Catalog;
     ///
     /// let catalog = Catalog::standard();
     /// let agents = catalog.resource_type("agents")?;
@@ -725,7 +730,8 @@ impl Catalog {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{AttrType, Catalog};
+    /// use rolegate::catalog::AttrType;
+    /// use rolegate::Catalog;
     ///
     /// let catalog = Catalog::standard();
     /// let priority = catalog.attribute("priority")?;

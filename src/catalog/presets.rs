@@ -11,7 +11,7 @@ const CRUD: [&str; 4] = ["create", "read", "update", "delete"];
 const CATEGORIES: [&str; 5] = ["connectors", "connections", "workflows", "agents", "tools"];
 
 impl CatalogBuilder {
-    /// A builder preloaded with the standard catalog (SPEC §3), to extend
+    /// A builder preloaded with the standard catalog ([semantics](crate::semantics) §1.5), to extend
     /// with resource types of your own before building.
     ///
     /// The five categories (`connectors`, `connections`, `workflows`,
@@ -23,7 +23,7 @@ impl CatalogBuilder {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::CatalogBuilder;
+    /// use rolegate::catalog::CatalogBuilder;
     ///
     /// let catalog = CatalogBuilder::standard()
     ///     .resource_type("reports", ["read", "export"])
@@ -78,7 +78,7 @@ impl CatalogBuilder {
         b.with_profile()
     }
 
-    /// A builder preloaded with the content-platform catalog (SPEC §5).
+    /// A builder preloaded with the content-platform catalog ([semantics](crate::semantics) §1.5; its syncs §5.1).
     ///
     /// `content` and `content_font_resources` declare `status` and `locale`
     /// (strings); rules on `content` sync to `content_font_resources` and
@@ -89,7 +89,7 @@ impl CatalogBuilder {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::CatalogBuilder;
+    /// use rolegate::catalog::CatalogBuilder;
     ///
     /// let catalog = CatalogBuilder::content_platform().build()?;
     /// assert_eq!(catalog.grantable_permission_count(), 22);

@@ -136,7 +136,8 @@ impl Conditions {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{Catalog, ConditionErrorKind, Conditions};
+    /// use rolegate::condition::{ConditionErrorKind, Conditions};
+    /// use rolegate::Catalog;
     ///
     /// let catalog = Catalog::standard();
     /// let workflows = catalog.resource_type("workflows")?;
@@ -160,7 +161,8 @@ impl Conditions {
 /// # Examples
 ///
 /// ```
-/// use rolegate::{Catalog, MustMatch, Rule, RuleBuilder};
+/// use rolegate::catalog::RuleBuilder;
+/// use rolegate::{Catalog, MustMatch, Rule};
 ///
 /// let catalog = Catalog::standard();
 /// let by_team: RuleBuilder<'_> = Rule::builder(&catalog, "workflows", "update")

@@ -30,7 +30,7 @@ pub(crate) trait Attributes {
 /// # Examples
 ///
 /// ```
-/// use rolegate::AttrType;
+/// use rolegate::catalog::AttrType;
 ///
 /// assert_eq!(AttrType::Integer.to_string(), "integer");
 /// ```
@@ -56,7 +56,7 @@ impl AttrType {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::AttrType;
+    /// use rolegate::catalog::AttrType;
     ///
     /// assert_eq!(AttrType::Integer.name(), "integer");
     /// assert_eq!(AttrType::Customer.name(), "customer");
@@ -93,7 +93,7 @@ pub(crate) fn is_keyword(word: &str) -> bool {
 /// # Examples
 ///
 /// ```
-/// use rolegate::Op;
+/// use rolegate::condition::Op;
 ///
 /// assert_eq!(Op::NotIn.to_string(), "not in");
 /// ```
@@ -123,7 +123,7 @@ impl Op {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::Op;
+    /// use rolegate::condition::Op;
     ///
     /// assert_eq!(Op::Le.as_str(), "<=");
     /// assert_eq!(Op::NotIn.as_str(), "not in");
@@ -154,7 +154,8 @@ impl fmt::Display for Op {
 /// # Examples
 ///
 /// ```
-/// use rolegate::{Catalog, Conditions, Literal, Operand};
+/// use rolegate::condition::{Conditions, Literal, Operand};
+/// use rolegate::Catalog;
 ///
 /// let catalog = Catalog::standard();
 /// let workflows = catalog.resource_type("workflows")?;
@@ -181,7 +182,8 @@ impl Literal {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{AttrType, Literal};
+    /// use rolegate::catalog::AttrType;
+    /// use rolegate::condition::Literal;
     ///
     /// assert_eq!(Literal::Integer(3).attr_type(), AttrType::Integer);
     /// assert_eq!(Literal::String("draft".into()).attr_type(), AttrType::String);
@@ -252,7 +254,9 @@ fn write_quoted(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
 /// # Examples
 ///
 /// ```
-/// use rolegate::{AttrType, Catalog, Conditions, Operand, SubjectField};
+/// use rolegate::catalog::AttrType;
+/// use rolegate::condition::{Conditions, Operand, SubjectField};
+/// use rolegate::Catalog;
 ///
 /// // The standard catalog has no user attribute; a host catalog may.
 /// let catalog = Catalog::builder()
@@ -282,7 +286,8 @@ impl SubjectField {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{AttrType, SubjectField};
+    /// use rolegate::catalog::AttrType;
+    /// use rolegate::condition::SubjectField;
     ///
     /// assert_eq!(SubjectField::Id.attr_type(), AttrType::User);
     /// assert_eq!(SubjectField::Customer.attr_type(), AttrType::Customer);
@@ -301,7 +306,7 @@ impl SubjectField {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::SubjectField;
+    /// use rolegate::condition::SubjectField;
     ///
     /// assert_eq!(SubjectField::Organization.as_str(), "subject.organization");
     /// ```
@@ -320,7 +325,8 @@ impl SubjectField {
 /// # Examples
 ///
 /// ```
-/// use rolegate::{Catalog, Conditions, Operand};
+/// use rolegate::condition::{Conditions, Operand};
+/// use rolegate::Catalog;
 ///
 /// let catalog = Catalog::standard();
 /// let tools = catalog.resource_type("tools")?;
@@ -364,7 +370,8 @@ impl fmt::Display for Operand {
 /// # Examples
 ///
 /// ```
-/// use rolegate::{Catalog, Conditions, Op};
+/// use rolegate::condition::{Conditions, Op};
+/// use rolegate::Catalog;
 ///
 /// let catalog = Catalog::standard();
 /// let agents = catalog.resource_type("agents")?;
@@ -388,7 +395,8 @@ impl Condition {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{Catalog, Conditions};
+    /// use rolegate::condition::Conditions;
+    /// use rolegate::Catalog;
     ///
     /// let catalog = Catalog::standard();
     /// let agents = catalog.resource_type("agents")?;
@@ -407,7 +415,8 @@ impl Condition {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{Catalog, Conditions, Op};
+    /// use rolegate::condition::{Conditions, Op};
+    /// use rolegate::Catalog;
     ///
     /// let catalog = Catalog::standard();
     /// let agents = catalog.resource_type("agents")?;
@@ -426,7 +435,8 @@ impl Condition {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{Catalog, Conditions, Literal, Operand};
+    /// use rolegate::condition::{Conditions, Literal, Operand};
+    /// use rolegate::Catalog;
     ///
     /// let catalog = Catalog::standard();
     /// let agents = catalog.resource_type("agents")?;
@@ -450,7 +460,8 @@ impl Condition {
 /// # Examples
 ///
 /// ```
-/// use rolegate::{Catalog, Conditions};
+/// use rolegate::condition::Conditions;
+/// use rolegate::Catalog;
 ///
 /// let catalog = Catalog::standard();
 /// let workflows = catalog.resource_type("workflows")?;
@@ -469,7 +480,8 @@ impl Conditions {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{Catalog, Conditions, Rule};
+    /// use rolegate::condition::Conditions;
+    /// use rolegate::{Catalog, Rule};
     ///
     /// let catalog = Catalog::standard();
     /// let workflows = catalog.resource_type("workflows")?;
@@ -489,7 +501,8 @@ impl Conditions {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{Catalog, Conditions, Op};
+    /// use rolegate::condition::{Conditions, Op};
+    /// use rolegate::Catalog;
     ///
     /// let catalog = Catalog::standard();
     /// let connectors = catalog.resource_type("connectors")?;
@@ -509,7 +522,8 @@ impl Conditions {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{Catalog, Conditions};
+    /// use rolegate::condition::Conditions;
+    /// use rolegate::Catalog;
     ///
     /// let catalog = Catalog::standard();
     /// let workflows = catalog.resource_type("workflows")?;
@@ -527,7 +541,8 @@ impl Conditions {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{Catalog, Conditions};
+    /// use rolegate::condition::Conditions;
+    /// use rolegate::Catalog;
     ///
     /// let catalog = Catalog::standard();
     /// let workflows = catalog.resource_type("workflows")?;
@@ -541,12 +556,71 @@ impl Conditions {
     }
 }
 
+/// What the condition grammar wanted where the text had something else.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::condition::{ConditionErrorKind, Conditions, Expected};
+/// use rolegate::Catalog;
+///
+/// let catalog = Catalog::standard();
+/// let tools = catalog.resource_type("tools")?;
+/// let err = Conditions::parse(&catalog, tools, "priority 3").unwrap_err();
+/// assert!(matches!(err.kind(), ConditionErrorKind::Unexpected { expected: Expected::Operator, .. }));
+/// assert_eq!(Expected::Operator.to_string(), "an operator (== != < <= > >= in, not in)");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Expected {
+    /// An attribute name.
+    Attribute,
+    /// An operator.
+    Operator,
+    /// `in`, after `not`.
+    InAfterNot,
+    /// A value: a literal or `subject.FIELD`.
+    Value,
+    /// A single value, where a list was written after an operator other
+    /// than `in` and `not in`.
+    SingleValue,
+    /// A list, after `in` or `not in`.
+    List,
+    /// `,` or `]` inside a list.
+    CommaOrBracket,
+    /// `.` after `subject`.
+    DotAfterSubject,
+    /// A field of the subject: `id`, `organization` or `customer`.
+    SubjectField,
+    /// `and`, or the end of the text.
+    AndOrEnd,
+}
+
+impl fmt::Display for Expected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Attribute => "an attribute name",
+            Self::Operator => "an operator (== != < <= > >= in, not in)",
+            Self::InAfterNot => "`in` after `not`",
+            Self::Value => "a value (a string, an integer, true, false or subject.FIELD)",
+            Self::SingleValue => "a value (a list goes with `in` or `not in`)",
+            Self::List => "a list `[...]`",
+            Self::CommaOrBracket => "`,` or `]`",
+            Self::DotAfterSubject => "`.` after `subject`",
+            Self::SubjectField => "id, organization or customer",
+            Self::AndOrEnd => "`and` or end of text",
+        })
+    }
+}
+
 /// Where condition text fails and why.
 ///
 /// # Examples
 ///
 /// ```
-/// use rolegate::{Catalog, Conditions};
+/// use rolegate::condition::Conditions;
+/// use rolegate::Catalog;
 ///
 /// let catalog = Catalog::standard();
 /// let tools = catalog.resource_type("tools")?;
@@ -573,7 +647,8 @@ impl ConditionError {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{Catalog, Conditions};
+    /// use rolegate::condition::Conditions;
+    /// use rolegate::Catalog;
     ///
     /// let catalog = Catalog::standard();
     /// let workflows = catalog.resource_type("workflows")?;
@@ -591,7 +666,8 @@ impl ConditionError {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{Catalog, Conditions};
+    /// use rolegate::condition::Conditions;
+    /// use rolegate::Catalog;
     ///
     /// let catalog = Catalog::standard();
     /// let workflows = catalog.resource_type("workflows")?;
@@ -613,7 +689,8 @@ impl ConditionError {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{Catalog, Conditions};
+    /// use rolegate::condition::Conditions;
+    /// use rolegate::Catalog;
     ///
     /// let catalog = Catalog::standard();
     /// let workflows = catalog.resource_type("workflows")?;
@@ -631,7 +708,9 @@ impl ConditionError {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{AttrType, Catalog, ConditionErrorKind, Conditions};
+    /// use rolegate::catalog::AttrType;
+    /// use rolegate::condition::{ConditionErrorKind, Conditions};
+    /// use rolegate::Catalog;
     ///
     /// let catalog = Catalog::standard();
     /// let workflows = catalog.resource_type("workflows")?;
@@ -653,7 +732,8 @@ impl ConditionError {
 /// # Examples
 ///
 /// ```
-/// use rolegate::{Catalog, ConditionErrorKind, Conditions};
+/// use rolegate::condition::{ConditionErrorKind, Conditions};
+/// use rolegate::Catalog;
 ///
 /// let catalog = Catalog::standard();
 /// let workflows = catalog.resource_type("workflows")?;
@@ -672,7 +752,7 @@ pub enum ConditionErrorKind {
     #[error("expected {expected}, found {found}")]
     Unexpected {
         /// What the grammar wanted.
-        expected: &'static str,
+        expected: Expected,
         /// What was there (or `end of text`).
         found: String,
     },

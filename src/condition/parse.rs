@@ -15,8 +15,8 @@ use crate::id::ResourceTypeId;
 use crate::text::excerpt;
 
 use super::{
-    AttrType, Attributes, Condition, ConditionError, ConditionErrorKind, Conditions, Literal, Op,
-    Operand, SubjectField, is_keyword,
+    AttrType, Attributes, Condition, ConditionError, ConditionErrorKind, Conditions, Expected,
+    Literal, Op, Operand, SubjectField, is_keyword,
 };
 
 #[derive(Clone, Debug, PartialEq)]
@@ -215,7 +215,7 @@ pub(crate) fn parse(
     })
 }
 
-fn unexpected(at: usize, expected: &'static str, found: &Tok<'_>) -> Failure {
+fn unexpected(at: usize, expected: Expected, found: &Tok<'_>) -> Failure {
     (
         at,
         ConditionErrorKind::Unexpected {
@@ -238,7 +238,7 @@ impl Parser<'_, '_> {
             match self.lexer.next()? {
                 (Tok::End, _) => return Ok(Conditions(out.into())),
                 (Tok::Ident("and"), _) => {}
-                (other, at) => return Err(unexpected(at, "`and` or end of text", &other)),
+                (other, at) => return Err(unexpected(at, Expected::AndOrEnd, &other)),
             }
         }
     }
@@ -246,7 +246,7 @@ impl Parser<'_, '_> {
     fn comparison(&mut self) -> Result<Condition, Failure> {
         let (name, name_at) = match self.lexer.next()? {
             (Tok::Ident(w), at) if !is_keyword(w) => (w, at),
-            (other, at) => return Err(unexpected(at, "an attribute name", &other)),
+            (other, at) => return Err(unexpected(at, Expected::Attribute, &other)),
         };
         let declared = self.catalog.declared(self.resource, name);
         let Some((attribute, ty)) = declared else {
@@ -267,14 +267,10 @@ impl Parser<'_, '_> {
             (Tok::Ident("in"), at) => (Op::In, at),
             (Tok::Ident("not"), at) => match self.lexer.next()? {
                 (Tok::Ident("in"), _) => (Op::NotIn, at),
-                (other, at) => return Err(unexpected(at, "`in` after `not`", &other)),
+                (other, at) => return Err(unexpected(at, Expected::InAfterNot, &other)),
             },
             (other, at) => {
-                return Err(unexpected(
-                    at,
-                    "an operator (== != < <= > >= in, not in)",
-                    &other,
-                ));
+                return Err(unexpected(at, Expected::Operator, &other));
             }
         };
         let supported = match op {
@@ -308,7 +304,7 @@ impl Parser<'_, '_> {
         let operand = if matches!(op, Op::In | Op::NotIn) {
             match self.lexer.next()? {
                 (Tok::LBracket, _) => {}
-                (other, at) => return Err(unexpected(at, "a list `[...]`", &other)),
+                (other, at) => return Err(unexpected(at, Expected::List, &other)),
             }
             let mut items = Vec::new();
             let save = self.lexer.pos;
@@ -323,7 +319,9 @@ impl Parser<'_, '_> {
                     match self.lexer.next()? {
                         (Tok::Comma, _) => {}
                         (Tok::RBracket, _) => break,
-                        (other, at) => return Err(unexpected(at, "`,` or `]`", &other)),
+                        (other, at) => {
+                            return Err(unexpected(at, Expected::CommaOrBracket, &other));
+                        }
                     }
                 }
             }
@@ -334,7 +332,9 @@ impl Parser<'_, '_> {
                 (Tok::Ident("subject"), at) => {
                     match self.lexer.next()? {
                         (Tok::Dot, _) => {}
-                        (other, at) => return Err(unexpected(at, "`.` after `subject`", &other)),
+                        (other, at) => {
+                            return Err(unexpected(at, Expected::DotAfterSubject, &other));
+                        }
                     }
                     let field = match self.lexer.next()? {
                         (Tok::Ident("id"), _) => SubjectField::Id,
@@ -349,7 +349,7 @@ impl Parser<'_, '_> {
                             ));
                         }
                         (other, at) => {
-                            return Err(unexpected(at, "id, organization or customer", &other));
+                            return Err(unexpected(at, Expected::SubjectField, &other));
                         }
                     };
                     if field.attr_type() != ty {
@@ -358,11 +358,7 @@ impl Parser<'_, '_> {
                     Operand::Subject(field)
                 }
                 (Tok::LBracket, at) => {
-                    return Err(unexpected(
-                        at,
-                        "a value (a list goes with `in` or `not in`)",
-                        &Tok::LBracket,
-                    ));
+                    return Err(unexpected(at, Expected::SingleValue, &Tok::LBracket));
                 }
                 _ => {
                     self.lexer.pos = save;
@@ -387,11 +383,7 @@ impl Parser<'_, '_> {
             (Tok::Int(i), at) => Ok((Literal::Integer(i), at)),
             (Tok::Ident("true"), at) => Ok((Literal::Boolean(true), at)),
             (Tok::Ident("false"), at) => Ok((Literal::Boolean(false), at)),
-            (other, at) => Err(unexpected(
-                at,
-                "a value (a string, an integer, true, false or subject.FIELD)",
-                &other,
-            )),
+            (other, at) => Err(unexpected(at, Expected::Value, &other)),
         }
     }
 }

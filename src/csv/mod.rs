@@ -1,4 +1,4 @@
-//! CSV export and import of roles (SPEC §10), with RFC 4180 quoting.
+//! CSV export and import of roles ([semantics](crate::semantics) §13), with RFC 4180 quoting.
 //!
 //! One row per rule: `Role name,Resource,Action,Conditions,Must Match`, the
 //! conditions in canonical text and the must-match keys joined by `;`. A
@@ -13,6 +13,7 @@ use std::fmt;
 use std::io;
 
 use crate::catalog::{Catalog, NameError, RuleError};
+use crate::condition::ConditionError;
 use crate::id::OrgId;
 use crate::role::{Role, RoleError, SystemRole};
 use crate::rule::{MustMatch, MustMatchError, Rule};
@@ -43,23 +44,23 @@ fn restore(cell: &str) -> &str {
 /// Why a roles file could not be written.
 #[derive(Debug, thiserror::Error)]
 #[error("could not write the roles file")]
-pub struct ExportError(#[source] io::Error);
+pub struct WriteError(#[source] io::Error);
 
 /// Writes `roles` as a roles file: the header, then one row per rule (one
 /// row with empty resource and action for a role without rules).
 ///
 /// # Errors
 ///
-/// [`ExportError`] when `out` fails.
+/// [`WriteError`] when `out` fails.
 pub fn write_roles<'r, W: io::Write>(
     catalog: &Catalog,
     roles: impl IntoIterator<Item = &'r Role>,
     out: W,
-) -> Result<(), ExportError> {
+) -> Result<(), WriteError> {
     let mut writer = ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::Any(b'\n'))
         .from_writer(out);
-    let error = |e: ::csv::Error| ExportError(io::Error::other(e.to_string()));
+    let error = |e: ::csv::Error| WriteError(io::Error::other(e.to_string()));
     writer.write_record(HEADER).map_err(error)?;
     for role in roles {
         let name = neutralise(role.name());
@@ -86,19 +87,19 @@ pub fn write_roles<'r, W: io::Write>(
                 .map_err(error)?;
         }
     }
-    writer.flush().map_err(ExportError)
+    writer.flush().map_err(WriteError)
 }
 
 /// One problem in a roles file, where it is.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("line {line}, column {column}: {kind}")]
-pub struct ImportProblem {
+pub struct ReadProblem {
     line: u64,
     column: usize,
-    kind: ImportProblemKind,
+    kind: ReadProblemKind,
 }
 
-impl ImportProblem {
+impl ReadProblem {
     /// The 1-based line where the problem's row starts.
     #[must_use]
     pub fn line(&self) -> u64 {
@@ -113,15 +114,15 @@ impl ImportProblem {
 
     /// What the problem is.
     #[must_use]
-    pub fn kind(&self) -> &ImportProblemKind {
+    pub fn kind(&self) -> &ReadProblemKind {
         &self.kind
     }
 }
 
-/// What is wrong at an [`ImportProblem`]'s place.
+/// What is wrong at an [`ReadProblem`]'s place.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-pub enum ImportProblemKind {
+pub enum ReadProblemKind {
     /// The text is not valid CSV there.
     #[error("malformed CSV: {message}")]
     Malformed {
@@ -143,9 +144,19 @@ pub enum ImportProblemKind {
     /// One of resource and action is empty, not both.
     #[error("resource and action must both be given, or both be empty for a role without rules")]
     HalfRule,
-    /// The resource, action or conditions do not make a rule.
+    /// The resource type or action is unknown, or the action does not apply
+    /// to the type.
     #[error(transparent)]
-    Rule(RuleError),
+    Name(NameError),
+    /// The permission is built in: no role can grant it.
+    #[error("permission {permission:?} is built in and cannot be granted by a rule")]
+    NotGrantable {
+        /// The permission, `resource.action`.
+        permission: String,
+    },
+    /// The conditions do not parse or type-check.
+    #[error(transparent)]
+    Condition(ConditionError),
     /// The must-match cell names an unknown key.
     #[error(transparent)]
     MustMatch(MustMatchError),
@@ -163,29 +174,30 @@ pub enum ImportProblemKind {
 /// # Examples
 ///
 /// ```
-/// use rolegate::{Catalog, OrgId, parse_roles_csv};
+/// use rolegate::csv::read_roles;
+/// use rolegate::{Catalog, OrgId};
 ///
 /// let csv = "Role name,Resource,Action,Conditions,Must Match\n\
 ///            Editor,workflows,fly,,organization\n\
 ///            Editor,rockets,read,,organization\n";
-/// let err = parse_roles_csv(&Catalog::standard(), OrgId::new(1), csv).unwrap_err();
+/// let err = read_roles(&Catalog::standard(), OrgId::new(1), csv).unwrap_err();
 /// let places: Vec<(u64, usize)> = err.problems().iter().map(|p| (p.line(), p.column())).collect();
 /// assert_eq!(places, [(2, 3), (3, 2)]);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub struct ImportError {
-    problems: Vec<ImportProblem>,
+pub struct ReadError {
+    problems: Vec<ReadProblem>,
 }
 
-impl ImportError {
+impl ReadError {
     /// Every problem, in file order.
     #[must_use]
-    pub fn problems(&self) -> &[ImportProblem] {
+    pub fn problems(&self) -> &[ReadProblem] {
         &self.problems
     }
 }
 
-impl fmt::Display for ImportError {
+impl fmt::Display for ReadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         const SHOWN: usize = 10;
         write!(f, "the roles file has {} problem(s)", self.problems.len())?;
@@ -200,12 +212,15 @@ impl fmt::Display for ImportError {
     }
 }
 
-/// Where a rule error points in a row.
-fn rule_column(error: &RuleError) -> usize {
+/// A rule error as a problem of its row, with the column it points at.
+fn rule_problem(error: RuleError) -> (usize, ReadProblemKind) {
     match error {
-        RuleError::Name(NameError::UnknownAction { .. } | NameError::NotApplicable { .. }) => 3,
-        RuleError::Condition(_) => 4,
-        _ => 2,
+        RuleError::Name(
+            e @ (NameError::UnknownAction { .. } | NameError::NotApplicable { .. }),
+        ) => (3, ReadProblemKind::Name(e)),
+        RuleError::Name(e) => (2, ReadProblemKind::Name(e)),
+        RuleError::NotGrantable { permission } => (2, ReadProblemKind::NotGrantable { permission }),
+        RuleError::Condition(e) => (4, ReadProblemKind::Condition(e)),
     }
 }
 
@@ -219,26 +234,27 @@ fn rule_column(error: &RuleError) -> usize {
 ///
 /// # Errors
 ///
-/// An [`ImportError`] listing every problem with its line and column.
+/// An [`ReadError`] listing every problem with its line and column.
 ///
 /// # Examples
 ///
 /// ```
-/// use rolegate::{Catalog, OrgId, parse_roles_csv};
+/// use rolegate::csv::read_roles;
+/// use rolegate::{Catalog, OrgId};
 ///
 /// let csv = "Role name,Resource,Action,Conditions,Must Match\n\
 ///            Editor,workflows,update,\"status != \"\"archived\"\"\",organization;team\n\
 ///            Viewer,workflows,read,,organization\n";
-/// let roles = parse_roles_csv(&Catalog::standard(), OrgId::new(1), csv)?;
+/// let roles = read_roles(&Catalog::standard(), OrgId::new(1), csv)?;
 /// assert_eq!(roles.len(), 1, "the Viewer row is checked, not imported");
 /// assert_eq!(roles[0].name(), "Editor");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn parse_roles_csv(
+pub fn read_roles(
     catalog: &Catalog,
     organization: OrgId,
     text: &str,
-) -> Result<Vec<Role>, ImportError> {
+) -> Result<Vec<Role>, ReadError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = ::csv::ReaderBuilder::new()
         .has_headers(false)
@@ -255,10 +271,10 @@ pub fn parse_roles_csv(
             Ok(true) => {}
             Err(e) => {
                 let line = e.position().map_or(line, ::csv::Position::line);
-                problems.push(ImportProblem {
+                problems.push(ReadProblem {
                     line,
                     column: 0,
-                    kind: ImportProblemKind::Malformed {
+                    kind: ReadProblemKind::Malformed {
                         message: excerpt(&e.to_string()),
                     },
                 });
@@ -268,13 +284,13 @@ pub fn parse_roles_csv(
         }
         let line = record.position().map_or(line, ::csv::Position::line);
         let mut problem = |column, kind| {
-            problems.push(ImportProblem { line, column, kind });
+            problems.push(ReadProblem { line, column, kind });
         };
         if !header_seen {
             header_seen = true;
             let found: Vec<&str> = record.iter().map(str::trim).collect();
             if found != HEADER {
-                problem(0, ImportProblemKind::Header);
+                problem(0, ReadProblemKind::Header);
                 break;
             }
             continue;
@@ -282,7 +298,7 @@ pub fn parse_roles_csv(
         if record.len() != HEADER.len() {
             problem(
                 0,
-                ImportProblemKind::FieldCount {
+                ReadProblemKind::FieldCount {
                     found: record.len(),
                 },
             );
@@ -294,7 +310,7 @@ pub fn parse_roles_csv(
         let must_match = match cell(4).parse::<MustMatch>() {
             Ok(keys) => Some(keys),
             Err(e) => {
-                problem(5, ImportProblemKind::MustMatch(e));
+                problem(5, ReadProblemKind::MustMatch(e));
                 None
             }
         };
@@ -308,7 +324,8 @@ pub fn parse_roles_csv(
                 match built {
                     Ok(rule) => Some(rule),
                     Err(e) => {
-                        problem(rule_column(&e), ImportProblemKind::Rule(e));
+                        let (column, kind) = rule_problem(e);
+                        problem(column, kind);
                         continue;
                     }
                 }
@@ -316,7 +333,7 @@ pub fn parse_roles_csv(
             _ => {
                 problem(
                     if resource.is_empty() { 2 } else { 3 },
-                    ImportProblemKind::HalfRule,
+                    ReadProblemKind::HalfRule,
                 );
                 continue;
             }
@@ -335,7 +352,7 @@ pub fn parse_roles_csv(
             if mismatch {
                 problem(
                     2,
-                    ImportProblemKind::SystemRoleMismatch {
+                    ReadProblemKind::SystemRoleMismatch {
                         role: system.name().to_owned(),
                     },
                 );
@@ -345,7 +362,7 @@ pub fn parse_roles_csv(
         let name = match Role::validate_name(name) {
             Ok(name) => name,
             Err(e) => {
-                problem(1, ImportProblemKind::RoleName(e));
+                problem(1, ReadProblemKind::RoleName(e));
                 continue;
             }
         };
@@ -363,24 +380,24 @@ pub fn parse_roles_csv(
         rules.extend(rule);
     }
     if !header_seen && problems.is_empty() {
-        problems.push(ImportProblem {
+        problems.push(ReadProblem {
             line: 1,
             column: 0,
-            kind: ImportProblemKind::Header,
+            kind: ReadProblemKind::Header,
         });
     }
     if !problems.is_empty() {
-        return Err(ImportError { problems });
+        return Err(ReadError { problems });
     }
     roles
         .into_iter()
         .map(|(_, name, rules)| Role::custom(organization, &name, rules))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| ImportError {
-            problems: vec![ImportProblem {
+        .map_err(|e| ReadError {
+            problems: vec![ReadProblem {
                 line: 0,
                 column: 1,
-                kind: ImportProblemKind::RoleName(e),
+                kind: ReadProblemKind::RoleName(e),
             }],
         })
 }

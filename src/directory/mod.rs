@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 use smallvec::SmallVec;
 
-use crate::evaluate::{Status, Subject};
+use crate::evaluate::{Subject, UserStatus};
 use crate::id::{CustomerId, OrgId, PermissionId, RoleId, TeamId, UserId};
 
 /// A user of an organization: exactly one role, a status, optional customer,
@@ -22,12 +22,12 @@ use crate::id::{CustomerId, OrgId, PermissionId, RoleId, TeamId, UserId};
 /// # Examples
 ///
 /// ```
-/// use rolegate::{CustomerId, OrgId, Status, SystemRole, User, UserId};
+/// use rolegate::{CustomerId, OrgId, SystemRole, User, UserId, UserStatus};
 ///
 /// let dave = User::new(UserId::new(4), OrgId::new(1), SystemRole::EndUser.id())
 ///     .with_customer(CustomerId::new(30))
-///     .with_status(Status::Invited);
-/// assert_eq!(dave.status(), Status::Invited);
+///     .with_status(UserStatus::Invited);
+/// assert_eq!(dave.status(), UserStatus::Invited);
 /// assert_eq!(dave.subject().customer(), Some(CustomerId::new(30)));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,7 +37,7 @@ pub struct User {
     pub(crate) customer: Option<CustomerId>,
     pub(crate) teams: SmallVec<[TeamId; 4]>,
     pub(crate) role: RoleId,
-    pub(crate) status: Status,
+    pub(crate) status: UserStatus,
     pub(crate) last_active: Option<Timestamp>,
 }
 
@@ -51,7 +51,7 @@ impl User {
             customer: None,
             teams: SmallVec::new(),
             role,
-            status: Status::Active,
+            status: UserStatus::Active,
             last_active: None,
         }
     }
@@ -65,7 +65,7 @@ impl User {
 
     /// Sets the user's status.
     #[must_use]
-    pub fn with_status(mut self, status: Status) -> Self {
+    pub fn with_status(mut self, status: UserStatus) -> Self {
         self.status = status;
         self
     }
@@ -112,7 +112,7 @@ impl User {
 
     /// The user's status.
     #[must_use]
-    pub fn status(&self) -> Status {
+    pub fn status(&self) -> UserStatus {
         self.status
     }
 
@@ -193,17 +193,18 @@ impl Team {
 /// # Examples
 ///
 /// ```
-/// use rolegate::{PeopleFilter, Status, SystemRole};
+/// use rolegate::directory::PeopleFilter;
+/// use rolegate::{SystemRole, UserStatus};
 ///
 /// let filter = PeopleFilter::new()
 ///     .role(SystemRole::Developer.id())
-///     .status(Status::Active);
+///     .status(UserStatus::Active);
 /// assert_eq!(filter.role_filter(), Some(SystemRole::Developer.id()));
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct PeopleFilter {
     pub(crate) role: Option<RoleId>,
-    pub(crate) status: Option<Status>,
+    pub(crate) status: Option<UserStatus>,
     pub(crate) team: Option<TeamId>,
     pub(crate) can: Option<PermissionId>,
 }
@@ -224,7 +225,7 @@ impl PeopleFilter {
 
     /// Only users with this status.
     #[must_use]
-    pub fn status(mut self, status: Status) -> Self {
+    pub fn status(mut self, status: UserStatus) -> Self {
         self.status = Some(status);
         self
     }
@@ -481,7 +482,10 @@ impl Directory {
     pub(crate) fn active_holders(&self, organization: OrgId, role: RoleId) -> usize {
         self.holders(organization, role).map_or(0, |set| {
             set.iter()
-                .filter(|id| self.user(**id).is_some_and(|u| u.status == Status::Active))
+                .filter(|id| {
+                    self.user(**id)
+                        .is_some_and(|u| u.status == UserStatus::Active)
+                })
                 .count()
         })
     }

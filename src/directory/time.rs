@@ -10,7 +10,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 /// # Examples
 ///
 /// ```
-/// use rolegate::Timestamp;
+/// use rolegate::directory::Timestamp;
 ///
 /// let t = Timestamp::from_unix_millis(1_795_426_200_000);
 /// assert_eq!(t.to_string(), "2026-11-23T09:30:00.000Z");
@@ -28,7 +28,7 @@ impl Timestamp {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::Timestamp;
+    /// use rolegate::directory::Timestamp;
     ///
     /// assert_eq!(Timestamp::from_unix_millis(0), Timestamp::EPOCH);
     /// ```
@@ -42,7 +42,7 @@ impl Timestamp {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::Timestamp;
+    /// use rolegate::directory::Timestamp;
     ///
     /// assert_eq!(Timestamp::from_unix_millis(42).unix_millis(), 42);
     /// ```
@@ -57,7 +57,7 @@ impl Timestamp {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::Timestamp;
+    /// use rolegate::directory::Timestamp;
     ///
     /// assert!(Timestamp::now() > Timestamp::EPOCH);
     /// ```

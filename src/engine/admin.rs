@@ -5,13 +5,14 @@ use super::guard::{acting, may_give, may_grant, may_take, require};
 use super::{Change, Engine, Snapshot};
 use crate::audit::Actor;
 use crate::audit::{NewEvent, Outcome, clean_text};
-use crate::compile::rule_fits;
+use crate::csv;
 use crate::directory::Timestamp;
 use crate::directory::{Team, User};
-use crate::evaluate::Status;
+use crate::evaluate::UserStatus;
 use crate::id::PermissionSet;
 use crate::id::{OrgId, RoleId, TeamId, UserId};
-use crate::role::{MAX_ROLE_NAME, Role, RoleKind};
+use crate::policy::rule_fits;
+use crate::role::{MAX_ROLE_NAME, Role, RoleError, RoleKind};
 use crate::rule::Rule;
 use crate::text::excerpt;
 
@@ -109,8 +110,8 @@ const MEMBERS_MANAGE: &str = "members.manage";
 /// let org = OrgId::new(1);
 /// let admin = engine.bootstrap();
 /// let made = admin.create_role(org, "Runner", vec![Rule::builder(&catalog, "workflows", "read").build()?])?;
-/// let edit = admin.replace_rules(made.id, vec![Rule::builder(&catalog, "workflows", "execute").build()?])?;
-/// let names = |set: &rolegate::PermissionSet| -> Vec<String> {
+/// let edit = admin.replace_rules(made, vec![Rule::builder(&catalog, "workflows", "execute").build()?])?;
+/// let names = |set: &rolegate::catalog::PermissionSet| -> Vec<String> {
 ///     set.iter().filter_map(|p| catalog.permission_name(p)).map(String::from).collect()
 /// };
 /// assert_eq!(names(&edit.gained), ["workflows.execute"]);
@@ -140,7 +141,7 @@ pub struct RoleEdit {
 /// let engine = Engine::new(Catalog::standard());
 /// let org = OrgId::new(1);
 /// let boot = engine.bootstrap();
-/// let temp = boot.create_role(org, "Temp", vec![])?.id;
+/// let temp = boot.create_role(org, "Temp", vec![])?;
 /// boot.add_user(User::new(UserId::new(5), org, temp))?;
 /// let done = boot.delete_role(temp, Some(SystemRole::Viewer.id()))?;
 /// assert_eq!(done.moved, 1);
@@ -148,7 +149,7 @@ pub struct RoleEdit {
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct RoleDeleted {
+pub struct RoleDeletion {
     /// How many holders were moved to the named role.
     pub moved: usize,
 }
@@ -161,9 +162,10 @@ fn custom_role(snapshot: &Snapshot, id: RoleId) -> Result<(&Role, OrgId), AdminE
         .ok_or(AdminError::UnknownRole { role: id })?;
     match role.kind() {
         RoleKind::Custom { organization } => Ok((role, organization)),
-        RoleKind::System(_) => Err(AdminError::SystemRole {
+        RoleKind::System(_) => Err(RoleError::SystemRole {
             name: role.name().to_owned(),
-        }),
+        }
+        .into()),
     }
 }
 
@@ -189,19 +191,31 @@ fn check_role(
         .iter()
         .position(|r| !rule_fits(snapshot.catalog(), r, false))
     {
-        return Err(AdminError::ForeignRule { index });
+        return Err(RoleError::ForeignRule {
+            role: excerpt(name),
+            index,
+        }
+        .into());
     }
     match snapshot.policy.custom_role_named(organization, name) {
-        Some(other) if Some(other) != except => Err(AdminError::DuplicateRoleName {
+        Some(other) if Some(other) != except => Err(RoleError::DuplicateName {
             organization,
             name: excerpt(name),
-        }),
+        }
+        .into()),
         _ => Ok(()),
     }
 }
 
+fn too_many_roles() -> AdminError {
+    RoleError::TooMany {
+        max: RoleId::MAX + 1,
+    }
+    .into()
+}
+
 fn next_role_id(snapshot: &Snapshot) -> Result<RoleId, AdminError> {
-    RoleId::new(snapshot.policy.roles.len()).ok_or(AdminError::TooManyRoles)
+    RoleId::new(snapshot.policy.roles.len()).ok_or_else(too_many_roles)
 }
 
 pub(crate) fn create_role(
@@ -210,20 +224,14 @@ pub(crate) fn create_role(
     organization: OrgId,
     name: &str,
     rules: Vec<Rule>,
-) -> Result<(Change, RoleEdit), AdminError> {
+) -> Result<(Change, RoleId), AdminError> {
     let acting = acting(snapshot, actor, organization)?;
     require(snapshot, acting.as_ref(), ROLES_MANAGE)?;
     let role = Role::custom(organization, name, rules)?;
     check_role(snapshot, organization, role.name(), role.rules(), None)?;
     may_grant(snapshot, acting.as_ref(), role.rules())?;
     let id = next_role_id(snapshot)?;
-    let edit = RoleEdit {
-        id,
-        gained: role.permissions(),
-        lost: PermissionSet::new(),
-        holders: 0,
-    };
-    Ok((Change::CreateRole { id, role }, edit))
+    Ok((Change::CreateRole { id, role }, id))
 }
 
 /// What importing a roles file did.
@@ -241,7 +249,7 @@ pub(crate) fn create_role(
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct RolesImported {
+pub struct RoleImport {
     /// Roles the file created.
     pub created: Vec<RoleId>,
     /// Existing roles (matched by name, case-insensitively) whose name and
@@ -254,10 +262,10 @@ fn import_roles(
     actor: Actor,
     organization: OrgId,
     text: &str,
-) -> Result<(Change, RolesImported), AdminError> {
+) -> Result<(Change, RoleImport), AdminError> {
     let acting = acting(snapshot, actor, organization)?;
     require(snapshot, acting.as_ref(), ROLES_MANAGE)?;
-    let roles = crate::csv::parse_roles_csv(snapshot.catalog(), organization, text)?;
+    let roles = csv::read_roles(snapshot.catalog(), organization, text)?;
     let mut next = snapshot.policy.roles.len();
     let (mut created, mut updated) = (Vec::new(), Vec::new());
     for role in roles {
@@ -270,13 +278,13 @@ fn import_roles(
             }
             None => {
                 may_grant(snapshot, acting.as_ref(), role.rules())?;
-                let id = RoleId::new(next).ok_or(AdminError::TooManyRoles)?;
+                let id = RoleId::new(next).ok_or_else(too_many_roles)?;
                 next += 1;
                 created.push((id, role));
             }
         }
     }
-    let summary = RolesImported {
+    let summary = RoleImport {
         created: created.iter().map(|(id, _)| *id).collect(),
         updated: updated.iter().map(|(id, _)| *id).collect(),
     };
@@ -289,7 +297,7 @@ fn duplicate_role(
     organization: OrgId,
     source: RoleId,
     name: &str,
-) -> Result<(Change, RoleEdit), AdminError> {
+) -> Result<(Change, RoleId), AdminError> {
     let rules = role_for(snapshot, organization, source)?.rules().to_vec();
     create_role(snapshot, actor, organization, name, rules)
 }
@@ -308,7 +316,7 @@ fn update_role(
     let rules = rules.unwrap_or_else(|| old.rules().to_vec());
     let role = Role::custom(organization, name, rules)?;
     check_role(snapshot, organization, role.name(), role.rules(), Some(id))?;
-    // Nobody edits a role that grants what they do not hold (SPEC §8): the
+    // Nobody edits a role that grants what they do not hold (SEMANTICS.md §10.3): the
     // actor covers every rule of the role, before and after.
     may_grant(snapshot, acting.as_ref(), old.rules())?;
     may_grant(snapshot, acting.as_ref(), role.rules())?;
@@ -327,7 +335,7 @@ fn delete_role(
     actor: Actor,
     id: RoleId,
     move_to: Option<RoleId>,
-) -> Result<(Change, RoleDeleted), AdminError> {
+) -> Result<(Change, RoleDeletion), AdminError> {
     let (role, organization) = custom_role(snapshot, id)?;
     let acting = acting(snapshot, actor, organization)?;
     require(snapshot, acting.as_ref(), ROLES_MANAGE)?;
@@ -352,7 +360,7 @@ fn delete_role(
             holders
         }
     };
-    Ok((Change::DeleteRole { id, move_to }, RoleDeleted { moved }))
+    Ok((Change::DeleteRole { id, move_to }, RoleDeletion { moved }))
 }
 
 fn user_of(snapshot: &Snapshot, id: UserId) -> Result<&User, AdminError> {
@@ -386,7 +394,7 @@ pub(crate) fn add_user(
             return Err(AdminError::CrossOrganization {
                 user: user.id(),
                 organization,
-                what: "team",
+                team,
             });
         }
     }
@@ -430,7 +438,7 @@ fn set_status(
     snapshot: &Snapshot,
     actor: Actor,
     id: UserId,
-    status: Status,
+    status: UserStatus,
 ) -> Result<(Change, ()), AdminError> {
     let user = user_of(snapshot, id)?;
     let acting = acting(snapshot, actor, user.organization())?;
@@ -438,7 +446,7 @@ fn set_status(
     may_take(acting.as_ref(), user)?;
     // Making a user active hands them their role's permissions again: it is
     // giving them the role.
-    if user.status() != Status::Active && status == Status::Active {
+    if user.status() != UserStatus::Active && status == UserStatus::Active {
         may_give(snapshot, acting.as_ref(), user.role())?;
     }
     Ok((Change::SetStatus { user: id, status }, ()))
@@ -527,7 +535,7 @@ fn team_call(
             return Err(AdminError::CrossOrganization {
                 user: id,
                 organization: user.organization(),
-                what: "team",
+                team,
             });
         }
     }
@@ -597,20 +605,24 @@ impl<'e> Admin<'e> {
         self.actor
     }
 
-    /// Creates a custom role in `organization` (SPEC §7).
+    /// Creates a custom role in `organization` ([semantics](crate::semantics) §8.2).
     ///
     /// # Errors
     ///
     /// [`AdminError::Denied`] without `roles.manage`, or for a rule the actor
-    /// does not hold as broadly; [`AdminError::InvalidRole`] for a bad name;
-    /// [`AdminError::DuplicateRoleName`]; [`AdminError::ForeignRule`].
-    pub fn create_role(
+    /// does not hold as broadly; [`AdminError::Role`] for a bad name, a name
+    /// the organization already has, or a rule of another catalog.
+    pub fn create_role<I>(
         &self,
         organization: OrgId,
         name: &str,
-        rules: Vec<Rule>,
-    ) -> Result<RoleEdit, AdminError> {
+        rules: I,
+    ) -> Result<RoleId, AdminError>
+    where
+        I: IntoIterator<Item = Rule>,
+    {
         let actor = self.actor;
+        let rules = rules.into_iter().collect();
         self.engine
             .write(actor, "role.create", Target::NewRole(organization), |s| {
                 create_role(s, actor, organization, name, rules)
@@ -630,7 +642,7 @@ impl<'e> Admin<'e> {
         organization: OrgId,
         source: RoleId,
         name: &str,
-    ) -> Result<RoleEdit, AdminError> {
+    ) -> Result<RoleId, AdminError> {
         let actor = self.actor;
         self.engine
             .write(actor, "role.create", Target::NewRole(organization), |s| {
@@ -638,7 +650,7 @@ impl<'e> Admin<'e> {
             })
     }
 
-    /// Imports a roles file (SPEC §10) into the custom roles of
+    /// Imports a roles file ([semantics](crate::semantics) §13.4) into the custom roles of
     /// `organization`, as one change: a role of the file whose name an
     /// existing custom role has (compared case-insensitively) replaces that
     /// role's name and rules; any other is created. Rows of system roles are
@@ -651,11 +663,7 @@ impl<'e> Admin<'e> {
     /// line and column; [`AdminError::Denied`] without `roles.manage` or
     /// for a rule the actor does not hold as broadly. Either way nothing is
     /// imported.
-    pub fn import_roles(
-        &self,
-        organization: OrgId,
-        csv: &str,
-    ) -> Result<RolesImported, AdminError> {
+    pub fn import_roles(&self, organization: OrgId, csv: &str) -> Result<RoleImport, AdminError> {
         let actor = self.actor;
         self.engine
             .write(actor, "role.import", Target::NewRole(organization), |s| {
@@ -667,11 +675,10 @@ impl<'e> Admin<'e> {
     ///
     /// # Errors
     ///
-    /// [`AdminError::SystemRole`] for a system role,
-    /// [`AdminError::UnknownRole`], [`AdminError::Denied`] without
-    /// `roles.manage` or when the role grants something the actor does not
-    /// hold as broadly, [`AdminError::InvalidRole`],
-    /// [`AdminError::DuplicateRoleName`].
+    /// [`AdminError::Role`] for a system role, a bad name or one the
+    /// organization already has; [`AdminError::UnknownRole`];
+    /// [`AdminError::Denied`] without `roles.manage` or when the role grants
+    /// something the actor does not hold as broadly.
     pub fn rename_role(&self, role: RoleId, name: &str) -> Result<RoleEdit, AdminError> {
         let actor = self.actor;
         self.engine
@@ -686,10 +693,14 @@ impl<'e> Admin<'e> {
     ///
     /// As [`rename_role`](Self::rename_role): the actor must hold every rule
     /// of the role as broadly, before and after
-    /// ([`GuardDenial::Escalation`](super::GuardDenial::Escalation)
+    /// ([`GuardError::Escalation`](super::GuardError::Escalation)
     /// otherwise).
-    pub fn replace_rules(&self, role: RoleId, rules: Vec<Rule>) -> Result<RoleEdit, AdminError> {
+    pub fn replace_rules<I>(&self, role: RoleId, rules: I) -> Result<RoleEdit, AdminError>
+    where
+        I: IntoIterator<Item = Rule>,
+    {
         let actor = self.actor;
+        let rules = rules.into_iter().collect();
         self.engine
             .write(actor, "role.update", Target::Role(role), |s| {
                 update_role(s, actor, role, None, Some(rules))
@@ -702,14 +713,14 @@ impl<'e> Admin<'e> {
     /// # Errors
     ///
     /// [`AdminError::RoleInUse`] when held and `move_to` is `None`;
-    /// [`AdminError::SystemRole`]; [`AdminError::UnknownRole`];
+    /// [`AdminError::Role`] for a system role; [`AdminError::UnknownRole`];
     /// [`AdminError::Denied`] without `roles.manage` (and, to move holders,
     /// `members.manage` and the right to give the target role).
     pub fn delete_role(
         &self,
         role: RoleId,
         move_to: Option<RoleId>,
-    ) -> Result<RoleDeleted, AdminError> {
+    ) -> Result<RoleDeletion, AdminError> {
         let actor = self.actor;
         self.engine
             .write(actor, "role.delete", Target::Role(role), |s| {
@@ -772,7 +783,7 @@ impl<'e> Admin<'e> {
     /// `members.manage`, for an Owner's status changed by a non-Owner, for
     /// activating a user whose role grants what the actor does not hold, or
     /// for suspending the last active Owner.
-    pub fn set_status(&self, user: UserId, status: Status) -> Result<(), AdminError> {
+    pub fn set_status(&self, user: UserId, status: UserStatus) -> Result<(), AdminError> {
         let actor = self.actor;
         self.engine
             .write(actor, "member.status_change", Target::User(user), |s| {

@@ -1,9 +1,9 @@
 //! The unit of every administrative write: one validated change.
 
-use crate::compile::Policy;
 use crate::directory::{Directory, Team, User};
-use crate::evaluate::Status;
+use crate::evaluate::UserStatus;
 use crate::id::{OrgId, RoleId, TeamId, UserId};
+use crate::policy::Policy;
 use crate::role::Role;
 
 /// One validated administrative change, the unit in which the engine's state
@@ -19,7 +19,8 @@ use crate::role::Role;
 /// # Examples
 ///
 /// ```
-/// use rolegate::{Catalog, Change, Engine, OrgId};
+/// use rolegate::engine::Change;
+/// use rolegate::{Catalog, Engine, OrgId};
 ///
 /// let engine = Engine::new(Catalog::standard());
 /// let team = engine.bootstrap().create_team(OrgId::new(1), "Support")?;
@@ -81,7 +82,7 @@ pub enum Change {
         /// The user.
         user: UserId,
         /// The new status.
-        status: Status,
+        status: UserStatus,
     },
     /// A team is created.
     CreateTeam {

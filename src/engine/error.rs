@@ -1,15 +1,18 @@
 //! What an administrative call can be refused for.
 
-use crate::evaluate::Status;
+use crate::audit::AuditError;
+use crate::csv::{ReadError, ReadProblem};
+use crate::evaluate::UserStatus;
 use crate::id::{OrgId, RoleId, TeamId, UserId};
 use crate::role::RoleError;
 
-/// Why the delegation guard refused an administrative call (SPEC §8).
+/// Why the delegation guard refused an administrative call ([semantics](crate::semantics) §10).
 ///
 /// # Examples
 ///
 /// ```
-/// use rolegate::{AdminError, Catalog, Engine, GuardDenial, OrgId, SystemRole, User, UserId};
+/// use rolegate::engine::GuardError;
+/// use rolegate::{AdminError, Catalog, Engine, OrgId, SystemRole, User, UserId};
 ///
 /// let engine = Engine::new(Catalog::standard());
 /// let org = OrgId::new(1);
@@ -19,13 +22,13 @@ use crate::role::RoleError;
 /// let err = engine.admin(UserId::new(2)).create_role(org, "Auditor", vec![]).unwrap_err();
 /// assert_eq!(
 ///     err,
-///     AdminError::Denied(GuardDenial::MissingPermission { permission: "roles.manage".into() })
+///     AdminError::Denied(GuardError::MissingPermission { permission: "roles.manage".into() })
 /// );
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-pub enum GuardDenial {
+pub enum GuardError {
     /// The acting user is not in the directory.
     #[error("acting user {user} is not in the directory")]
     UnknownActor {
@@ -38,7 +41,7 @@ pub enum GuardDenial {
         /// The actor.
         user: UserId,
         /// Their status.
-        status: Status,
+        status: UserStatus,
     },
     /// The call targets another organization than the actor's.
     #[error("acting user belongs to organization {actor}, not {target}")]
@@ -77,49 +80,37 @@ pub enum GuardDenial {
 
 /// What was wrong with an administrative call. Nothing changed.
 ///
+/// Every variant names the offending input; role problems share
+/// [`RoleError`] with the builders, and a rejected roles file lists each of
+/// its problems, reachable in one call through
+/// [`import_problems`](Self::import_problems).
+///
 /// # Examples
 ///
 /// ```
-/// use rolegate::{AdminError, Catalog, Engine, OrgId, SystemRole};
+/// use rolegate::{AdminError, Catalog, Engine, RoleError, SystemRole};
 ///
 /// let engine = Engine::new(Catalog::standard());
 /// let err = engine
 ///     .bootstrap()
 ///     .rename_role(SystemRole::Viewer.id(), "Reader")
 ///     .unwrap_err();
-/// assert_eq!(err, AdminError::SystemRole { name: "Viewer".into() });
+/// assert_eq!(err, AdminError::Role(RoleError::SystemRole { name: "Viewer".into() }));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum AdminError {
     /// The delegation guard refused the call.
     #[error(transparent)]
-    Denied(#[from] GuardDenial),
-    /// The role name is invalid.
+    Denied(#[from] GuardError),
+    /// The role is invalid, clashes with another, or is a system role.
     #[error(transparent)]
-    InvalidRole(#[from] RoleError),
-    /// The organization already has a role with this name.
-    #[error("organization {organization} already has a role named {name:?}")]
-    DuplicateRoleName {
-        /// The organization.
-        organization: OrgId,
-        /// The name.
-        name: String,
-    },
+    Role(#[from] RoleError),
     /// No live role has this id, or it belongs to another organization.
     #[error("unknown {role}")]
     UnknownRole {
         /// The role.
         role: RoleId,
-    },
-    /// More roles than [`RoleId`] can number.
-    #[error("too many roles")]
-    TooManyRoles,
-    /// System roles cannot be edited, renamed or deleted.
-    #[error("{name} is a system role and cannot be changed")]
-    SystemRole {
-        /// The role's name.
-        name: String,
     },
     /// A role that users hold cannot be deleted without a role to move them
     /// to.
@@ -129,12 +120,6 @@ pub enum AdminError {
         name: String,
         /// How many users hold it.
         holders: usize,
-    },
-    /// A rule was written against another catalog.
-    #[error("rule {index} was written against another catalog")]
-    ForeignRule {
-        /// Its index in the rules given.
-        index: usize,
     },
     /// No user has this id.
     #[error("unknown user {user}")]
@@ -148,7 +133,7 @@ pub enum AdminError {
         /// The user.
         user: UserId,
     },
-    /// No team has this id in the organization.
+    /// No team has this id.
     #[error("unknown team {team}")]
     UnknownTeam {
         /// The team.
@@ -169,21 +154,48 @@ pub enum AdminError {
         /// The name (shortened).
         name: String,
     },
-    /// A roles file was rejected; nothing was imported.
-    #[error(transparent)]
-    Import(#[from] crate::csv::ImportError),
-    /// The change could not be recorded in the audit log, and the log's
-    /// policy refuses unrecorded changes. Nothing changed.
-    #[error("the change could not be recorded")]
-    Audit(#[from] crate::audit::AuditError),
-    /// The user and the role or team belong to different organizations.
-    #[error("user {user} belongs to organization {organization}, the {what} does not")]
+    /// The user and the team belong to different organizations.
+    #[error("user {user} belongs to organization {organization}, team {team} does not")]
     CrossOrganization {
         /// The user.
         user: UserId,
         /// The user's organization.
         organization: OrgId,
-        /// `role` or `team`.
-        what: &'static str,
+        /// The team.
+        team: TeamId,
     },
+    /// A roles file was rejected; nothing was imported.
+    #[error(transparent)]
+    Import(#[from] ReadError),
+    /// The change could not be recorded in the audit log, and the log's
+    /// policy refuses unrecorded changes. Nothing changed.
+    #[error("the change could not be recorded")]
+    Audit(#[from] AuditError),
+}
+
+impl AdminError {
+    /// The problems of a rejected roles file, each with its line, column
+    /// and cause; empty for any other error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::csv::ReadProblemKind;
+    /// use rolegate::{Catalog, Engine, OrgId};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// let file = "Role name,Resource,Action,Conditions,Must Match\nX,workflows,read,priority <,\n";
+    /// let err = engine.bootstrap().import_roles(OrgId::new(1), file).unwrap_err();
+    /// let problem = err.import_problems().first().ok_or("one problem")?;
+    /// assert_eq!((problem.line(), problem.column()), (2, 4));
+    /// assert!(matches!(problem.kind(), ReadProblemKind::Condition(_)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn import_problems(&self) -> &[ReadProblem] {
+        match self {
+            Self::Import(e) => e.problems(),
+            _ => &[],
+        }
+    }
 }

@@ -1,10 +1,10 @@
-//! The delegation guard: who may change roles, people and teams (SPEC §8).
+//! The delegation guard: who may change roles, people and teams ([semantics](crate::semantics) §10).
 
-use super::error::{AdminError, GuardDenial};
+use super::error::{AdminError, GuardError};
 use super::{Change, Snapshot};
 use crate::audit::Actor;
 use crate::directory::User;
-use crate::evaluate::{Resource, Status};
+use crate::evaluate::{Resource, UserStatus};
 use crate::id::{OrgId, ResourceId, RoleId};
 use crate::role::{Role, SystemRole};
 use crate::rule::Rule;
@@ -27,22 +27,22 @@ pub(crate) fn acting(
     snapshot: &Snapshot,
     actor: Actor,
     organization: OrgId,
-) -> Result<Option<Acting<'_>>, GuardDenial> {
+) -> Result<Option<Acting<'_>>, GuardError> {
     let Actor::User(id) = actor else {
         return Ok(None);
     };
     let user = snapshot
         .directory
         .user(id)
-        .ok_or(GuardDenial::UnknownActor { user: id })?;
-    if user.status() != Status::Active {
-        return Err(GuardDenial::InactiveActor {
+        .ok_or(GuardError::UnknownActor { user: id })?;
+    if user.status() != UserStatus::Active {
+        return Err(GuardError::InactiveActor {
             user: id,
             status: user.status(),
         });
     }
     if user.organization() != organization {
-        return Err(GuardDenial::OtherOrganization {
+        return Err(GuardError::OtherOrganization {
             actor: user.organization(),
             target: organization,
         });
@@ -60,11 +60,11 @@ pub(crate) fn require(
     snapshot: &Snapshot,
     acting: Option<&Acting<'_>>,
     permission: &str,
-) -> Result<(), GuardDenial> {
+) -> Result<(), GuardError> {
     let Some(acting) = acting else {
         return Ok(());
     };
-    let missing = || GuardDenial::MissingPermission {
+    let missing = || GuardError::MissingPermission {
         permission: permission.to_owned(),
     };
     let catalog = snapshot.catalog();
@@ -105,7 +105,7 @@ pub(crate) fn may_grant(
     snapshot: &Snapshot,
     acting: Option<&Acting<'_>>,
     rules: &[Rule],
-) -> Result<(), GuardDenial> {
+) -> Result<(), GuardError> {
     let Some(acting) = acting else {
         return Ok(());
     };
@@ -115,7 +115,7 @@ pub(crate) fn may_grant(
         .find(|rule| !held.iter().any(|h| covers(h, rule)))
     {
         None => Ok(()),
-        Some(rule) => Err(GuardDenial::Escalation {
+        Some(rule) => Err(GuardError::Escalation {
             permission: snapshot
                 .catalog()
                 .permission_name(rule.permission())
@@ -131,12 +131,12 @@ pub(crate) fn may_give(
     snapshot: &Snapshot,
     acting: Option<&Acting<'_>>,
     role: RoleId,
-) -> Result<(), GuardDenial> {
+) -> Result<(), GuardError> {
     let Some(a) = acting else {
         return Ok(());
     };
     if role == SystemRole::Owner.id() && !a.is_owner() {
-        return Err(GuardDenial::OwnerOnly);
+        return Err(GuardError::OwnerOnly);
     }
     let rules = snapshot.policy.role(role).map_or(&[][..], Role::rules);
     may_grant(snapshot, acting, rules)
@@ -144,10 +144,10 @@ pub(crate) fn may_give(
 
 /// The actor may take a user's current role away (or suspend or remove
 /// them): only an Owner acts on an Owner.
-pub(crate) fn may_take(acting: Option<&Acting<'_>>, user: &User) -> Result<(), GuardDenial> {
+pub(crate) fn may_take(acting: Option<&Acting<'_>>, user: &User) -> Result<(), GuardError> {
     match acting {
         Some(a) if user.role() == SystemRole::Owner.id() && !a.is_owner() => {
-            Err(GuardDenial::OwnerOnly)
+            Err(GuardError::OwnerOnly)
         }
         _ => Ok(()),
     }
@@ -167,7 +167,7 @@ pub(crate) fn keeps_owners(
     if before.directory.active_holders(organization, owner) > 0
         && after.directory.active_holders(organization, owner) == 0
     {
-        return Err(GuardDenial::LastOwner { organization }.into());
+        return Err(GuardError::LastOwner { organization }.into());
     }
     Ok(())
 }

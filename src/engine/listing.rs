@@ -4,19 +4,20 @@
 use std::io;
 
 use super::Snapshot;
-use crate::csv::{self, ExportError};
+use crate::csv::{self, WriteError};
 use crate::directory::{PeopleFilter, Team, User};
-use crate::evaluate::Status;
+use crate::evaluate::UserStatus;
 use crate::id::{ActionId, OrgId, PermissionId, ResourceTypeId, RoleId, TeamId};
 use crate::role::{Role, RoleKind, SystemRole};
 use crate::rule::Rule;
 
-/// One line of an organization's role listing (SPEC §7).
+/// One line of an organization's role listing ([semantics](crate::semantics) §8.5).
 ///
 /// # Examples
 ///
 /// ```
-/// use rolegate::{Catalog, Engine, OrgId, RoleKind, SystemRole};
+/// use rolegate::role::RoleKind;
+/// use rolegate::{Catalog, Engine, OrgId, SystemRole};
 ///
 /// let engine = Engine::new(Catalog::standard());
 /// let roles = engine.snapshot().roles(OrgId::new(1));
@@ -43,7 +44,7 @@ pub struct RoleSummary {
 }
 
 /// A role's grants laid out for an editor: one row per grantable resource
-/// type, one cell per applicable action (SPEC §7).
+/// type, one cell per applicable action ([semantics](crate::semantics) §8.5).
 ///
 /// # Examples
 ///
@@ -110,7 +111,7 @@ impl MatrixCell {
 }
 
 /// One line of the people listing: a user with their role's and teams'
-/// names (SPEC §8).
+/// names ([semantics](crate::semantics) §9.3).
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Person {
@@ -217,24 +218,25 @@ impl Snapshot {
     }
 
     /// The people of an organization that pass `filter`, in user id order
-    /// (SPEC §8).
+    /// ([semantics](crate::semantics) §9.3).
     ///
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{Catalog, Engine, OrgId, PeopleFilter, Status, SystemRole, User, UserId};
+    /// use rolegate::directory::PeopleFilter;
+    /// use rolegate::{Catalog, Engine, OrgId, SystemRole, User, UserId, UserStatus};
     ///
     /// let engine = Engine::new(Catalog::standard());
     /// let org = OrgId::new(1);
     /// let boot = engine.bootstrap();
     /// boot.add_user(User::new(UserId::new(1), org, SystemRole::Owner.id()))?;
     /// boot.add_user(User::new(UserId::new(2), org, SystemRole::Viewer.id()))?;
-    /// boot.add_user(User::new(UserId::new(3), org, SystemRole::Viewer.id()).with_status(Status::Invited))?;
+    /// boot.add_user(User::new(UserId::new(3), org, SystemRole::Viewer.id()).with_status(UserStatus::Invited))?;
     ///
     /// let snapshot = engine.snapshot();
     /// let viewers = snapshot.people(org, &PeopleFilter::new().role(SystemRole::Viewer.id()));
     /// assert_eq!(viewers.len(), 2);
-    /// let active_viewers = snapshot.people(org, &PeopleFilter::new().role(SystemRole::Viewer.id()).status(Status::Active));
+    /// let active_viewers = snapshot.people(org, &PeopleFilter::new().role(SystemRole::Viewer.id()).status(UserStatus::Active));
     /// assert_eq!(active_viewers.len(), 1);
     /// assert_eq!(active_viewers[0].role, "Viewer");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -264,9 +266,9 @@ impl Snapshot {
             .filter(|u| filter.status.is_none_or(|s| u.status() == s))
             .filter(|u| filter.team.is_none_or(|t| u.teams().contains(&t)))
             .filter(|u| {
-                filter
-                    .can
-                    .is_none_or(|p| u.status() == Status::Active && self.role_grants(u.role(), p))
+                filter.can.is_none_or(|p| {
+                    u.status() == UserStatus::Active && self.role_grants(u.role(), p)
+                })
             })
             .map(|u| self.person(u))
             .collect()
@@ -324,7 +326,7 @@ impl Snapshot {
     ///
     /// # Errors
     ///
-    /// [`ExportError`] when `out` fails.
+    /// [`WriteError`] when `out` fails.
     ///
     /// # Examples
     ///
@@ -333,17 +335,17 @@ impl Snapshot {
     ///
     /// let engine = Engine::new(Catalog::standard());
     /// let mut file = Vec::new();
-    /// engine.snapshot().write_roles_csv(OrgId::new(1), &mut file)?;
+    /// engine.snapshot().export_roles_to(OrgId::new(1), &mut file)?;
     /// let text = String::from_utf8(file)?;
     /// assert!(text.starts_with("Role name,Resource,Action,Conditions,Must Match\n"));
     /// assert_eq!(text.lines().count(), 1 + 39 + 39 + 34 + 18 + 7 + 9);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn write_roles_csv<W: io::Write>(
+    pub fn export_roles_to<W: io::Write>(
         &self,
         organization: OrgId,
         out: W,
-    ) -> Result<(), ExportError> {
+    ) -> Result<(), WriteError> {
         let roles = self
             .roles(organization)
             .into_iter()
@@ -359,14 +361,14 @@ impl Snapshot {
     /// use rolegate::{Catalog, Engine, OrgId};
     ///
     /// let engine = Engine::new(Catalog::standard());
-    /// let text = engine.snapshot().export_roles_csv(OrgId::new(1));
+    /// let text = engine.snapshot().export_roles(OrgId::new(1));
     /// assert!(text.contains("End User,connections,read,,organization;customer;owner\n"));
     /// ```
     #[must_use]
-    pub fn export_roles_csv(&self, organization: OrgId) -> String {
+    pub fn export_roles(&self, organization: OrgId) -> String {
         let mut out = Vec::new();
         // Writing to memory cannot fail; the text is UTF-8 as its parts are.
-        let _ = self.write_roles_csv(organization, &mut out);
+        let _ = self.export_roles_to(organization, &mut out);
         String::from_utf8(out).unwrap_or_default()
     }
 }

@@ -17,22 +17,23 @@ mod error;
 mod guard;
 mod listing;
 
-pub use admin::{Admin, RoleDeleted, RoleEdit, RolesImported};
+pub use admin::{Admin, RoleDeletion, RoleEdit, RoleImport};
 pub use change::Change;
-pub use error::{AdminError, GuardDenial};
+pub use error::{AdminError, GuardError};
 pub use listing::{MatrixCell, MatrixRow, PermissionMatrix, Person, RoleSummary, TeamSummary};
 
 use std::sync::{Arc, Mutex, PoisonError};
 
 use arc_swap::ArcSwap;
 
-use crate::audit::{Actor, AuditLog, Grant, Outcome, Refusal, check_event, clean_text};
+use crate::audit::{Actor, AuditLog, AuthorizeError, Grant, Outcome, check_event, clean_text};
 
 use crate::catalog::Catalog;
-use crate::compile::Policy;
 use crate::directory::{Directory, Timestamp, User};
 use crate::evaluate::{Explanation, Resource, Subject};
-use crate::id::{ActionId, UserId};
+use crate::id::{ActionId, OrgId, RoleId, TeamId, UserId};
+use crate::policy::Policy;
+use crate::rule::Rule;
 use admin::Target;
 
 /// One consistent state of the engine: the compiled policy and the
@@ -67,7 +68,7 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    fn new(catalog: Catalog) -> Self {
+    fn new(catalog: Arc<Catalog>) -> Self {
         Self {
             policy: Policy::new(catalog),
             directory: Directory::default(),
@@ -177,16 +178,27 @@ pub struct Engine {
 
 #[derive(Debug)]
 struct Inner {
+    catalog: Arc<Catalog>,
     current: ArcSwap<Snapshot>,
     writer: Mutex<()>,
     audit: AuditLog,
 }
 
 impl Engine {
-    /// An engine over `catalog` with the six system roles and nothing else.
+    /// An engine over `catalog` with the six system roles and nothing else,
+    /// recording into an in-memory audit log.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Engine, OrgId};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// assert_eq!(engine.snapshot().roles(OrgId::new(1)).len(), 6);
+    /// ```
     #[must_use]
-    pub fn new(catalog: Catalog) -> Self {
-        Self::from_snapshot(Snapshot::new(catalog), AuditLog::in_memory())
+    pub fn new(catalog: impl Into<Arc<Catalog>>) -> Self {
+        Self::from_snapshot(Snapshot::new(catalog.into()), AuditLog::in_memory())
     }
 
     /// Starts loading an engine in bulk, from trusted data such as a store.
@@ -194,20 +206,20 @@ impl Engine {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{Catalog, Engine, OrgId, Role, SystemRole, User, UserId};
+    /// use rolegate::{Catalog, Engine, OrgId, User, UserId};
     ///
     /// let mut builder = Engine::builder(Catalog::standard());
     /// let org = OrgId::new(1);
-    /// let auditors = builder.custom_role(Role::custom(org, "Auditors", [])?)?;
-    /// builder.user(User::new(UserId::new(1), org, auditors))?;
+    /// let auditors = builder.create_role(org, "Auditors", [])?;
+    /// builder.add_user(User::new(UserId::new(1), org, auditors))?;
     /// let engine = builder.build();
     /// assert_eq!(engine.snapshot().user(UserId::new(1)).map(|u| u.role()), Some(auditors));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
-    pub fn builder(catalog: Catalog) -> EngineBuilder {
+    pub fn builder(catalog: impl Into<Arc<Catalog>>) -> EngineBuilder {
         EngineBuilder {
-            snapshot: Snapshot::new(catalog),
+            snapshot: Snapshot::new(catalog.into()),
             audit: AuditLog::in_memory(),
         }
     }
@@ -215,6 +227,7 @@ impl Engine {
     fn from_snapshot(snapshot: Snapshot, audit: AuditLog) -> Self {
         Self {
             inner: Arc::new(Inner {
+                catalog: Arc::clone(snapshot.policy.shared_catalog()),
                 current: ArcSwap::from_pointee(snapshot),
                 writer: Mutex::new(()),
                 audit,
@@ -228,7 +241,8 @@ impl Engine {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{AuditQuery, Catalog, Engine, OrgId};
+    /// use rolegate::audit::AuditQuery;
+    /// use rolegate::{Catalog, Engine, OrgId};
     ///
     /// let engine = Engine::new(Catalog::standard());
     /// engine.bootstrap().create_team(OrgId::new(1), "Ops")?;
@@ -241,14 +255,14 @@ impl Engine {
         &self.inner.audit
     }
 
-    /// Checks a request and records it (SPEC §9): a denial is recorded at
+    /// Checks a request and records it ([semantics](crate::semantics) §12.2): a denial is recorded at
     /// once and returned; an allow returns a [`Grant`] to complete as a
     /// success or failure when the work is done, recorded then (or as a
     /// failure if it is dropped). [`can`](Self::can) never records.
     ///
     /// # Errors
     ///
-    /// [`Refusal::Denied`] when the check denies; [`Refusal::Audit`] when it
+    /// [`AuthorizeError::Denied`] when the check denies; [`AuthorizeError::Audit`] when it
     /// allows but the log cannot promise a record and its policy refuses
     /// unrecorded actions.
     pub fn authorize(
@@ -256,7 +270,7 @@ impl Engine {
         subject: &Subject,
         action: ActionId,
         resource: &Resource<'_>,
-    ) -> Result<Grant, Refusal> {
+    ) -> Result<Grant, AuthorizeError> {
         let snapshot = self.inner.current.load();
         let audit = &self.inner.audit;
         let mut event = check_event(snapshot.policy(), subject, action, resource, audit.now());
@@ -265,13 +279,13 @@ impl Engine {
             .then(|| clean_text(&explanation.display(snapshot.policy()).to_string()));
         match explanation {
             Explanation::Allowed { .. } => {
-                let reserved = audit.reserve().map_err(Refusal::Audit)?;
+                let reserved = audit.reserve().map_err(AuthorizeError::Audit)?;
                 Ok(Grant::new(audit.clone(), event, reserved))
             }
             Explanation::Denied(denial) => {
                 event.outcome = Outcome::Denied;
                 event.reason = reason;
-                Err(Refusal::Denied {
+                Err(AuthorizeError::Denied {
                     denial,
                     event: audit.append_refusal(event),
                 })
@@ -290,8 +304,8 @@ impl Engine {
     /// assert_eq!(engine.catalog().grantable_permission_count(), 39);
     /// ```
     #[must_use]
-    pub fn catalog(&self) -> Arc<Catalog> {
-        Arc::clone(self.inner.current.load().policy.catalog_arc())
+    pub fn catalog(&self) -> &Catalog {
+        &self.inner.catalog
     }
 
     /// The current state, to run many checks and listings on. Costs one
@@ -422,7 +436,24 @@ fn error_text(error: &AdminError) -> String {
 ///
 /// Items are checked as [`Engine::bootstrap`] checks them, but no snapshot
 /// is published until [`build`](Self::build), and nothing is recorded in the
-/// audit log: loading restores a state, it changes none.
+/// audit log: loading restores a state, it changes none. Each method that
+/// creates something returns its id.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::audit::{AuditLog, MemorySink};
+/// use rolegate::{Catalog, Engine, OrgId, SystemRole, User, UserId};
+///
+/// let org = OrgId::new(1);
+/// let mut builder = Engine::builder(Catalog::standard());
+/// builder.audit(AuditLog::new(MemorySink::bounded(10_000)));
+/// let ops = builder.create_team(org, "Ops")?;
+/// builder.add_user(User::new(UserId::new(1), org, SystemRole::Operator.id()).with_team(ops))?;
+/// let engine = builder.build();
+/// assert_eq!(engine.snapshot().team(ops).map(|t| t.member_count()), Some(1));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 pub struct EngineBuilder {
     snapshot: Snapshot,
@@ -431,8 +462,19 @@ pub struct EngineBuilder {
 
 impl EngineBuilder {
     /// Uses `log` as the engine's audit log (an in-memory log by default).
-    #[must_use]
-    pub fn audit(mut self, log: AuditLog) -> Self {
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{AuditLog, MemorySink, OnSinkFailure};
+    /// use rolegate::{Catalog, Engine};
+    ///
+    /// let mut builder = Engine::builder(Catalog::standard());
+    /// builder.audit(AuditLog::new(MemorySink::new()).on_failure(OnSinkFailure::Count));
+    /// let engine = builder.build();
+    /// assert_eq!(engine.audit().policy(), OnSinkFailure::Count);
+    /// ```
+    pub fn audit(&mut self, log: AuditLog) -> &mut Self {
         self.audit = log;
         self
     }
@@ -446,31 +488,58 @@ impl EngineBuilder {
         Ok(out)
     }
 
-    /// Adds a custom role; returns its id.
+    /// Creates a custom role; returns its id.
     ///
     /// # Errors
     ///
     /// As [`Admin::create_role`].
-    pub fn custom_role(&mut self, role: crate::Role) -> Result<crate::RoleId, AdminError> {
-        let organization = role.organization().ok_or_else(|| AdminError::SystemRole {
-            name: role.name().to_owned(),
-        })?;
-        let name = role.name().to_owned();
-        let rules = role.rules().to_vec();
-        self.add(|s| admin::create_role(s, Actor::System, organization, &name, rules))
-            .map(|edit| edit.id)
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Engine, OrgId, Rule};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let read = Rule::builder(&catalog, "audit_log", "read").build()?;
+    /// let mut builder = Engine::builder(catalog);
+    /// let auditor = builder.create_role(OrgId::new(1), "Auditor", [read])?;
+    /// assert!(builder.create_role(OrgId::new(1), "auditor", []).is_err(), "names are unique");
+    /// let engine = builder.build();
+    /// assert_eq!(engine.snapshot().policy().role(auditor).map(|r| r.name()), Some("Auditor"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn create_role<I>(
+        &mut self,
+        organization: OrgId,
+        name: &str,
+        rules: I,
+    ) -> Result<RoleId, AdminError>
+    where
+        I: IntoIterator<Item = Rule>,
+    {
+        let rules = rules.into_iter().collect();
+        self.add(|s| admin::create_role(s, Actor::System, organization, name, rules))
     }
 
-    /// Adds a team; returns its id.
+    /// Creates a team; returns its id.
     ///
     /// # Errors
     ///
     /// As [`Admin::create_team`].
-    pub fn team(
-        &mut self,
-        organization: crate::OrgId,
-        name: &str,
-    ) -> Result<crate::TeamId, AdminError> {
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Engine, OrgId};
+    ///
+    /// let mut builder = Engine::builder(Catalog::standard());
+    /// let ops = builder.create_team(OrgId::new(1), "Ops")?;
+    /// assert!(builder.create_team(OrgId::new(1), "ops").is_err(), "names are unique");
+    /// let engine = builder.build();
+    /// assert_eq!(engine.snapshot().team(ops).map(|t| t.name().to_owned()), Some("Ops".into()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn create_team(&mut self, organization: OrgId, name: &str) -> Result<TeamId, AdminError> {
         self.add(|s| admin::create_team(s, Actor::System, organization, name))
     }
 
@@ -479,11 +548,33 @@ impl EngineBuilder {
     /// # Errors
     ///
     /// As [`Admin::add_user`].
-    pub fn user(&mut self, user: User) -> Result<(), AdminError> {
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Engine, OrgId, SystemRole, User, UserId};
+    ///
+    /// let mut builder = Engine::builder(Catalog::standard());
+    /// let ada = User::new(UserId::new(1), OrgId::new(1), SystemRole::Owner.id());
+    /// builder.add_user(ada.clone())?;
+    /// assert!(builder.add_user(ada).is_err(), "ids are unique");
+    /// assert!(builder.build().snapshot().user(UserId::new(1)).is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn add_user(&mut self, user: User) -> Result<(), AdminError> {
         self.add(|s| admin::add_user(s, Actor::System, user))
     }
 
     /// Publishes the loaded state as a new engine.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Engine, OrgId};
+    ///
+    /// let engine = Engine::builder(Catalog::standard()).build();
+    /// assert_eq!(engine.snapshot().roles(OrgId::new(1)).len(), 6);
+    /// ```
     #[must_use]
     pub fn build(self) -> Engine {
         Engine::from_snapshot(self.snapshot, self.audit)

@@ -2,13 +2,13 @@
 
 use core::fmt;
 
-use crate::compile::{Policy, RuleRef, RuleSource};
 use crate::id::{ActionId, OrgId, PermissionId, ResourceTypeId, RoleId};
+use crate::policy::{Policy, RuleRef, RuleSource};
 use crate::rule::{MustMatch, Rule};
 
-use super::request::Status;
+use super::request::UserStatus;
 
-/// The decision of a check with its reason (SPEC §6.9).
+/// The decision of a check with its reason ([semantics](crate::semantics) §6).
 ///
 /// [`Policy::explain`] returns it; it always agrees with [`Policy::can`].
 /// Display it with names through [`Explanation::display`].
@@ -16,11 +16,11 @@ use super::request::Status;
 /// # Examples
 ///
 /// ```
-/// use rolegate::{Catalog, Denial, Explanation, OrgId, Policy, Resource, ResourceId, Status, Subject, SystemRole, UserId};
+/// use rolegate::{Catalog, Denial, Explanation, OrgId, Policy, Resource, ResourceId, Subject, SystemRole, UserId, UserStatus};
 ///
 /// let policy = Policy::new(Catalog::standard());
 /// let catalog = policy.catalog();
-/// let owner = Subject::new(UserId::new(1), OrgId::new(1), SystemRole::Owner.id(), Status::Active);
+/// let owner = Subject::new(UserId::new(1), OrgId::new(1), SystemRole::Owner.id(), UserStatus::Active);
 /// let elsewhere = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(5), OrgId::new(2));
 ///
 /// let why = policy.explain(&owner, catalog.action("read")?, &elsewhere);
@@ -32,6 +32,7 @@ use super::request::Status;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Explanation {
     /// A rule allowed the request.
     Allowed {
@@ -52,11 +53,11 @@ impl Explanation {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{Catalog, OrgId, Policy, Resource, ResourceId, Status, Subject, SystemRole, UserId};
+    /// use rolegate::{Catalog, OrgId, Policy, Resource, ResourceId, Subject, SystemRole, UserId, UserStatus};
     ///
     /// let policy = Policy::new(Catalog::standard());
     /// let catalog = policy.catalog();
-    /// let operator = Subject::new(UserId::new(4), OrgId::new(1), SystemRole::Operator.id(), Status::Active);
+    /// let operator = Subject::new(UserId::new(4), OrgId::new(1), SystemRole::Operator.id(), UserStatus::Active);
     /// let agent = Resource::new(catalog.resource_type("agents")?, ResourceId::new(8), OrgId::new(1));
     /// assert!(policy.explain(&operator, catalog.action("execute")?, &agent).is_allowed());
     /// assert!(!policy.explain(&operator, catalog.action("delete")?, &agent).is_allowed());
@@ -72,14 +73,14 @@ impl Explanation {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{Catalog, Denial, OrgId, Policy, Resource, ResourceId, Status, Subject, SystemRole, UserId};
+    /// use rolegate::{Catalog, Denial, OrgId, Policy, Resource, ResourceId, Subject, SystemRole, UserId, UserStatus};
     ///
     /// let policy = Policy::new(Catalog::standard());
     /// let catalog = policy.catalog();
-    /// let invited = Subject::new(UserId::new(4), OrgId::new(1), SystemRole::Viewer.id(), Status::Invited);
+    /// let invited = Subject::new(UserId::new(4), OrgId::new(1), SystemRole::Viewer.id(), UserStatus::Invited);
     /// let agent = Resource::new(catalog.resource_type("agents")?, ResourceId::new(8), OrgId::new(1));
     /// let why = policy.explain(&invited, catalog.action("read")?, &agent);
-    /// assert_eq!(why.denial(), Some(&Denial::Inactive { status: Status::Invited }));
+    /// assert_eq!(why.denial(), Some(&Denial::Inactive { status: UserStatus::Invited }));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
@@ -95,11 +96,11 @@ impl Explanation {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{Catalog, OrgId, Policy, Resource, ResourceId, Status, Subject, SystemRole, UserId};
+    /// use rolegate::{Catalog, OrgId, Policy, Resource, ResourceId, Subject, SystemRole, UserId, UserStatus};
     ///
     /// let policy = Policy::new(Catalog::standard());
     /// let catalog = policy.catalog();
-    /// let operator = Subject::new(UserId::new(4), OrgId::new(1), SystemRole::Operator.id(), Status::Active);
+    /// let operator = Subject::new(UserId::new(4), OrgId::new(1), SystemRole::Operator.id(), UserStatus::Active);
     /// let agent = Resource::new(catalog.resource_type("agents")?, ResourceId::new(8), OrgId::new(1));
     /// let why = policy.explain(&operator, catalog.action("execute")?, &agent);
     /// assert_eq!(
@@ -122,11 +123,11 @@ impl Explanation {
 /// # Examples
 ///
 /// ```
-/// use rolegate::{Catalog, Denial, OrgId, Policy, Resource, ResourceId, Status, Subject, SystemRole, UserId};
+/// use rolegate::{Catalog, Denial, OrgId, Policy, Resource, ResourceId, Subject, SystemRole, UserId, UserStatus};
 ///
 /// let policy = Policy::new(Catalog::standard());
 /// let catalog = policy.catalog();
-/// let admin = Subject::new(UserId::new(1), OrgId::new(1), SystemRole::Admin.id(), Status::Active);
+/// let admin = Subject::new(UserId::new(1), OrgId::new(1), SystemRole::Admin.id(), UserStatus::Active);
 /// let billing = Resource::new(catalog.resource_type("billing")?, ResourceId::new(1), OrgId::new(1));
 /// let why = policy.explain(&admin, catalog.action("execute")?, &billing);
 /// assert!(matches!(why.denial(), Some(Denial::NotApplicable { .. })));
@@ -136,12 +137,12 @@ impl Explanation {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Denial {
-    /// The subject is not active (SPEC §6.3).
+    /// The subject is not active ([semantics](crate::semantics) §2.2).
     Inactive {
         /// The subject's status.
-        status: Status,
+        status: UserStatus,
     },
-    /// The resource belongs to another organization (SPEC §6.2).
+    /// The resource belongs to another organization ([semantics](crate::semantics) §2.3).
     OtherOrganization {
         /// The subject's organization.
         subject: OrgId,
@@ -149,7 +150,7 @@ pub enum Denial {
         resource: OrgId,
     },
     /// The action does not apply to the resource type, or either is unknown
-    /// to the policy's catalog (SPEC §6.4).
+    /// to the policy's catalog ([semantics](crate::semantics) §2.4).
     NotApplicable {
         /// The resource type.
         resource_type: ResourceTypeId,
@@ -168,7 +169,7 @@ pub enum Denial {
         /// The organization the role belongs to.
         organization: OrgId,
     },
-    /// No rule of the role grants the permission (SPEC §6.1).
+    /// No rule of the role grants the permission ([semantics](crate::semantics) §2.6).
     NoRule {
         /// The subject's role.
         role: RoleId,
@@ -176,7 +177,7 @@ pub enum Denial {
         permission: PermissionId,
     },
     /// Rules grant the permission, but each failed on a must-match key or a
-    /// condition (SPEC §6.6, §6.7).
+    /// condition ([semantics](crate::semantics) §3, §4 and §6.3).
     RulesFailed {
         /// The subject's role.
         role: RoleId,
@@ -187,19 +188,22 @@ pub enum Denial {
     },
 }
 
-/// A rule that applied to the permission but did not allow the request.
+/// A rule that grants the permission but did not allow the request, with
+/// what failed first.
 ///
 /// # Examples
 ///
 /// ```
-/// use rolegate::{Denial, Failure, MustMatch, RuleSource};
-/// # use rolegate::{Catalog, CustomerId, OrgId, Policy, Resource, ResourceId, Status, Subject, SystemRole, UserId};
+/// use rolegate::evaluate::RuleFailure;
+/// use rolegate::policy::RuleSource;
+/// use rolegate::{Denial, MustMatch};
+/// # use rolegate::{Catalog, CustomerId, OrgId, Policy, Resource, ResourceId, Subject, SystemRole, UserId, UserStatus};
 /// # let policy = Policy::new(Catalog::standard());
 /// # let catalog = policy.catalog();
 /// # let (org, acme) = (OrgId::new(1), CustomerId::new(30));
 ///
 /// // An End User of customer `acme` reads an `acme` connection another user owns.
-/// # let end_user = Subject::new(UserId::new(7), org, SystemRole::EndUser.id(), Status::Active).with_customer(acme);
+/// # let end_user = Subject::new(UserId::new(7), org, SystemRole::EndUser.id(), UserStatus::Active).with_customer(acme);
 /// # let theirs = Resource::new(catalog.resource_type("connections")?, ResourceId::new(2), org)
 /// #     .with_customer(acme)
 /// #     .with_owner(UserId::new(8));
@@ -209,53 +213,83 @@ pub enum Denial {
 /// };
 /// let failure = failures.first().ok_or("no failure")?;
 /// // End User's rule at index 2 is `connections.read [organization;customer;owner]`.
-/// assert_eq!((failure.rule.source, failure.rule.index), (RuleSource::Role, 2));
-/// assert_eq!(failure.reason, Failure::MustMatch(MustMatch::OWNER));
+/// assert_eq!((failure.rule().source, failure.rule().index), (RuleSource::Role, 2));
+/// assert!(matches!(failure, RuleFailure::MustMatch { key: MustMatch::OWNER, .. }));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RuleFailure {
-    /// The rule.
-    pub rule: RuleRef,
-    /// What failed first.
-    pub reason: Failure,
-}
-
-/// What made a rule fail.
-///
-/// # Examples
-///
-/// ```
-/// use rolegate::{Catalog, Denial, Failure, OrgId, Policy, Role, Rule};
-/// # use rolegate::{Resource, ResourceId, Status, Subject, UserId};
-///
-/// let (catalog, org) = (Catalog::standard(), OrgId::new(1));
-/// let rule = Rule::builder(&catalog, "workflows", "deploy_prod").conditions("priority <= 3").build()?;
-/// let policy = Policy::builder(catalog).custom_role(Role::custom(org, "Deployer", [rule])?).build()?;
-/// # let catalog = policy.catalog();
-/// # let role = policy.role_named(org, "Deployer").ok_or("no role")?;
-///
-/// // A Deployer deploys a workflow of priority 5.
-/// # let deployer = Subject::new(UserId::new(4), org, role, Status::Active);
-/// # let urgent = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(8), org)
-/// #     .with_attribute(catalog.attribute("priority")?, 5_i64);
-/// let why = policy.explain(&deployer, catalog.action("deploy_prod")?, &urgent);
-/// let Some(Denial::RulesFailed { failures, .. }) = why.denial() else {
-///     return Err("expected failed rules".into());
-/// };
-/// assert_eq!(failures.first().map(|f| f.reason), Some(Failure::Condition { index: 0 }));
-/// assert!(why.display(&policy).to_string().ends_with("fails `priority <= 3`"));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Failure {
-    /// This must-match key did not match.
-    MustMatch(MustMatch),
-    /// The condition at this index of the rule's conditions was false.
+#[non_exhaustive]
+pub enum RuleFailure {
+    /// A must-match key of the rule did not match.
+    MustMatch {
+        /// The rule.
+        rule: RuleRef,
+        /// The key.
+        key: MustMatch,
+    },
+    /// A condition of the rule was false.
     Condition {
-        /// The index in the rule's conditions.
+        /// The rule.
+        rule: RuleRef,
+        /// The condition's index in the rule's conditions.
         index: usize,
     },
+}
+
+impl RuleFailure {
+    /// The rule that failed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::evaluate::RuleFailure;
+    /// use rolegate::{Catalog, Denial, OrgId, Policy, Rule};
+    /// # use rolegate::{Resource, ResourceId, Subject, UserId, UserStatus};
+    ///
+    /// let (catalog, org) = (Catalog::standard(), OrgId::new(1));
+    /// let rule = Rule::builder(&catalog, "workflows", "deploy_prod").conditions("priority <= 3").build()?;
+    /// let mut builder = Policy::builder(catalog);
+    /// let deployer = builder.create_role(org, "Deployer", [rule])?;
+    /// let policy = builder.build();
+    /// # let catalog = policy.catalog();
+    ///
+    /// // A Deployer deploys a workflow of priority 5.
+    /// # let subject = Subject::new(UserId::new(4), org, deployer, UserStatus::Active);
+    /// # let urgent = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(8), org)
+    /// #     .with_attribute(catalog.attribute("priority")?, 5_i64);
+    /// let why = policy.explain(&subject, catalog.action("deploy_prod")?, &urgent);
+    /// let Some(Denial::RulesFailed { failures, .. }) = why.denial() else {
+    ///     return Err("expected failed rules".into());
+    /// };
+    /// let failure = failures.first().ok_or("no failure")?;
+    /// assert_eq!(failure.rule().index, 0);
+    /// assert!(matches!(failure, RuleFailure::Condition { index: 0, .. }));
+    /// assert!(why.display(&policy).to_string().ends_with("fails `priority <= 3`"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn rule(&self) -> RuleRef {
+        match *self {
+            Self::MustMatch { rule, .. } | Self::Condition { rule, .. } => rule,
+        }
+    }
+}
+
+/// What failed first in a rule, before the rule is known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Unmet {
+    MustMatch(MustMatch),
+    Condition(usize),
+}
+
+impl Unmet {
+    /// The failure of `rule`.
+    pub(crate) fn of(self, rule: RuleRef) -> RuleFailure {
+        match self {
+            Self::MustMatch(key) => RuleFailure::MustMatch { rule, key },
+            Self::Condition(index) => RuleFailure::Condition { rule, index },
+        }
+    }
 }
 
 /// Displays an [`Explanation`]. Made by [`Explanation::display`].
@@ -263,11 +297,12 @@ pub enum Failure {
 /// # Examples
 ///
 /// ```
-/// use rolegate::{Catalog, ExplanationDisplay, OrgId, Policy, Resource, ResourceId, Status, Subject, SystemRole, UserId};
+/// use rolegate::evaluate::ExplanationDisplay;
+/// use rolegate::{Catalog, OrgId, Policy, Resource, ResourceId, Subject, SystemRole, UserId, UserStatus};
 ///
 /// let policy = Policy::new(Catalog::standard());
 /// let catalog = policy.catalog();
-/// let suspended = Subject::new(UserId::new(4), OrgId::new(1), SystemRole::Admin.id(), Status::Suspended);
+/// let suspended = Subject::new(UserId::new(4), OrgId::new(1), SystemRole::Admin.id(), UserStatus::Suspended);
 /// let agent = Resource::new(catalog.resource_type("agents")?, ResourceId::new(8), OrgId::new(1));
 /// let why = policy.explain(&suspended, catalog.action("read")?, &agent);
 /// let shown: ExplanationDisplay<'_> = why.display(&policy);
@@ -385,14 +420,14 @@ impl fmt::Display for ExplanationDisplay<'_> {
                             if i > 0 {
                                 f.write_str("; ")?;
                             }
-                            self.rule(f, *role, failure.rule)?;
-                            match failure.reason {
-                                Failure::MustMatch(key) => {
+                            self.rule(f, *role, failure.rule())?;
+                            match *failure {
+                                RuleFailure::MustMatch { key, .. } => {
                                     write!(f, " needs must-match {key}")?;
                                 }
-                                Failure::Condition { index } => {
+                                RuleFailure::Condition { index, rule } => {
                                     let condition = self
-                                        .rule_of(*role, failure.rule)
+                                        .rule_of(*role, rule)
                                         .and_then(|r| r.conditions().as_slice().get(index));
                                     match condition {
                                         Some(c) => write!(f, " fails `{}`", c.display(catalog))?,

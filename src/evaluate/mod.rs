@@ -10,18 +10,19 @@
 mod explain;
 mod request;
 
-pub use explain::{Denial, Explanation, ExplanationDisplay, Failure, RuleFailure};
-pub use request::{Resource, Status, StatusError, Subject, Value};
+use explain::Unmet;
+pub use explain::{Denial, Explanation, ExplanationDisplay, RuleFailure};
+pub use request::{AttributeValue, Resource, StatusError, Subject, UserStatus};
 
 use crate::catalog::NO_PERMISSION;
-use crate::compile::program::{Check, Clause, EQUAL, GREATER, LESS};
-use crate::compile::{CompiledRole, Policy, Slot, Span};
 use crate::condition::SubjectField;
 use crate::id::{ActionId, AttributeId, PermissionId, ResourceTypeId};
+use crate::policy::program::{Check, Clause, EQUAL, GREATER, LESS};
+use crate::policy::{CompiledRole, Policy, Slot, Span};
 use crate::rule::MustMatch;
 
 impl Policy {
-    /// Whether `subject` may perform `action` on `resource` (SPEC §6).
+    /// Whether `subject` may perform `action` on `resource` ([semantics](crate::semantics) §2).
     ///
     /// Denies unless a rule of the subject's role, a rule synced from one, or
     /// a built-in rule allows it; always denies an inactive subject, a
@@ -31,14 +32,14 @@ impl Policy {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{Catalog, CustomerId, OrgId, Policy, Resource, ResourceId, Status, Subject, SystemRole, UserId};
+    /// use rolegate::{Catalog, CustomerId, OrgId, Policy, Resource, ResourceId, Subject, SystemRole, UserId, UserStatus};
     ///
     /// let policy = Policy::new(Catalog::standard());
     /// let catalog = policy.catalog();
     /// let (connections, read) = (catalog.resource_type("connections")?, catalog.action("read")?);
     ///
     /// let (org, acme) = (OrgId::new(1), CustomerId::new(30));
-    /// let end_user = Subject::new(UserId::new(7), org, SystemRole::EndUser.id(), Status::Active)
+    /// let end_user = Subject::new(UserId::new(7), org, SystemRole::EndUser.id(), UserStatus::Active)
     ///     .with_customer(acme);
     /// let own = Resource::new(connections, ResourceId::new(1), org)
     ///     .with_customer(acme)
@@ -54,7 +55,7 @@ impl Policy {
     #[inline]
     #[must_use]
     pub fn can(&self, subject: &Subject, action: ActionId, resource: &Resource<'_>) -> bool {
-        if subject.status != Status::Active || subject.organization != resource.organization {
+        if subject.status != UserStatus::Active || subject.organization != resource.organization {
             return false;
         }
         // An inapplicable pair reads as the sentinel, an id above every
@@ -93,7 +94,7 @@ impl Policy {
     }
 
     /// The decision of [`can`](Self::can) with its reason: the rule that
-    /// allowed the request, or why it was denied (SPEC §6.9).
+    /// allowed the request, or why it was denied ([semantics](crate::semantics) §6).
     ///
     /// When several rules grant the permission and all fail, the denial
     /// lists each with the first must-match key or condition that failed.
@@ -101,11 +102,11 @@ impl Policy {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{Catalog, Denial, Explanation, OrgId, Policy, Resource, ResourceId, Status, Subject, SystemRole, UserId};
+    /// use rolegate::{Catalog, Denial, Explanation, OrgId, Policy, Resource, ResourceId, Subject, SystemRole, UserId, UserStatus};
     ///
     /// let policy = Policy::new(Catalog::standard());
     /// let catalog = policy.catalog();
-    /// let viewer = Subject::new(UserId::new(3), OrgId::new(1), SystemRole::Viewer.id(), Status::Active);
+    /// let viewer = Subject::new(UserId::new(3), OrgId::new(1), SystemRole::Viewer.id(), UserStatus::Active);
     /// let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(9), OrgId::new(1));
     ///
     /// let why = policy.explain(&viewer, catalog.action("delete")?, &workflow);
@@ -120,7 +121,7 @@ impl Policy {
         action: ActionId,
         resource: &Resource<'_>,
     ) -> Explanation {
-        if subject.status != Status::Active {
+        if subject.status != UserStatus::Active {
             return Explanation::Denied(Denial::Inactive {
                 status: subject.status,
             });
@@ -164,10 +165,7 @@ impl Policy {
                         rule: grant.origin,
                     };
                 }
-                Some(reason) => failures.push(RuleFailure {
-                    rule: grant.origin,
-                    reason,
-                }),
+                Some(unmet) => failures.push(unmet.of(grant.origin)),
             }
         }
         Explanation::Denied(Denial::RulesFailed {
@@ -290,29 +288,29 @@ fn grant_failure(
     grant: &Clause,
     subject: &Subject,
     resource: &Resource<'_>,
-) -> Option<Failure> {
+) -> Option<Unmet> {
     let keys = grant.must_match;
     if keys.contains(MustMatch::CUSTOMER)
         && subject
             .customer
             .is_none_or(|c| resource.customer != Some(c))
     {
-        return Some(Failure::MustMatch(MustMatch::CUSTOMER));
+        return Some(Unmet::MustMatch(MustMatch::CUSTOMER));
     }
     if keys.contains(MustMatch::TEAM) && !resource.team.is_some_and(|t| subject.teams.contains(&t))
     {
-        return Some(Failure::MustMatch(MustMatch::TEAM));
+        return Some(Unmet::MustMatch(MustMatch::TEAM));
     }
     if keys.contains(MustMatch::OWNER) && resource.owner != Some(subject.id) {
-        return Some(Failure::MustMatch(MustMatch::OWNER));
+        return Some(Unmet::MustMatch(MustMatch::OWNER));
     }
     let Some(tests) = role.tests_in(grant.tests) else {
-        return Some(Failure::Condition { index: 0 });
+        return Some(Unmet::Condition(0));
     };
     tests
         .iter()
         .position(|t| !holds(t.attribute, &t.check, subject, resource))
-        .map(|index| Failure::Condition { index })
+        .map(Unmet::Condition)
 }
 
 #[inline]
@@ -342,8 +340,8 @@ fn holds(
     {
         return match resource.attribute(attribute) {
             // Strings of different lengths differ without reading them.
-            Some(Value::String(v)) if v.len() != literal.len() => !*equal,
-            Some(Value::String(v)) => same_bytes(v, literal, *equal),
+            Some(AttributeValue::String(v)) if v.len() != literal.len() => !*equal,
+            Some(AttributeValue::String(v)) => same_bytes(v, literal, *equal),
             _ => false,
         };
     }
@@ -370,24 +368,28 @@ fn holds_other(
         return false;
     };
     match (check, value) {
-        (Check::Str { accept, value }, Value::String(v)) => {
+        (Check::Str { accept, value }, AttributeValue::String(v)) => {
             accept & ordering_bit(v.cmp(&**value)) != 0
         }
-        (Check::Int { accept, value }, Value::Integer(v)) => {
+        (Check::Int { accept, value }, AttributeValue::Integer(v)) => {
             accept & ordering_bit(v.cmp(value)) != 0
         }
-        (Check::Bool { equal, value }, Value::Boolean(v)) => (v == *value) == *equal,
-        (Check::StrIn { negate, values }, Value::String(v)) => {
+        (Check::Bool { equal, value }, AttributeValue::Boolean(v)) => (v == *value) == *equal,
+        (Check::StrIn { negate, values }, AttributeValue::String(v)) => {
             values.iter().any(|x| **x == *v) != *negate
         }
-        (Check::IntIn { negate, values }, Value::Integer(v)) => values.contains(&v) != *negate,
-        (Check::BoolIn { negate, values }, Value::Boolean(v)) => values.contains(&v) != *negate,
+        (Check::IntIn { negate, values }, AttributeValue::Integer(v)) => {
+            values.contains(&v) != *negate
+        }
+        (Check::BoolIn { negate, values }, AttributeValue::Boolean(v)) => {
+            values.contains(&v) != *negate
+        }
         (Check::Subject { equal, field }, value) => match (field, value) {
-            (SubjectField::Id, Value::User(u)) => (u == subject.id) == *equal,
-            (SubjectField::Organization, Value::Organization(o)) => {
+            (SubjectField::Id, AttributeValue::User(u)) => (u == subject.id) == *equal,
+            (SubjectField::Organization, AttributeValue::Organization(o)) => {
                 (o == subject.organization) == *equal
             }
-            (SubjectField::Customer, Value::Customer(c)) => {
+            (SubjectField::Customer, AttributeValue::Customer(c)) => {
                 subject.customer.is_some_and(|s| (s == c) == *equal)
             }
             _ => false,

@@ -10,18 +10,18 @@ use crate::id::{
     AttributeId, CustomerId, OrgId, ResourceId, ResourceTypeId, RoleId, TeamId, UserId,
 };
 
-/// A user's status. Only [`Status::Active`] users are allowed anything.
+/// A user's status. Only [`UserStatus::Active`] users are allowed anything.
 ///
 /// # Examples
 ///
 /// ```
-/// use rolegate::Status;
+/// use rolegate::UserStatus;
 ///
-/// assert_eq!(Status::Suspended.to_string(), "suspended");
-/// assert_eq!("invited".parse::<Status>(), Ok(Status::Invited));
+/// assert_eq!(UserStatus::Suspended.to_string(), "suspended");
+/// assert_eq!("invited".parse::<UserStatus>(), Ok(UserStatus::Invited));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Status {
+pub enum UserStatus {
     /// A working member.
     Active,
     /// Invited, not yet joined.
@@ -30,15 +30,15 @@ pub enum Status {
     Suspended,
 }
 
-impl Status {
+impl UserStatus {
     /// Every status.
     ///
     /// # Examples
     ///
     /// ```
-    /// use rolegate::Status;
+    /// use rolegate::UserStatus;
     ///
-    /// let names: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
+    /// let names: Vec<&str> = UserStatus::ALL.iter().map(|s| s.as_str()).collect();
     /// assert_eq!(names, ["active", "invited", "suspended"]);
     /// ```
     pub const ALL: [Self; 3] = [Self::Active, Self::Invited, Self::Suspended];
@@ -48,10 +48,10 @@ impl Status {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::Status;
+    /// use rolegate::UserStatus;
     ///
-    /// assert_eq!(Status::Active.as_str(), "active");
-    /// assert_eq!(Status::Invited.as_str().parse::<Status>()?, Status::Invited);
+    /// assert_eq!(UserStatus::Active.as_str(), "active");
+    /// assert_eq!(UserStatus::Invited.as_str().parse::<UserStatus>()?, UserStatus::Invited);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
@@ -64,20 +64,20 @@ impl Status {
     }
 }
 
-impl fmt::Display for Status {
+impl fmt::Display for UserStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-/// A text that is not a [`Status`] name.
+/// A text that is not a [`UserStatus`] name.
 ///
 /// # Examples
 ///
 /// ```
-/// use rolegate::Status;
+/// use rolegate::UserStatus;
 ///
-/// let err = "deleted".parse::<Status>().unwrap_err();
+/// let err = "deleted".parse::<UserStatus>().unwrap_err();
 /// assert_eq!(err.to_string(), r#"unknown status "deleted": expected active, invited or suspended"#);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -90,9 +90,9 @@ impl StatusError {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::Status;
+    /// use rolegate::UserStatus;
     ///
-    /// let err = "retired".parse::<Status>().unwrap_err();
+    /// let err = "retired".parse::<UserStatus>().unwrap_err();
     /// assert_eq!(err.text(), "retired");
     /// ```
     #[must_use]
@@ -101,7 +101,7 @@ impl StatusError {
     }
 }
 
-impl core::str::FromStr for Status {
+impl core::str::FromStr for UserStatus {
     type Err = StatusError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -118,9 +118,9 @@ impl core::str::FromStr for Status {
 /// # Examples
 ///
 /// ```
-/// use rolegate::{CustomerId, OrgId, Status, Subject, SystemRole, TeamId, UserId};
+/// use rolegate::{CustomerId, OrgId, Subject, SystemRole, TeamId, UserId, UserStatus};
 ///
-/// let subject = Subject::new(UserId::new(7), OrgId::new(1), SystemRole::EndUser.id(), Status::Active)
+/// let subject = Subject::new(UserId::new(7), OrgId::new(1), SystemRole::EndUser.id(), UserStatus::Active)
 ///     .with_customer(CustomerId::new(30))
 ///     .with_team(TeamId::new(5));
 /// assert_eq!(subject.customer(), Some(CustomerId::new(30)));
@@ -133,7 +133,7 @@ pub struct Subject {
     pub(crate) customer: Option<CustomerId>,
     pub(crate) teams: SmallVec<[TeamId; 4]>,
     pub(crate) role: RoleId,
-    pub(crate) status: Status,
+    pub(crate) status: UserStatus,
 }
 
 impl Subject {
@@ -142,14 +142,14 @@ impl Subject {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{OrgId, Status, Subject, SystemRole, UserId};
+    /// use rolegate::{OrgId, Subject, SystemRole, UserId, UserStatus};
     ///
-    /// let developer = Subject::new(UserId::new(10), OrgId::new(1), SystemRole::Developer.id(), Status::Active);
+    /// let developer = Subject::new(UserId::new(10), OrgId::new(1), SystemRole::Developer.id(), UserStatus::Active);
     /// assert_eq!(developer.customer(), None);
     /// assert!(developer.teams().is_empty());
     /// ```
     #[must_use]
-    pub fn new(id: UserId, organization: OrgId, role: RoleId, status: Status) -> Self {
+    pub fn new(id: UserId, organization: OrgId, role: RoleId, status: UserStatus) -> Self {
         Self {
             id,
             organization,
@@ -165,9 +165,9 @@ impl Subject {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{CustomerId, OrgId, Status, Subject, SystemRole, UserId};
+    /// use rolegate::{CustomerId, OrgId, Subject, SystemRole, UserId, UserStatus};
     ///
-    /// let end_user = Subject::new(UserId::new(7), OrgId::new(1), SystemRole::EndUser.id(), Status::Active)
+    /// let end_user = Subject::new(UserId::new(7), OrgId::new(1), SystemRole::EndUser.id(), UserStatus::Active)
     ///     .with_customer(CustomerId::new(30));
     /// assert_eq!(end_user.customer(), Some(CustomerId::new(30)));
     /// ```
@@ -183,9 +183,9 @@ impl Subject {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{OrgId, Status, Subject, SystemRole, TeamId, UserId};
+    /// use rolegate::{OrgId, Subject, SystemRole, TeamId, UserId, UserStatus};
     ///
-    /// let subject = Subject::new(UserId::new(10), OrgId::new(1), SystemRole::Developer.id(), Status::Active)
+    /// let subject = Subject::new(UserId::new(10), OrgId::new(1), SystemRole::Developer.id(), UserStatus::Active)
     ///     .with_team(TeamId::new(5))
     ///     .with_team(TeamId::new(5));
     /// // A team already held is not added twice.
@@ -204,9 +204,9 @@ impl Subject {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{OrgId, Status, Subject, SystemRole, TeamId, UserId};
+    /// use rolegate::{OrgId, Subject, SystemRole, TeamId, UserId, UserStatus};
     ///
-    /// let subject = Subject::new(UserId::new(10), OrgId::new(1), SystemRole::Developer.id(), Status::Active)
+    /// let subject = Subject::new(UserId::new(10), OrgId::new(1), SystemRole::Developer.id(), UserStatus::Active)
     ///     .with_teams([TeamId::new(5), TeamId::new(6)]);
     /// assert_eq!(subject.teams(), [TeamId::new(5), TeamId::new(6)]);
     /// ```
@@ -220,9 +220,9 @@ impl Subject {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{OrgId, Status, Subject, SystemRole, UserId};
+    /// use rolegate::{OrgId, Subject, SystemRole, UserId, UserStatus};
     ///
-    /// let promoted = Subject::new(UserId::new(10), OrgId::new(1), SystemRole::Viewer.id(), Status::Active)
+    /// let promoted = Subject::new(UserId::new(10), OrgId::new(1), SystemRole::Viewer.id(), UserStatus::Active)
     ///     .with_role(SystemRole::Operator.id());
     /// assert_eq!(promoted.role(), SystemRole::Operator.id());
     /// ```
@@ -237,19 +237,19 @@ impl Subject {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{Catalog, OrgId, Policy, Resource, ResourceId, Status, Subject, SystemRole, UserId};
+    /// use rolegate::{Catalog, OrgId, Policy, Resource, ResourceId, Subject, SystemRole, UserId, UserStatus};
     ///
     /// let policy = Policy::new(Catalog::standard());
     /// let catalog = policy.catalog();
     /// let read = catalog.action("read")?;
     /// let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(9), OrgId::new(1));
-    /// let admin = Subject::new(UserId::new(10), OrgId::new(1), SystemRole::Admin.id(), Status::Active);
+    /// let admin = Subject::new(UserId::new(10), OrgId::new(1), SystemRole::Admin.id(), UserStatus::Active);
     /// assert!(policy.can(&admin, read, &workflow));
-    /// assert!(!policy.can(&admin.with_status(Status::Suspended), read, &workflow));
+    /// assert!(!policy.can(&admin.with_status(UserStatus::Suspended), read, &workflow));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
-    pub fn with_status(mut self, status: Status) -> Self {
+    pub fn with_status(mut self, status: UserStatus) -> Self {
         self.status = status;
         self
     }
@@ -259,9 +259,9 @@ impl Subject {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{OrgId, Status, Subject, SystemRole, UserId};
+    /// use rolegate::{OrgId, Subject, SystemRole, UserId, UserStatus};
     ///
-    /// let subject = Subject::new(UserId::new(10), OrgId::new(1), SystemRole::Viewer.id(), Status::Active);
+    /// let subject = Subject::new(UserId::new(10), OrgId::new(1), SystemRole::Viewer.id(), UserStatus::Active);
     /// assert_eq!(subject.id(), UserId::new(10));
     /// ```
     #[must_use]
@@ -274,9 +274,9 @@ impl Subject {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{OrgId, Status, Subject, SystemRole, UserId};
+    /// use rolegate::{OrgId, Subject, SystemRole, UserId, UserStatus};
     ///
-    /// let subject = Subject::new(UserId::new(10), OrgId::new(1), SystemRole::Viewer.id(), Status::Active);
+    /// let subject = Subject::new(UserId::new(10), OrgId::new(1), SystemRole::Viewer.id(), UserStatus::Active);
     /// assert_eq!(subject.organization(), OrgId::new(1));
     /// ```
     #[must_use]
@@ -289,9 +289,9 @@ impl Subject {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{CustomerId, OrgId, Status, Subject, SystemRole, UserId};
+    /// use rolegate::{CustomerId, OrgId, Subject, SystemRole, UserId, UserStatus};
     ///
-    /// let member = Subject::new(UserId::new(10), OrgId::new(1), SystemRole::Viewer.id(), Status::Active);
+    /// let member = Subject::new(UserId::new(10), OrgId::new(1), SystemRole::Viewer.id(), UserStatus::Active);
     /// assert_eq!(member.customer(), None);
     /// assert_eq!(member.with_customer(CustomerId::new(30)).customer(), Some(CustomerId::new(30)));
     /// ```
@@ -305,9 +305,9 @@ impl Subject {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{OrgId, Status, Subject, SystemRole, TeamId, UserId};
+    /// use rolegate::{OrgId, Subject, SystemRole, TeamId, UserId, UserStatus};
     ///
-    /// let subject = Subject::new(UserId::new(10), OrgId::new(1), SystemRole::Viewer.id(), Status::Active)
+    /// let subject = Subject::new(UserId::new(10), OrgId::new(1), SystemRole::Viewer.id(), UserStatus::Active)
     ///     .with_team(TeamId::new(5));
     /// assert_eq!(subject.teams(), [TeamId::new(5)]);
     /// ```
@@ -321,9 +321,9 @@ impl Subject {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{OrgId, Status, Subject, SystemRole, UserId};
+    /// use rolegate::{OrgId, Subject, SystemRole, UserId, UserStatus};
     ///
-    /// let subject = Subject::new(UserId::new(10), OrgId::new(1), SystemRole::Viewer.id(), Status::Active);
+    /// let subject = Subject::new(UserId::new(10), OrgId::new(1), SystemRole::Viewer.id(), UserStatus::Active);
     /// assert_eq!(subject.role(), SystemRole::Viewer.id());
     /// ```
     #[must_use]
@@ -336,13 +336,13 @@ impl Subject {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{OrgId, Status, Subject, SystemRole, UserId};
+    /// use rolegate::{OrgId, Subject, SystemRole, UserId, UserStatus};
     ///
-    /// let subject = Subject::new(UserId::new(10), OrgId::new(1), SystemRole::Viewer.id(), Status::Invited);
-    /// assert_eq!(subject.status(), Status::Invited);
+    /// let subject = Subject::new(UserId::new(10), OrgId::new(1), SystemRole::Viewer.id(), UserStatus::Invited);
+    /// assert_eq!(subject.status(), UserStatus::Invited);
     /// ```
     #[must_use]
-    pub fn status(&self) -> Status {
+    pub fn status(&self) -> UserStatus {
         self.status
     }
 }
@@ -355,15 +355,16 @@ impl Subject {
 /// # Examples
 ///
 /// ```
-/// use rolegate::{UserId, Value};
+/// use rolegate::evaluate::AttributeValue;
+/// use rolegate::UserId;
 ///
-/// assert_eq!(Value::from("draft"), Value::String("draft"));
-/// assert_eq!(Value::from(3_i64), Value::Integer(3));
-/// assert_eq!(Value::from(3), Value::Integer(3));
-/// assert_eq!(Value::from(UserId::new(7)), Value::User(UserId::new(7)));
+/// assert_eq!(AttributeValue::from("draft"), AttributeValue::String("draft"));
+/// assert_eq!(AttributeValue::from(3_i64), AttributeValue::Integer(3));
+/// assert_eq!(AttributeValue::from(3), AttributeValue::Integer(3));
+/// assert_eq!(AttributeValue::from(UserId::new(7)), AttributeValue::User(UserId::new(7)));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Value<'a> {
+pub enum AttributeValue<'a> {
     /// A string.
     String(&'a str),
     /// An integer.
@@ -378,49 +379,49 @@ pub enum Value<'a> {
     Customer(CustomerId),
 }
 
-impl<'a> From<&'a str> for Value<'a> {
+impl<'a> From<&'a str> for AttributeValue<'a> {
     fn from(v: &'a str) -> Self {
         Self::String(v)
     }
 }
 
-impl From<i64> for Value<'_> {
+impl From<i64> for AttributeValue<'_> {
     fn from(v: i64) -> Self {
         Self::Integer(v)
     }
 }
 
-impl From<i32> for Value<'_> {
+impl From<i32> for AttributeValue<'_> {
     fn from(v: i32) -> Self {
         Self::Integer(i64::from(v))
     }
 }
 
-impl From<u32> for Value<'_> {
+impl From<u32> for AttributeValue<'_> {
     fn from(v: u32) -> Self {
         Self::Integer(i64::from(v))
     }
 }
 
-impl From<bool> for Value<'_> {
+impl From<bool> for AttributeValue<'_> {
     fn from(v: bool) -> Self {
         Self::Boolean(v)
     }
 }
 
-impl From<UserId> for Value<'_> {
+impl From<UserId> for AttributeValue<'_> {
     fn from(v: UserId) -> Self {
         Self::User(v)
     }
 }
 
-impl From<OrgId> for Value<'_> {
+impl From<OrgId> for AttributeValue<'_> {
     fn from(v: OrgId) -> Self {
         Self::Organization(v)
     }
 }
 
-impl From<CustomerId> for Value<'_> {
+impl From<CustomerId> for AttributeValue<'_> {
     fn from(v: CustomerId) -> Self {
         Self::Customer(v)
     }
@@ -434,14 +435,15 @@ impl From<CustomerId> for Value<'_> {
 /// # Examples
 ///
 /// ```
-/// use rolegate::{Catalog, OrgId, Resource, ResourceId, TeamId, Value};
+/// use rolegate::evaluate::AttributeValue;
+/// use rolegate::{Catalog, OrgId, Resource, ResourceId, TeamId};
 ///
 /// let catalog = Catalog::standard();
 /// let status = catalog.attribute("status")?;
 /// let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(9), OrgId::new(1))
 ///     .with_team(TeamId::new(5))
 ///     .with_attribute(status, "draft");
-/// assert_eq!(workflow.attribute(status), Some(Value::String("draft")));
+/// assert_eq!(workflow.attribute(status), Some(AttributeValue::String("draft")));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -452,7 +454,7 @@ pub struct Resource<'a> {
     pub(crate) customer: Option<CustomerId>,
     pub(crate) team: Option<TeamId>,
     pub(crate) owner: Option<UserId>,
-    pub(crate) attributes: SmallVec<[(AttributeId, Value<'a>); 4]>,
+    pub(crate) attributes: SmallVec<[(AttributeId, AttributeValue<'a>); 4]>,
 }
 
 impl<'a> Resource<'a> {
@@ -544,7 +546,8 @@ impl<'a> Resource<'a> {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{Catalog, OrgId, Resource, ResourceId, Value};
+    /// use rolegate::evaluate::AttributeValue;
+    /// use rolegate::{Catalog, OrgId, Resource, ResourceId};
     ///
     /// let catalog = Catalog::standard();
     /// let (status, priority) = (catalog.attribute("status")?, catalog.attribute("priority")?);
@@ -552,12 +555,16 @@ impl<'a> Resource<'a> {
     ///     .with_attribute(status, "draft")
     ///     .with_attribute(priority, 2)
     ///     .with_attribute(status, "active");
-    /// assert_eq!(workflow.attribute(status), Some(Value::String("active")));
+    /// assert_eq!(workflow.attribute(status), Some(AttributeValue::String("active")));
     /// assert_eq!(workflow.attributes().len(), 2);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
-    pub fn with_attribute(mut self, attribute: AttributeId, value: impl Into<Value<'a>>) -> Self {
+    pub fn with_attribute(
+        mut self,
+        attribute: AttributeId,
+        value: impl Into<AttributeValue<'a>>,
+    ) -> Self {
         let value = value.into();
         match self.attributes.iter_mut().find(|(a, _)| *a == attribute) {
             Some(slot) => slot.1 = value,
@@ -677,19 +684,20 @@ impl<'a> Resource<'a> {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{Catalog, OrgId, Resource, ResourceId, Value};
+    /// use rolegate::evaluate::AttributeValue;
+    /// use rolegate::{Catalog, OrgId, Resource, ResourceId};
     ///
     /// let catalog = Catalog::standard();
     /// let (environment, priority) = (catalog.attribute("environment")?, catalog.attribute("priority")?);
     /// let tool = Resource::new(catalog.resource_type("tools")?, ResourceId::new(2), OrgId::new(1))
     ///     .with_attribute(environment, "prod");
-    /// assert_eq!(tool.attribute(environment), Some(Value::String("prod")));
+    /// assert_eq!(tool.attribute(environment), Some(AttributeValue::String("prod")));
     /// assert_eq!(tool.attribute(priority), None);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[inline]
     #[must_use]
-    pub fn attribute(&self, attribute: AttributeId) -> Option<Value<'a>> {
+    pub fn attribute(&self, attribute: AttributeId) -> Option<AttributeValue<'a>> {
         self.attributes
             .iter()
             .find(|(a, _)| *a == attribute)
@@ -701,18 +709,19 @@ impl<'a> Resource<'a> {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{Catalog, OrgId, Resource, ResourceId, Value};
+    /// use rolegate::evaluate::AttributeValue;
+    /// use rolegate::{Catalog, OrgId, Resource, ResourceId};
     ///
     /// let catalog = Catalog::standard();
     /// let (status, priority) = (catalog.attribute("status")?, catalog.attribute("priority")?);
     /// let tool = Resource::new(catalog.resource_type("tools")?, ResourceId::new(2), OrgId::new(1))
     ///     .with_attribute(priority, 1_i64)
     ///     .with_attribute(status, "active");
-    /// assert_eq!(tool.attributes(), [(priority, Value::Integer(1)), (status, Value::String("active"))]);
+    /// assert_eq!(tool.attributes(), [(priority, AttributeValue::Integer(1)), (status, AttributeValue::String("active"))]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
-    pub fn attributes(&self) -> &[(AttributeId, Value<'a>)] {
+    pub fn attributes(&self) -> &[(AttributeId, AttributeValue<'a>)] {
         &self.attributes
     }
 }

@@ -148,12 +148,13 @@ dense_id!(
     /// `status`.
     ///
     /// Attribute ids are shared between resource types by name; each type
-    /// declares which of them it carries and with which [`AttrType`](crate::AttrType).
+    /// declares which of them it carries and with which [`AttrType`](crate::catalog::AttrType).
     ///
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{AttrType, Catalog};
+    /// use rolegate::catalog::AttrType;
+    /// use rolegate::Catalog;
     ///
     /// let catalog = Catalog::standard();
     /// let status = catalog.attribute("status")?;
@@ -173,10 +174,11 @@ dense_id!(
     /// ```
     /// use rolegate::{Catalog, OrgId, Policy, Role, SystemRole};
     ///
-    /// let auditors = Role::custom(OrgId::new(1), "Auditors", [])?;
-    /// let policy = Policy::builder(Catalog::standard()).custom_role(auditors).build()?;
-    /// let id = policy.role_named(OrgId::new(1), "Auditors").ok_or("no such role")?;
-    /// assert_eq!(id.index(), 6);
+    /// let mut builder = Policy::builder(Catalog::standard());
+    /// let auditors = builder.create_role(OrgId::new(1), "Auditors", [])?;
+    /// let policy = builder.build();
+    /// assert_eq!(policy.role_named(OrgId::new(1), "Auditors"), Some(auditors));
+    /// assert_eq!(auditors.index(), 6);
     /// assert_eq!(policy.role(SystemRole::Viewer.id()).map(Role::name), Some("Viewer"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -246,11 +248,11 @@ host_id!(
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{Catalog, OrgId, Policy, Resource, ResourceId, Status, Subject, SystemRole, UserId};
+    /// use rolegate::{Catalog, OrgId, Policy, Resource, ResourceId, Subject, SystemRole, UserId, UserStatus};
     ///
     /// let policy = Policy::new(Catalog::standard());
     /// let catalog = policy.catalog();
-    /// let admin = Subject::new(UserId::new(1), OrgId::new(1), SystemRole::Admin.id(), Status::Active);
+    /// let admin = Subject::new(UserId::new(1), OrgId::new(1), SystemRole::Admin.id(), UserStatus::Active);
     /// let elsewhere = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(9), OrgId::new(2));
     /// assert!(!policy.can(&admin, catalog.action("read")?, &elsewhere));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -263,12 +265,12 @@ host_id!(
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{Catalog, OrgId, Policy, Resource, ResourceId, Status, Subject, SystemRole, UserId};
+    /// use rolegate::{Catalog, OrgId, Policy, Resource, ResourceId, Subject, SystemRole, UserId, UserStatus};
     ///
     /// let policy = Policy::new(Catalog::standard());
     /// let catalog = policy.catalog();
     /// let (org, me) = (OrgId::new(1), UserId::new(10));
-    /// let viewer = Subject::new(me, org, SystemRole::Viewer.id(), Status::Active);
+    /// let viewer = Subject::new(me, org, SystemRole::Viewer.id(), UserStatus::Active);
     /// let profile = Resource::new(catalog.resource_type("profile")?, ResourceId::new(10), org).with_owner(me);
     /// assert!(policy.can(&viewer, catalog.action("update")?, &profile));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -281,10 +283,10 @@ host_id!(
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{CustomerId, OrgId, Status, Subject, SystemRole, UserId};
+    /// use rolegate::{CustomerId, OrgId, Subject, SystemRole, UserId, UserStatus};
     ///
     /// let acme = CustomerId::from(30);
-    /// let end_user = Subject::new(UserId::new(7), OrgId::new(1), SystemRole::EndUser.id(), Status::Active)
+    /// let end_user = Subject::new(UserId::new(7), OrgId::new(1), SystemRole::EndUser.id(), UserStatus::Active)
     ///     .with_customer(acme);
     /// assert_eq!(end_user.customer(), Some(CustomerId::new(30)));
     /// assert_eq!(acme.to_string(), "30");
@@ -297,14 +299,16 @@ host_id!(
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{Catalog, MustMatch, OrgId, Policy, Resource, ResourceId, Role, Rule, Status, Subject, TeamId, UserId};
+    /// use rolegate::{Catalog, MustMatch, OrgId, Policy, Resource, ResourceId, Rule, Subject, TeamId, UserId, UserStatus};
     ///
     /// let (catalog, org) = (Catalog::standard(), OrgId::new(1));
     /// let update = Rule::builder(&catalog, "workflows", "update").must_match(MustMatch::TEAM).build()?;
-    /// let policy = Policy::builder(catalog).custom_role(Role::custom(org, "Team Editor", [update])?).build()?;
-    /// let (catalog, role) = (policy.catalog(), policy.role_named(org, "Team Editor").ok_or("no role")?);
+    /// let mut builder = Policy::builder(catalog);
+    /// let role = builder.create_role(org, "Team Editor", [update])?;
+    /// let policy = builder.build();
+    /// let catalog = policy.catalog();
     ///
-    /// let editor = Subject::new(UserId::new(10), org, role, Status::Active).with_team(TeamId::new(5));
+    /// let editor = Subject::new(UserId::new(10), org, role, UserStatus::Active).with_team(TeamId::new(5));
     /// let workflows = catalog.resource_type("workflows")?;
     /// let ours = Resource::new(workflows, ResourceId::new(1), org).with_team(TeamId::new(5));
     /// let theirs = Resource::new(workflows, ResourceId::new(2), org).with_team(TeamId::new(6));

@@ -14,7 +14,8 @@ use super::PermissionId;
 /// # Examples
 ///
 /// ```
-/// use rolegate::{Catalog, PermissionSet};
+/// use rolegate::catalog::PermissionSet;
+/// use rolegate::Catalog;
 ///
 /// let catalog = Catalog::standard();
 /// let read = catalog.permission("workflows", "read")?;
@@ -38,7 +39,7 @@ impl PermissionSet {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::PermissionSet;
+    /// use rolegate::catalog::PermissionSet;
     ///
     /// let set = PermissionSet::new();
     /// assert!(set.is_empty());
@@ -60,7 +61,8 @@ impl PermissionSet {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{Catalog, PermissionSet};
+    /// use rolegate::catalog::PermissionSet;
+    /// use rolegate::Catalog;
     ///
     /// let catalog = Catalog::standard();
     /// let execute = catalog.permission("workflows", "execute")?;
@@ -154,7 +156,8 @@ impl PermissionSet {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{OrgId, PermissionSet, Role};
+    /// use rolegate::catalog::PermissionSet;
+    /// use rolegate::{OrgId, Role};
     ///
     /// assert!(PermissionSet::new().is_empty());
     /// let nobody = Role::custom(OrgId::new(1), "Nobody", [])?;
@@ -267,7 +270,8 @@ impl PermissionSet {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{Catalog, PermissionSet};
+    /// use rolegate::catalog::PermissionSet;
+    /// use rolegate::Catalog;
     ///
     /// let catalog = Catalog::standard();
     /// let read = catalog.permission("workflows", "read")?;

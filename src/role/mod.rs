@@ -17,14 +17,18 @@ use crate::text::excerpt;
 /// # Examples
 ///
 /// ```
-/// use rolegate::{MAX_ROLE_NAME, Role};
+/// use rolegate::role::MAX_ROLE_NAME;
+/// use rolegate::Role;
 ///
 /// assert!(Role::validate_name(&"x".repeat(MAX_ROLE_NAME)).is_ok());
 /// assert!(Role::validate_name(&"x".repeat(MAX_ROLE_NAME + 1)).is_err());
 /// ```
 pub const MAX_ROLE_NAME: usize = 64;
 
-/// What was wrong with a role.
+/// What was wrong with a role, or with adding it to a set of roles: its
+/// name, a clash with another role, a rule of another catalog. Returned by
+/// [`Role::custom`], by the policy and engine builders and, wrapped in the
+/// engine's administrative error, by every role change.
 ///
 /// # Examples
 ///
@@ -60,6 +64,36 @@ pub enum RoleError {
         /// The name.
         name: String,
     },
+    /// The organization already has a role with this name, compared
+    /// case-insensitively.
+    #[error("organization {organization} already has a role named {name:?}")]
+    DuplicateName {
+        /// The organization.
+        organization: OrgId,
+        /// The name (shortened).
+        name: String,
+    },
+    /// A system role where a custom role was expected: system roles are
+    /// always present and cannot be added, edited, renamed or deleted.
+    #[error("{name} is a system role and cannot be changed")]
+    SystemRole {
+        /// The role's name.
+        name: String,
+    },
+    /// A rule of the role was written against another catalog.
+    #[error("rule {index} of role {role:?} was written against another catalog")]
+    ForeignRule {
+        /// The role's name (shortened).
+        role: String,
+        /// The rule's index in the role's rules.
+        index: usize,
+    },
+    /// More roles than role ids can number.
+    #[error("too many roles: at most {max}")]
+    TooMany {
+        /// The limit.
+        max: usize,
+    },
 }
 
 /// Whether a role is one of the six system roles or a custom role.
@@ -67,7 +101,8 @@ pub enum RoleError {
 /// # Examples
 ///
 /// ```
-/// use rolegate::{Catalog, OrgId, Role, RoleKind, SystemRole};
+/// use rolegate::role::RoleKind;
+/// use rolegate::{Catalog, OrgId, Role, SystemRole};
 ///
 /// let catalog = Catalog::standard();
 /// let operator = Role::system(&catalog, SystemRole::Operator);
@@ -243,7 +278,8 @@ impl Role {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{OrgId, Role, RoleKind};
+    /// use rolegate::role::RoleKind;
+    /// use rolegate::{OrgId, Role};
     ///
     /// let auditors = Role::custom(OrgId::new(1), "Auditors", [])?;
     /// assert_eq!(auditors.kind(), RoleKind::Custom { organization: OrgId::new(1) });

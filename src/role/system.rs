@@ -1,4 +1,4 @@
-//! The six system roles and their permission table (SPEC §4).
+//! The six system roles and their permission table ([semantics](crate::semantics) §7).
 
 use core::fmt;
 
@@ -40,7 +40,7 @@ pub enum SystemRole {
     EndUser,
 }
 
-/// The non-Developer exclusions: what Developer lacks of Owner (SPEC §4).
+/// The non-Developer exclusions: what Developer lacks of Owner ([semantics](crate::semantics) §7.1).
 const DEVELOPER_LACKS: [&str; 5] = [
     "organization.update",
     "billing.read",
@@ -110,7 +110,7 @@ const END_USER: [(&str, MustMatch); 9] = [
 ];
 
 impl SystemRole {
-    /// The six roles, in the order of SPEC §4 and of their [`RoleId`]s.
+    /// The six roles, in the order of the [semantics](crate::semantics) §7.1 table and of their [`RoleId`]s.
     ///
     /// # Examples
     ///
@@ -212,7 +212,7 @@ impl SystemRole {
     /// Developer every grantable permission but `organization.update`,
     /// `billing.read`, `billing.update`, `members.manage` and
     /// `roles.manage`; Operator, Viewer and End User the permissions of the
-    /// SPEC §4 table that the catalog has. End User's rules also carry
+    /// table (SEMANTICS.md §7.1) that the catalog has. End User's rules also carry
     /// must-match `customer`, and its `connections` rules `owner`.
     ///
     /// # Examples

@@ -1,7 +1,7 @@
 //! Rules: a resource type, an action, must-match scoping and conditions.
 //!
 //! A [`Rule`] grants one permission, possibly narrowed. It is validated
-//! against a [`Catalog`] when it is written, so a rule that exists is a rule
+//! against a [`Catalog`](crate::Catalog) when it is written, so a rule that exists is a rule
 //! the engine can compile.
 
 use core::fmt;
@@ -11,7 +11,7 @@ use crate::id::{ActionId, PermissionId, ResourceTypeId};
 use crate::text::excerpt;
 
 bitflags::bitflags! {
-    /// Scoping keys a resource must share with the subject (SPEC §6.6).
+    /// Scoping keys a resource must share with the subject ([semantics](crate::semantics) §3).
     ///
     /// `ORGANIZATION` is implied on every rule: [`Rule`] always carries it.
     /// The text form joins keys with `;` in this order:
@@ -211,7 +211,7 @@ impl Rule {
         }
     }
 
-    /// The [`Catalog::fingerprint`] of the catalog the rule was written
+    /// The [`Catalog::fingerprint`](crate::Catalog::fingerprint) of the catalog the rule was written
     /// against.
     ///
     /// # Examples

@@ -2,6 +2,7 @@
 
 use std::fmt::Debug;
 
+use rolegate::audit::{Actor, Clock, Event, Outcome};
 use rolegate::*;
 
 use crate::fixture::{World, all, assert_clean};

@@ -1,5 +1,7 @@
 //! Bootstrap calls, recorded as the system.
 
+use rolegate::audit::{Actor, AuditLog, Outcome};
+use rolegate::engine::GuardError;
 use rolegate::*;
 
 use crate::admin::{Rid, Want, admin_call, role_rid, user_rid};
@@ -40,7 +42,7 @@ fn bootstrap_calls_are_recorded_as_the_system() {
         ),
         |en| en.bootstrap().create_role(GLOBEX, "Booted", vec![]),
     );
-    let role = role.unwrap().id;
+    let role = role.unwrap();
     admin_call(
         &w,
         &system(
@@ -72,7 +74,10 @@ fn bootstrap_calls_are_recorded_as_the_system() {
                 .rename_role(SystemRole::Viewer.id(), "Reader")
         },
     );
-    assert!(matches!(err, Err(AdminError::SystemRole { .. })));
+    assert!(matches!(
+        err,
+        Err(AdminError::Role(RoleError::SystemRole { .. }))
+    ));
     assert_eq!(e.user(), None);
     // The last Owner holds even for the system.
     let (err, _) = admin_call(
@@ -88,7 +93,7 @@ fn bootstrap_calls_are_recorded_as_the_system() {
     );
     assert!(matches!(
         err,
-        Err(AdminError::Denied(GuardDenial::LastOwner { .. }))
+        Err(AdminError::Denied(GuardError::LastOwner { .. }))
     ));
     let system_events = all(&w.engine);
     assert_eq!(system_events.len(), 5);

@@ -1,5 +1,8 @@
 //! Member administration events.
 
+use rolegate::audit::{Actor, AuditLog, AuditQuery, Outcome};
+use rolegate::directory::Timestamp;
+use rolegate::engine::GuardError;
 use rolegate::*;
 
 use crate::admin::{Want, admin_call, admin_role, dev_role, user_rid};
@@ -81,7 +84,7 @@ fn member_administration_is_recorded_with_outcomes() {
         &by_admin("member.role_assign", Outcome::Denied, user_rid(new)),
         |en| en.admin(ADMIN).assign_role(new, SystemRole::Owner.id()),
     );
-    assert_eq!(err.unwrap_err(), AdminError::Denied(GuardDenial::OwnerOnly));
+    assert_eq!(err.unwrap_err(), AdminError::Denied(GuardError::OwnerOnly));
     let (err, _) = admin_call(
         &w,
         &by_admin("member.role_assign", Outcome::Failure, user_rid(ghost)),
@@ -99,12 +102,12 @@ fn member_administration_is_recorded_with_outcomes() {
     admin_call(
         &w,
         &by_admin("member.status_change", Outcome::Success, user_rid(new)),
-        |en| en.admin(ADMIN).set_status(new, Status::Suspended),
+        |en| en.admin(ADMIN).set_status(new, UserStatus::Suspended),
     )
     .0
     .unwrap();
     admin_call(&w, &by_dev("member.status_change", user_rid(new)), |en| {
-        en.admin(DEV).set_status(new, Status::Active)
+        en.admin(DEV).set_status(new, UserStatus::Active)
     })
     .0
     .unwrap_err();
@@ -120,16 +123,16 @@ fn member_administration_is_recorded_with_outcomes() {
             rid: user_rid(OWNER),
             org: Some(ACME),
         },
-        |en| en.admin(OWNER).set_status(OWNER, Status::Suspended),
+        |en| en.admin(OWNER).set_status(OWNER, UserStatus::Suspended),
     );
     assert!(matches!(
         err,
-        Err(AdminError::Denied(GuardDenial::LastOwner { .. }))
+        Err(AdminError::Denied(GuardError::LastOwner { .. }))
     ));
     let (err, _) = admin_call(
         &w,
         &by_admin("member.status_change", Outcome::Failure, user_rid(ghost)),
-        |en| en.admin(ADMIN).set_status(ghost, Status::Active),
+        |en| en.admin(ADMIN).set_status(ghost, UserStatus::Active),
     );
     assert!(matches!(err, Err(AdminError::UnknownUser { .. })));
 
@@ -170,7 +173,7 @@ fn member_administration_is_recorded_with_outcomes() {
     );
     assert!(matches!(
         err,
-        Err(AdminError::Denied(GuardDenial::UnknownActor { .. }))
+        Err(AdminError::Denied(GuardError::UnknownActor { .. }))
     ));
     let (err, _) = admin_call(
         &w,
@@ -190,7 +193,7 @@ fn member_administration_is_recorded_with_outcomes() {
     );
     assert!(matches!(
         err,
-        Err(AdminError::Denied(GuardDenial::OtherOrganization { .. }))
+        Err(AdminError::Denied(GuardError::OtherOrganization { .. }))
     ));
 
     // The role held at the time: the Admin, demoted, acts as a Developer.

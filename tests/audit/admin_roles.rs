@@ -1,5 +1,7 @@
 //! Role administration events.
 
+use rolegate::audit::{Actor, AuditLog, AuditQuery, Outcome};
+use rolegate::engine::GuardError;
 use rolegate::*;
 
 use crate::admin::{Rid, Want, admin_call, admin_role, dev_role, role_rid};
@@ -9,7 +11,7 @@ use crate::fixture::{ACME, ADMIN, DEV, query, world};
 fn role_administration_is_recorded_with_outcomes() {
     let w = world(AuditLog::in_memory());
     let catalog = w.engine.catalog();
-    let rule = |ty: &str, action: &str| Rule::builder(&catalog, ty, action).build().unwrap();
+    let rule = |ty: &str, action: &str| Rule::builder(catalog, ty, action).build().unwrap();
     let by_admin = |action, outcome, rid, org| Want {
         action,
         outcome,
@@ -38,14 +40,14 @@ fn role_administration_is_recorded_with_outcomes() {
                 .create_role(ACME, "Auditors", vec![rule("audit_log", "read")])
         },
     );
-    let auditors = made.unwrap().id;
+    let auditors = made.unwrap();
     assert_eq!(e.resource_id(), Some(auditors.index().to_string().as_str()));
     let (err, e) = admin_call(&w, &by_dev("role.create", Rid::None), |en| {
         en.admin(DEV).create_role(ACME, "Nope", vec![])
     });
     assert_eq!(
         err.unwrap_err(),
-        AdminError::Denied(GuardDenial::MissingPermission {
+        AdminError::Denied(GuardError::MissingPermission {
             permission: "roles.manage".into()
         })
     );
@@ -59,14 +61,16 @@ fn role_administration_is_recorded_with_outcomes() {
         &by_admin("role.create", Outcome::Failure, Rid::None, Some(ACME)),
         |en| en.admin(ADMIN).create_role(ACME, "Auditors", vec![]),
     );
-    assert!(matches!(err, Err(AdminError::DuplicateRoleName { .. })));
+    assert!(matches!(
+        err,
+        Err(AdminError::Role(RoleError::DuplicateName { .. }))
+    ));
     // Escalation: a role manager cannot grant what they lack.
     let lead = w
         .engine
         .bootstrap()
         .create_role(ACME, "Lead", vec![rule("roles", "manage")])
-        .unwrap()
-        .id;
+        .unwrap();
     w.engine
         .bootstrap()
         .add_user(User::new(UserId::new(40), ACME, lead))
@@ -89,7 +93,7 @@ fn role_administration_is_recorded_with_outcomes() {
     );
     assert!(matches!(
         err,
-        Err(AdminError::Denied(GuardDenial::Escalation { .. }))
+        Err(AdminError::Denied(GuardError::Escalation { .. }))
     ));
     // duplicate_role is a role.create too.
     let (made, e) = admin_call(
@@ -100,7 +104,7 @@ fn role_administration_is_recorded_with_outcomes() {
                 .duplicate_role(ACME, SystemRole::Viewer.id(), "Readers")
         },
     );
-    let readers = made.unwrap().id;
+    let readers = made.unwrap();
     assert_eq!(e.resource_id(), Some(readers.index().to_string().as_str()));
     assert_ne!(readers, auditors);
 
@@ -150,7 +154,10 @@ fn role_administration_is_recorded_with_outcomes() {
                 .rename_role(SystemRole::Viewer.id(), "Readers 2")
         },
     );
-    assert!(matches!(err, Err(AdminError::SystemRole { .. })));
+    assert!(matches!(
+        err,
+        Err(AdminError::Role(RoleError::SystemRole { .. }))
+    ));
     let (err, _) = admin_call(
         &w,
         &by_admin(
@@ -161,7 +168,10 @@ fn role_administration_is_recorded_with_outcomes() {
         ),
         |en| en.admin(ADMIN).rename_role(auditors, "Readers"),
     );
-    assert!(matches!(err, Err(AdminError::DuplicateRoleName { .. })));
+    assert!(matches!(
+        err,
+        Err(AdminError::Role(RoleError::DuplicateName { .. }))
+    ));
 
     // role.delete
     w.engine

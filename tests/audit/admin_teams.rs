@@ -1,5 +1,6 @@
 //! Team administration events.
 
+use rolegate::audit::{Actor, AuditLog, AuditQuery, Outcome};
 use rolegate::*;
 
 use crate::admin::{Rid, Want, admin_call, admin_role, dev_role, team_rid};

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use rolegate::audit::{Actor, AuditLog, Event, EventId, OnSinkFailure, Outcome};
 use rolegate::*;
 
 use crate::fixture::{

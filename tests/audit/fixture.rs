@@ -2,6 +2,11 @@
 
 use std::sync::Arc;
 
+use rolegate::audit::{
+    AuditError, AuditLog, AuditQuery, AuthorizeError, Event, EventId, Grant, HostEvent,
+    ManualClock, Outcome,
+};
+use rolegate::directory::Timestamp;
 use rolegate::*;
 
 pub(crate) const ACME: OrgId = OrgId::new(1);
@@ -32,28 +37,26 @@ pub(crate) fn world(log: AuditLog) -> World {
     let clock = Arc::new(ManualClock::new(Timestamp::from_unix_millis(T0)));
     let catalog = Catalog::standard();
     let rule = |ty: &str, action: &str| Rule::builder(&catalog, ty, action).build().unwrap();
-    let mut b = Engine::builder(catalog.clone()).audit(log.with_clock(clock.clone()));
+    let mut b = Engine::builder(catalog.clone());
+    b.audit(log.with_clock(clock.clone()));
     let runner_role = b
-        .custom_role(
-            Role::custom(
-                ACME,
-                "Runner",
-                [rule("workflows", "read"), rule("workflows", "execute")],
-            )
-            .unwrap(),
+        .create_role(
+            ACME,
+            "Runner",
+            [rule("workflows", "read"), rule("workflows", "execute")],
         )
         .unwrap();
-    let platform = b.team(ACME, "Platform").unwrap();
-    b.user(User::new(OWNER, ACME, SystemRole::Owner.id()))
+    let platform = b.create_team(ACME, "Platform").unwrap();
+    b.add_user(User::new(OWNER, ACME, SystemRole::Owner.id()))
         .unwrap();
-    b.user(User::new(ADMIN, ACME, SystemRole::Admin.id()))
+    b.add_user(User::new(ADMIN, ACME, SystemRole::Admin.id()))
         .unwrap();
-    b.user(User::new(DEV, ACME, SystemRole::Developer.id()).with_team(platform))
+    b.add_user(User::new(DEV, ACME, SystemRole::Developer.id()).with_team(platform))
         .unwrap();
-    b.user(User::new(VIEWER, ACME, SystemRole::Viewer.id()))
+    b.add_user(User::new(VIEWER, ACME, SystemRole::Viewer.id()))
         .unwrap();
-    b.user(User::new(RUNNER, ACME, runner_role)).unwrap();
-    b.user(User::new(G_ADMIN, GLOBEX, SystemRole::Admin.id()))
+    b.add_user(User::new(RUNNER, ACME, runner_role)).unwrap();
+    b.add_user(User::new(G_ADMIN, GLOBEX, SystemRole::Admin.id()))
         .unwrap();
     World {
         engine: b.build(),
@@ -82,7 +85,7 @@ impl World {
     }
 
     /// The Runner executes workflow `id`: allowed.
-    pub(crate) fn run(&self, id: u64) -> Result<Grant, Refusal> {
+    pub(crate) fn run(&self, id: u64) -> Result<Grant, AuthorizeError> {
         self.engine.authorize(
             &self.subject(RUNNER),
             self.action("execute"),
@@ -91,7 +94,7 @@ impl World {
     }
 
     /// The Viewer executes workflow `id`: denied.
-    pub(crate) fn view_run(&self, id: u64) -> Result<Grant, Refusal> {
+    pub(crate) fn view_run(&self, id: u64) -> Result<Grant, AuthorizeError> {
         self.engine.authorize(
             &self.subject(VIEWER),
             self.action("execute"),
@@ -131,9 +134,9 @@ pub(crate) fn login(org: OrgId, outcome: Outcome) -> HostEvent {
 }
 
 #[track_caller]
-pub(crate) fn expect_denied(result: Result<Grant, Refusal>) -> (Denial, Option<EventId>) {
+pub(crate) fn expect_denied(result: Result<Grant, AuthorizeError>) -> (Denial, Option<EventId>) {
     match result {
-        Err(Refusal::Denied { denial, event }) => (denial, event),
+        Err(AuthorizeError::Denied { denial, event }) => (denial, event),
         Err(other) => panic!("expected a denial, got {other:?}"),
         Ok(grant) => {
             std::mem::forget(grant);
@@ -143,13 +146,13 @@ pub(crate) fn expect_denied(result: Result<Grant, Refusal>) -> (Denial, Option<E
 }
 
 #[track_caller]
-pub(crate) fn expect_audit_refusal(result: Result<Grant, Refusal>) -> AuditError {
+pub(crate) fn expect_audit_refusal(result: Result<Grant, AuthorizeError>) -> AuditError {
     match result {
-        Err(Refusal::Audit(e)) => e,
-        Err(other) => panic!("expected Refusal::Audit, got {other:?}"),
+        Err(AuthorizeError::Audit(e)) => e,
+        Err(other) => panic!("expected AuthorizeError::Audit, got {other:?}"),
         Ok(grant) => {
             std::mem::forget(grant);
-            panic!("expected Refusal::Audit, got a grant")
+            panic!("expected AuthorizeError::Audit, got a grant")
         }
     }
 }

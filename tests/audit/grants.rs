@@ -2,6 +2,7 @@
 
 use std::thread;
 
+use rolegate::audit::{AuditLog, Outcome};
 use rolegate::*;
 
 use crate::fixture::{DROPPED_REASON, RUNNER, T0, VIEWER, all, expect_denied, world};
@@ -94,7 +95,7 @@ fn a_denial_is_recorded_before_authorize_returns() {
         assert_eq!(all(&w.engine).len() as u64, n);
     }
     // Invited and suspended users are denied and recorded the same way.
-    let suspended = w.subject(RUNNER).with_status(Status::Suspended);
+    let suspended = w.subject(RUNNER).with_status(UserStatus::Suspended);
     let (denial, event) = expect_denied(w.engine.authorize(
         &suspended,
         w.action("execute"),
@@ -103,7 +104,7 @@ fn a_denial_is_recorded_before_authorize_returns() {
     assert_eq!(
         denial,
         Denial::Inactive {
-            status: Status::Suspended
+            status: UserStatus::Suspended
         }
     );
     let e = &all(&w.engine)[0];

@@ -2,6 +2,8 @@
 
 use std::fmt::Debug;
 
+use rolegate::audit::{AuditQuery, EventId, HostEvent, Outcome};
+use rolegate::directory::Timestamp;
 use rolegate::*;
 
 use crate::fixture::{ACME, DEV, G_ADMIN, GLOBEX, RUNNER, VIEWER, World, expect_denied, login};

@@ -1,5 +1,6 @@
 //! Host events, names and text.
 
+use rolegate::audit::{Actor, AuditError, AuditLog, AuditQuery, HostEvent, Outcome, SinkError};
 use rolegate::*;
 
 use crate::fixture::{
@@ -214,8 +215,7 @@ fn forged_text_cannot_start_another_event_or_line() {
         .engine
         .admin(ADMIN)
         .create_role(ACME, "Ops\u{2028}Lead", vec![])
-        .unwrap()
-        .id;
+        .unwrap();
     w.engine.admin(ADMIN).assign_role(VIEWER, sneaky).unwrap();
     let (_, event) = expect_denied(w.view_run(2));
     let e = all(&w.engine)
@@ -231,7 +231,7 @@ fn forged_text_cannot_start_another_event_or_line() {
         .admin(ADMIN)
         .create_role(ACME, "Evil\nrole.delete success", vec![])
         .unwrap_err();
-    assert!(matches!(err, AdminError::InvalidRole(_)), "{err:?}");
+    assert!(matches!(err, AdminError::Role(_)), "{err:?}");
     w.engine
         .admin(ADMIN)
         .create_team(ACME, "Ops\u{2028}Lead")

@@ -1,4 +1,4 @@
-//! The audit trail (SPEC §9): event fields, `authorize` and its grants,
+//! The audit trail (SEMANTICS.md §12): event fields, `authorize` and its grants,
 //! exactly one event per gated call under threads, every filter alone and
 //! combined, paging while events arrive, host events, text cleaning, failing
 //! and bounded sinks under each policy, and the engine's own administrative

@@ -5,6 +5,10 @@ use std::sync::atomic::{AtomicU64, Ordering::SeqCst};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use rolegate::audit::{
+    AuditError, AuditLog, AuditQuery, AuthorizeError, MemorySink, OnSinkFailure, Outcome,
+    SinkErrorKind,
+};
 use rolegate::*;
 
 use crate::fixture::{
@@ -391,7 +395,7 @@ fn bounded_sink_reservations_hold_under_threads() {
                             granted.fetch_add(1, SeqCst);
                             held.push(grant);
                         }
-                        Err(Refusal::Audit(AuditError::Sink(e))) => {
+                        Err(AuthorizeError::Audit(AuditError::Sink(e))) => {
                             assert_eq!(e.kind(), SinkErrorKind::Full);
                             refused.fetch_add(1, SeqCst);
                         }

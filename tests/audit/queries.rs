@@ -6,6 +6,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::SeqCst};
 use std::thread;
 use std::time::Duration;
 
+use rolegate::audit::{AuditLog, AuditQuery, Event, EventId, MemorySink, Outcome};
+use rolegate::directory::Timestamp;
 use rolegate::*;
 
 use crate::fixture::{

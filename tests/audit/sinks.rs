@@ -4,7 +4,7 @@ use std::fmt::Debug;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::SeqCst};
 
-use rolegate::*;
+use rolegate::audit::{AuditPage, AuditQuery, AuditSink, EventId, MemorySink, NewEvent, SinkError};
 
 #[derive(Debug, Default)]
 pub(crate) struct SwitchSink {

@@ -5,6 +5,7 @@ use std::sync::Barrier;
 use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
 use std::thread;
 
+use rolegate::audit::{AuditLog, AuditQuery, Event, Outcome};
 use rolegate::*;
 
 use crate::fixture::{

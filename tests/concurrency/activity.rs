@@ -3,6 +3,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 
+use rolegate::directory::Timestamp;
 use rolegate::*;
 
 use crate::helpers::{ORG, OWNER, RaiseOnDrop, owned_engine};

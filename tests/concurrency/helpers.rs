@@ -126,11 +126,11 @@ pub(crate) fn bits(v: &[bool], group: usize) -> String {
 
 /// An engine with its Owner, and the catalog.
 pub(crate) fn owned_engine() -> (Engine, Arc<Catalog>) {
-    let engine = Engine::new(Catalog::standard());
+    let catalog = Arc::new(Catalog::standard());
+    let engine = Engine::new(Arc::clone(&catalog));
     engine
         .bootstrap()
         .add_user(User::new(OWNER, ORG, SystemRole::Owner.id()))
         .unwrap();
-    let catalog = engine.catalog();
     (engine, catalog)
 }

@@ -68,8 +68,7 @@ fn an_old_snapshot_keeps_answering_from_its_own_state() {
     let narrower = rules(&catalog, &[("workflows", "read")]);
     let editors = boot
         .create_role(ORG, "Editors", editor_rules.clone())
-        .unwrap()
-        .id;
+        .unwrap();
     boot.add_user(User::new(WATCHER, ORG, SystemRole::Viewer.id()))
         .unwrap();
     boot.add_user(User::new(STAFF[2], ORG, editors).with_team(core))
@@ -179,9 +178,9 @@ fn an_old_snapshot_keeps_answering_from_its_own_state() {
                 admin.assign_role(u22, role.id()).unwrap();
                 capture();
                 let status = if odd {
-                    Status::Active
+                    UserStatus::Active
                 } else {
-                    Status::Suspended
+                    UserStatus::Suspended
                 };
                 admin.set_status(u23, status).unwrap();
                 capture();
@@ -197,8 +196,7 @@ fn an_old_snapshot_keeps_answering_from_its_own_state() {
                 capture();
                 let scratch = admin
                     .create_role(ORG, "Scratch", rules(&catalog, &[("billing", "read")]))
-                    .unwrap()
-                    .id;
+                    .unwrap();
                 capture();
                 admin.assign_role(u24, scratch).unwrap();
                 capture();
@@ -213,7 +211,7 @@ fn an_old_snapshot_keeps_answering_from_its_own_state() {
                     .add_user(User::new(u21, ORG, editors).with_team(core))
                     .unwrap();
                 capture();
-                refused(&|| engine.admin(WATCHER).set_status(u22, Status::Suspended));
+                refused(&|| engine.admin(WATCHER).set_status(u22, UserStatus::Suspended));
                 refused(&|| admin.assign_role(UserId::new(999), editors));
                 let temp = admin.create_team(ORG, "Temporary").unwrap();
                 admin.add_to_team(temp, u21).unwrap();

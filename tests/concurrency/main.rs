@@ -1,4 +1,4 @@
-//! SPEC §6.8 under real threads: a concurrent check sees either the whole
+//! SEMANTICS.md §11.2 under real threads: a concurrent check sees either the whole
 //! state before an administrative change or the whole state after it, never
 //! a mix; every check that starts after a change returned sees it; and a
 //! snapshot keeps answering from its own state whatever happens after it was

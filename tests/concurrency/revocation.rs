@@ -237,8 +237,8 @@ fn a_revocation_is_seen_by_every_later_check() {
         };
         revocations("set_status", &engine, &request, |engine, step| {
             let status = match step {
-                Step::Revoke => Status::Suspended,
-                Step::Restore => Status::Active,
+                Step::Revoke => UserStatus::Suspended,
+                Step::Restore => UserStatus::Active,
             };
             engine.admin(OWNER).set_status(user, status).unwrap();
         });
@@ -251,7 +251,7 @@ fn a_revocation_is_seen_by_every_later_check() {
         let without = rules(&catalog, &[("workflows", "read"), ("agents", "read")]);
         let mut with = without.clone();
         with.push(rule(&catalog, ("workflows", "deploy_prod")));
-        let role = boot.create_role(ORG, "Deployers", with.clone()).unwrap().id;
+        let role = boot.create_role(ORG, "Deployers", with.clone()).unwrap();
         boot.add_user(User::new(user, ORG, role)).unwrap();
         let request = Request {
             user,
@@ -326,8 +326,7 @@ fn a_revocation_is_seen_by_every_later_check() {
             .unwrap();
         let role = boot
             .create_role(ORG, "Team editors", vec![editing])
-            .unwrap()
-            .id;
+            .unwrap();
         boot.add_user(User::new(user, ORG, role).with_team(team))
             .unwrap();
         let request = Request {
@@ -350,7 +349,7 @@ fn a_revocation_is_seen_by_every_later_check() {
         let (engine, catalog) = owned_engine();
         let boot = engine.bootstrap();
         let grants = rules(&catalog, &[("workflows", "execute"), ("workflows", "read")]);
-        let mut role = boot.create_role(ORG, "Runners", grants.clone()).unwrap().id;
+        let mut role = boot.create_role(ORG, "Runners", grants.clone()).unwrap();
         boot.add_user(User::new(user, ORG, role)).unwrap();
         let request = Request {
             user,
@@ -367,10 +366,7 @@ fn a_revocation_is_seen_by_every_later_check() {
                     assert_eq!(done.moved, 1);
                 }
                 Step::Restore => {
-                    role = admin
-                        .create_role(ORG, "Runners", grants.clone())
-                        .unwrap()
-                        .id;
+                    role = admin.create_role(ORG, "Runners", grants.clone()).unwrap();
                     admin.assign_role(user, role).unwrap();
                 }
             }

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::thread;
 
+use rolegate::engine::{Change, RoleEdit};
 use rolegate::*;
 
 use crate::helpers::{ORG, OWNER, WATCHER, action, owned_engine, resource};

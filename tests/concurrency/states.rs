@@ -88,12 +88,12 @@ impl Flipper {
             .unwrap();
         boot.add_user(User::new(WATCHER, ORG, SystemRole::Viewer.id()))
             .unwrap();
-        let mut rules_a = rules(&catalog, &ONLY_A);
-        rules_a.push(rule(&catalog, IN_BOTH));
-        let mut rules_b = rules(&catalog, &ONLY_B);
-        rules_b.push(rule(&catalog, IN_BOTH));
-        let a_role = boot.create_role(ORG, "Side A", rules_a.clone()).unwrap().id;
-        let b_role = boot.create_role(ORG, "Side B", rules_b.clone()).unwrap().id;
+        let mut rules_a = rules(catalog, &ONLY_A);
+        rules_a.push(rule(catalog, IN_BOTH));
+        let mut rules_b = rules(catalog, &ONLY_B);
+        rules_b.push(rule(catalog, IN_BOTH));
+        let a_role = boot.create_role(ORG, "Side A", rules_a.clone()).unwrap();
+        let b_role = boot.create_role(ORG, "Side B", rules_b.clone()).unwrap();
         let team = boot.create_team(ORG, "Movers").unwrap();
         for member in MEMBERS {
             boot.add_user(User::new(member, ORG, a_role).with_team(team))
@@ -125,12 +125,12 @@ impl Flipper {
         .into_iter()
         .enumerate()
         {
-            resources.insert(ty, resource(&catalog, ty, 1 + i as u64, ORG));
+            resources.insert(ty, resource(catalog, ty, 1 + i as u64, ORG));
         }
         let probe = |user: UserId, (ty, act): (&str, &str), in_a: bool, in_b: bool| Probe {
             label: format!("user {} {ty}.{act}", user.get()),
             user,
-            action: action(&catalog, act),
+            action: action(catalog, act),
             resource: resources[ty].clone(),
             in_a,
             in_b,
@@ -150,7 +150,7 @@ impl Flipper {
                 "user {} workflows.execute in another organization",
                 MEMBERS[0].get()
             ),
-            resource: resource(&catalog, "workflows", 99, OTHER_ORG),
+            resource: resource(catalog, "workflows", 99, OTHER_ORG),
             ..probe(MEMBERS[0], ("workflows", "execute"), false, false)
         });
         probes
@@ -208,8 +208,7 @@ impl Flipper {
             Move::DeleteRole => {
                 self.a_role = admin
                     .create_role(ORG, "Side A", self.rules_a.clone())
-                    .unwrap()
-                    .id;
+                    .unwrap();
                 self.record(log, State::B);
                 let moved = admin.assign_team_role(self.team, self.a_role).unwrap();
                 assert_eq!(moved, MEMBERS.len());

@@ -138,7 +138,7 @@ fn reactivating_a_user_is_giving_them_their_role() {
         (
             sys(Op::SetStatus {
                 user: 2,
-                status: Status::Suspended,
+                status: UserStatus::Suspended,
             }),
             Ok(()),
         ),
@@ -147,7 +147,7 @@ fn reactivating_a_user_is_giving_them_their_role() {
                 4,
                 Op::SetStatus {
                     user: 2,
-                    status: Status::Active,
+                    status: UserStatus::Active,
                 },
             ),
             esc("connectors.create"),
@@ -157,7 +157,7 @@ fn reactivating_a_user_is_giving_them_their_role() {
                 1,
                 Op::SetStatus {
                     user: 2,
-                    status: Status::Active,
+                    status: UserStatus::Active,
                 },
             ),
             Ok(()),
@@ -168,7 +168,7 @@ fn reactivating_a_user_is_giving_them_their_role() {
                 4,
                 Op::SetStatus {
                     user: 3,
-                    status: Status::Suspended,
+                    status: UserStatus::Suspended,
                 },
             ),
             Ok(()),

@@ -2,6 +2,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rolegate::directory::PeopleFilter;
+use rolegate::role::RoleKind;
 use rolegate::*;
 
 use crate::engine::{rid, run_engine};
@@ -124,11 +126,11 @@ fn check_directory(s: &Snapshot, model: &Model) -> Result<(), String> {
     Ok(())
 }
 
-/// A people filter (SPEC §8), as data the model reads too.
+/// A people filter (SEMANTICS.md §9.3), as data the model reads too.
 #[derive(Clone, Copy, Debug, Default)]
 struct Query {
     role: Option<usize>,
-    status: Option<Status>,
+    status: Option<UserStatus>,
     team: Option<u64>,
     can: Option<&'static str>,
 }
@@ -166,7 +168,7 @@ fn queries(org: u64) -> Vec<Query> {
             ..none
         });
     }
-    for st in Status::ALL {
+    for st in UserStatus::ALL {
         out.push(Query {
             status: Some(st),
             ..none
@@ -184,7 +186,7 @@ fn queries(org: u64) -> Vec<Query> {
         };
         out.push(team);
         out.push(Query {
-            status: Some(Status::Active),
+            status: Some(UserStatus::Active),
             ..team
         });
         out.push(Query {
@@ -214,7 +216,7 @@ fn check_listings(s: &Snapshot, model: &Model) -> Result<(), String> {
     let catalog = s.catalog();
     for org in ORGS {
         let o = OrgId::new(org);
-        // Roles (SPEC §7).
+        // Roles (SEMANTICS.md §8.5).
         let engine: Vec<_> = s
             .roles(o)
             .into_iter()
@@ -265,7 +267,7 @@ fn check_listings(s: &Snapshot, model: &Model) -> Result<(), String> {
             .map(|r| r.0)
             .collect();
         ensure_eq!(engine, expected, "search_roles(org {org}, \" OPS \")");
-        // Teams (SPEC §8).
+        // Teams (SEMANTICS.md §9.2).
         let engine: Vec<_> = s
             .teams(o)
             .into_iter()
@@ -284,7 +286,7 @@ fn check_listings(s: &Snapshot, model: &Model) -> Result<(), String> {
             })
             .collect();
         ensure_eq!(engine, expected, "teams(org {org}) (id, name, members)");
-        // People (SPEC §8): every single filter, and combinations.
+        // People (SEMANTICS.md §9.3): every single filter, and combinations.
         for q in queries(org) {
             let filter = q.filter(catalog);
             let engine: Vec<_> = s
@@ -327,7 +329,7 @@ fn check_listings(s: &Snapshot, model: &Model) -> Result<(), String> {
     Ok(())
 }
 
-/// The permission matrix (SPEC §7) of `roles`: granted permissions and how
+/// The permission matrix (SEMANTICS.md §8.5) of `roles`: granted permissions and how
 /// many rules grant each.
 pub(crate) fn check_matrix(
     s: &Snapshot,
@@ -368,7 +370,7 @@ fn holdings(s: &Snapshot) -> BTreeSet<(u64, String)> {
         let Some(user) = s.user(UserId::new(u)) else {
             continue;
         };
-        if user.status() != Status::Active {
+        if user.status() != UserStatus::Active {
             continue;
         }
         for p in role_permissions(s, user.role()) {
@@ -426,7 +428,7 @@ pub(crate) fn check_step(
     let catalog = engine.catalog();
     let before = engine.snapshot();
     let expected = model.apply(step);
-    let actual = run_engine(engine, &catalog, step);
+    let actual = run_engine(engine, catalog, step);
     let after = engine.snapshot();
     ensure_eq!(actual, expected, "result");
     let bump = u64::from(actual.is_ok());

@@ -2,6 +2,8 @@
 
 use std::collections::BTreeSet;
 
+use rolegate::catalog::PermissionSet;
+use rolegate::engine::RoleEdit;
 use rolegate::*;
 
 use crate::ops::{Kind, Op, Out, Step, kind_of};
@@ -31,6 +33,7 @@ pub(crate) fn run_engine(engine: &Engine, catalog: &Catalog, step: &Step) -> Res
         holders: e.holders,
     };
     let unit = |()| Out::Unit;
+    let created = |id: RoleId| Out::Created(id.index());
     let result = match &step.op {
         Op::CreateRole {
             org,
@@ -38,10 +41,10 @@ pub(crate) fn run_engine(engine: &Engine, catalog: &Catalog, step: &Step) -> Res
             rules: ix,
         } => admin
             .create_role(OrgId::new(*org), name, rules(ix))
-            .map(edit),
+            .map(created),
         Op::DuplicateRole { org, source, name } => admin
             .duplicate_role(OrgId::new(*org), rid(*source), name)
-            .map(edit),
+            .map(created),
         Op::RenameRole { role, name } => admin.rename_role(rid(*role), name).map(edit),
         Op::ReplaceRules { role, rules: ix } => {
             admin.replace_rules(rid(*role), rules(ix)).map(edit)

@@ -145,7 +145,7 @@ fn escalation_is_refused() {
                     user: 9,
                     org: 1,
                     role: 4,
-                    status: Status::Invited,
+                    status: UserStatus::Invited,
                     customer: None,
                     teams: vec![],
                 },

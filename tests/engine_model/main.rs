@@ -1,4 +1,4 @@
-//! State-machine test of the engine's administrative calls against a plain model of SPEC §4, §6, §7, §8.
+//! State-machine test of the engine's administrative calls against a plain model of SEMANTICS.md §2–§10.
 //!
 //! Random sequences of every `Admin` call, by the system or by random users
 //! of two organizations (or unknown ones), run on a real [`Engine`] and on a

@@ -1,7 +1,8 @@
-//! The model's state, its decisions (SPEC §6) and its delegation guard (SPEC §8).
+//! The model's state, its decisions (SEMANTICS.md §2) and its delegation guard (§10).
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rolegate::role::RoleKind;
 use rolegate::*;
 
 use crate::ops::Kind;
@@ -31,7 +32,7 @@ pub(crate) struct MUser {
     pub(crate) org: u64,
     pub(crate) customer: Option<u64>,
     pub(crate) role: usize,
-    pub(crate) status: Status,
+    pub(crate) status: UserStatus,
     pub(crate) teams: BTreeSet<u64>,
 }
 
@@ -105,13 +106,13 @@ impl Model {
         self.role(id).map_or(&[][..], |r| &r.rules)
     }
 
-    // --- SPEC §6: decisions -------------------------------------------------
+    // --- SEMANTICS.md §2: decisions -------------------------------------------------
 
     pub(crate) fn allows(&self, uid: u64, act: &str, p: &Probe) -> bool {
         let Some(u) = self.users.get(&uid) else {
             return false;
         };
-        if u.status != Status::Active || u.org != p.org || !applicable(p.res, act) {
+        if u.status != UserStatus::Active || u.org != p.org || !applicable(p.res, act) {
             return false;
         }
         let matches = |r: &MRule| {
@@ -128,12 +129,12 @@ impl Model {
         self.rules_of(u.role).iter().any(matches) || BUILTIN.iter().any(matches)
     }
 
-    /// Users of `org` that pass a people filter (SPEC §8), in id order.
+    /// Users of `org` that pass a people filter (SEMANTICS.md §9.3), in id order.
     pub(crate) fn people(
         &self,
         org: u64,
         role: Option<usize>,
-        status: Option<Status>,
+        status: Option<UserStatus>,
         team: Option<u64>,
         can: Option<&str>,
     ) -> Vec<u64> {
@@ -145,7 +146,7 @@ impl Model {
             .filter(|(_, u)| team.is_none_or(|t| u.teams.contains(&t)))
             .filter(|(_, u)| {
                 can.is_none_or(|p| {
-                    u.status == Status::Active
+                    u.status == UserStatus::Active
                         && self
                             .rules_of(u.role)
                             .iter()
@@ -166,11 +167,11 @@ impl Model {
     fn active_owners(&self, org: u64) -> usize {
         self.users
             .values()
-            .filter(|u| u.org == org && u.role == OWNER_ROLE && u.status == Status::Active)
+            .filter(|u| u.org == org && u.role == OWNER_ROLE && u.status == UserStatus::Active)
             .count()
     }
 
-    // --- SPEC §8: the delegation guard -------------------------------------
+    // --- SEMANTICS.md §10: the delegation guard -------------------------------------
 
     /// The acting user, checked for a call on `org`; `None` for the system.
     pub(crate) fn acting(&self, actor: Option<u64>, org: u64) -> Result<Option<u64>, Kind> {
@@ -178,7 +179,7 @@ impl Model {
             return Ok(None);
         };
         let u = self.users.get(&id).ok_or(Kind::UnknownActor)?;
-        if u.status != Status::Active {
+        if u.status != UserStatus::Active {
             return Err(Kind::InactiveActor);
         }
         if u.org != org {
@@ -302,7 +303,7 @@ impl Model {
     }
 
     /// Publishes `next` unless it leaves an organization that had an active
-    /// Owner without one (SPEC §8; also binds the system).
+    /// Owner without one (SEMANTICS.md §10.5; also binds the system).
     pub(crate) fn commit(&mut self, next: Self) -> Result<(), Kind> {
         let orgs: BTreeSet<u64> = self.users.values().map(|u| u.org).collect();
         for org in orgs {

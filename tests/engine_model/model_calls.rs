@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 
+use rolegate::role::RoleKind;
 use rolegate::*;
 
 use crate::model::{MRole, MTeam, MUser, Model, role_name, team_name};
@@ -91,13 +92,13 @@ impl Model {
                 let acting = self.acting(actor, org)?;
                 self.require(acting, "members", "manage")?;
                 self.may_take(acting, *user)?;
-                // SPEC §8 forbids granting a permission one does not hold.
+                // SEMANTICS.md §10.3 forbids granting a permission one does not hold.
                 // Making an invited or suspended user active hands them every
                 // permission of their role, exactly as giving them the role
                 // would: it is checked as giving it (and the no-escalation
                 // invariant, checked on the engine's own state, demands it).
                 let before = &self.users[user];
-                if before.status != Status::Active && *status == Status::Active {
+                if before.status != UserStatus::Active && *status == UserStatus::Active {
                     self.may_give(acting, before.role)?;
                 }
                 let mut next = self.clone();
@@ -206,16 +207,10 @@ impl Model {
             rules,
         };
         let id = self.roles.len();
-        let gained = role.permissions();
         let mut next = self.clone();
         next.roles.push(Some(role));
         self.commit(next)?;
-        Ok(Out::Edit {
-            id,
-            gained,
-            lost: BTreeSet::new(),
-            holders: 0,
-        })
+        Ok(Out::Created(id))
     }
 
     fn update_role(
@@ -234,7 +229,7 @@ impl Model {
         if self.role_name_taken(org, &name, Some(id)) {
             return Err(Kind::DuplicateRoleName);
         }
-        // SPEC §8: nobody edits a role that grants a permission they do not
+        // SEMANTICS.md §10.3: nobody edits a role that grants a permission they do not
         // hold: every rule of the role, before and after, must be covered.
         self.may_grant(acting, &old.rules, &[])?;
         self.may_grant(acting, &rules, &[])?;

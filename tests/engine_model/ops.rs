@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 
+use rolegate::engine::GuardError;
 use rolegate::*;
 
 /// One administrative call. Roles are named by id (0..=5 system, 6.. custom,
@@ -34,7 +35,7 @@ pub(crate) enum Op {
         user: u64,
         org: u64,
         role: usize,
-        status: Status,
+        status: UserStatus,
         customer: Option<u64>,
         teams: Vec<u64>,
     },
@@ -47,7 +48,7 @@ pub(crate) enum Op {
     },
     SetStatus {
         user: u64,
-        status: Status,
+        status: UserStatus,
     },
     CreateTeam {
         org: u64,
@@ -105,6 +106,7 @@ pub(crate) fn by(user: u64, op: Op) -> Step {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Out {
     Unit,
+    Created(usize),
     Edit {
         id: usize,
         gained: BTreeSet<String>,
@@ -146,27 +148,27 @@ pub(crate) enum Kind {
 pub(crate) fn kind_of(err: &AdminError) -> Kind {
     match err {
         AdminError::Denied(d) => match d {
-            GuardDenial::UnknownActor { .. } => Kind::UnknownActor,
-            GuardDenial::InactiveActor { .. } => Kind::InactiveActor,
-            GuardDenial::OtherOrganization { .. } => Kind::OtherOrganization,
-            GuardDenial::MissingPermission { permission } => {
+            GuardError::UnknownActor { .. } => Kind::UnknownActor,
+            GuardError::InactiveActor { .. } => Kind::InactiveActor,
+            GuardError::OtherOrganization { .. } => Kind::OtherOrganization,
+            GuardError::MissingPermission { permission } => {
                 Kind::MissingPermission(permission.clone())
             }
-            GuardDenial::Escalation { permission } => Kind::Escalation(permission.clone()),
-            GuardDenial::OwnerOnly => Kind::OwnerOnly,
-            GuardDenial::LastOwner { .. } => Kind::LastOwner,
+            GuardError::Escalation { permission } => Kind::Escalation(permission.clone()),
+            GuardError::OwnerOnly => Kind::OwnerOnly,
+            GuardError::LastOwner { .. } => Kind::LastOwner,
             other => Kind::Other(format!("{other:?}")),
         },
-        AdminError::InvalidRole(r) => match r {
+        AdminError::Role(r) => match r {
             RoleError::EmptyName => Kind::EmptyName,
             RoleError::NameTooLong { .. } => Kind::NameTooLong,
             RoleError::ControlCharacter { .. } => Kind::ControlCharacter,
             RoleError::ReservedName { .. } => Kind::ReservedName,
+            RoleError::DuplicateName { .. } => Kind::DuplicateRoleName,
+            RoleError::SystemRole { .. } => Kind::SystemRole,
             other => Kind::Other(format!("{other:?}")),
         },
-        AdminError::DuplicateRoleName { .. } => Kind::DuplicateRoleName,
         AdminError::UnknownRole { role } => Kind::UnknownRole(role.index()),
-        AdminError::SystemRole { .. } => Kind::SystemRole,
         AdminError::RoleInUse { holders, .. } => Kind::RoleInUse(*holders),
         AdminError::UnknownUser { user } => Kind::UnknownUser(user.get()),
         AdminError::DuplicateUser { .. } => Kind::DuplicateUser,

@@ -17,7 +17,7 @@ fn last_active_owner_is_kept() {
                 1,
                 Op::SetStatus {
                     user: 1,
-                    status: Status::Suspended,
+                    status: UserStatus::Suspended,
                 },
             ),
             Err(Kind::LastOwner),
@@ -27,7 +27,7 @@ fn last_active_owner_is_kept() {
         (
             sys(Op::SetStatus {
                 user: 1,
-                status: Status::Invited,
+                status: UserStatus::Invited,
             }),
             Err(Kind::LastOwner),
         ),
@@ -50,7 +50,7 @@ fn last_active_owner_is_kept() {
                     user: 9,
                     org: 1,
                     role: 0,
-                    status: Status::Invited,
+                    status: UserStatus::Invited,
                     customer: None,
                     teams: vec![],
                 },
@@ -63,7 +63,7 @@ fn last_active_owner_is_kept() {
                 1,
                 Op::SetStatus {
                     user: 9,
-                    status: Status::Active,
+                    status: UserStatus::Active,
                 },
             ),
             Ok(()),
@@ -76,7 +76,7 @@ fn last_active_owner_is_kept() {
                 5,
                 Op::SetStatus {
                     user: 5,
-                    status: Status::Suspended,
+                    status: UserStatus::Suspended,
                 },
             ),
             Err(Kind::LastOwner),
@@ -100,7 +100,7 @@ fn only_an_owner_gives_or_takes_owner() {
                 2,
                 Op::SetStatus {
                     user: 1,
-                    status: Status::Suspended,
+                    status: UserStatus::Suspended,
                 },
             ),
             Err(Kind::OwnerOnly),
@@ -110,7 +110,7 @@ fn only_an_owner_gives_or_takes_owner() {
                 2,
                 Op::SetStatus {
                     user: 1,
-                    status: Status::Active,
+                    status: UserStatus::Active,
                 },
             ),
             Err(Kind::OwnerOnly),
@@ -123,7 +123,7 @@ fn only_an_owner_gives_or_takes_owner() {
                     user: 9,
                     org: 1,
                     role: 0,
-                    status: Status::Active,
+                    status: UserStatus::Active,
                     customer: None,
                     teams: vec![],
                 },

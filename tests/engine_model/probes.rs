@@ -1,4 +1,4 @@
-//! Probe resources the decisions are compared on (SPEC §6).
+//! Probe resources the decisions are compared on (SEMANTICS.md §2).
 
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Probe {

@@ -1,4 +1,4 @@
-//! Fixed scenarios on roles: the system roles of SPEC §4 and deleting a role with a move.
+//! Fixed scenarios on roles: the system roles of SEMANTICS.md §7.1 and deleting a role with a move.
 
 use crate::ops::{Kind, Op, by, sys};
 use crate::runner::{run, scenario};

@@ -1,8 +1,8 @@
-//! The model's catalog, system roles and rule pool, written from SPEC §3, §4.
+//! The model's catalog, system roles and rule pool, written from SEMANTICS.md §1.5 and §7.
 
 use rolegate::*;
 
-/// SPEC §3: the standard catalog's grantable resource types and actions.
+/// SEMANTICS.md §1.5: the standard catalog's grantable resource types and actions.
 const CATALOG: [(&str, &[&str]); 11] = [
     (
         "connectors",
@@ -41,7 +41,7 @@ const CATALOG: [(&str, &[&str]); 11] = [
     ("audit_log", &["read"]),
 ];
 
-/// SPEC §4: what Developer lacks of Owner.
+/// SEMANTICS.md §7.1: what Developer lacks of Owner.
 const DEVELOPER_LACKS: [&str; 5] = [
     "organization.update",
     "billing.read",
@@ -50,7 +50,7 @@ const DEVELOPER_LACKS: [&str; 5] = [
     "roles.manage",
 ];
 
-/// SPEC §4: Operator.
+/// SEMANTICS.md §7.1: Operator.
 const OPERATOR: [&str; 18] = [
     "connectors.read",
     "connections.create",
@@ -72,7 +72,7 @@ const OPERATOR: [&str; 18] = [
     "audit_log.read",
 ];
 
-/// SPEC §4: Viewer.
+/// SEMANTICS.md §7.1: Viewer.
 const VIEWER: [&str; 7] = [
     "connectors.read",
     "connections.read",
@@ -88,7 +88,7 @@ pub(crate) const CUSTOMER: u8 = 1;
 pub(crate) const TEAM: u8 = 2;
 pub(crate) const OWNER: u8 = 4;
 
-/// SPEC §4: End User, with its extra must-match keys.
+/// SEMANTICS.md §7.1: End User, with its extra must-match keys.
 const END_USER: [(&str, u8); 9] = [
     ("connectors.read", CUSTOMER),
     ("connections.create", CUSTOMER | OWNER),
@@ -101,7 +101,7 @@ const END_USER: [(&str, u8); 9] = [
     ("activity.read", CUSTOMER),
 ];
 
-/// The six system roles, in id order, with their names (SPEC §4).
+/// The six system roles, in id order, with their names (SEMANTICS.md §7.3).
 pub(crate) const SYSTEM: [(SystemRole, &str); 6] = [
     (SystemRole::Owner, "Owner"),
     (SystemRole::Admin, "Admin"),
@@ -111,7 +111,7 @@ pub(crate) const SYSTEM: [(SystemRole, &str); 6] = [
     (SystemRole::EndUser, "End User"),
 ];
 
-/// One comparison of a rule's conditions (SPEC §6.7).
+/// One comparison of a rule's conditions (SEMANTICS.md §4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Cond {
     /// `status != "archived"`
@@ -222,7 +222,7 @@ pub(crate) const POOL: [MRule; 18] = [
     rule("audit_log", "read", 0, &[]),                  // 17
 ];
 
-/// Built-in rules (SPEC §3): every user reads and updates their own profile.
+/// Built-in rules (SEMANTICS.md §5.2): every user reads and updates their own profile.
 pub(crate) const BUILTIN: [MRule; 2] = [
     rule("profile", "read", OWNER, &[]),
     rule("profile", "update", OWNER, &[]),

@@ -33,11 +33,11 @@ static TEAM_NAMES: [&str; 9] = [
     "Design",
 ];
 
-fn arb_status() -> impl Strategy<Value = Status> {
+fn arb_status() -> impl Strategy<Value = UserStatus> {
     prop_oneof![
-        2 => Just(Status::Active),
-        1 => Just(Status::Invited),
-        1 => Just(Status::Suspended),
+        2 => Just(UserStatus::Active),
+        1 => Just(UserStatus::Invited),
+        1 => Just(UserStatus::Suspended),
     ]
 }
 

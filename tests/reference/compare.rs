@@ -1,5 +1,7 @@
 //! Comparing the engine with the reference on one generated case, with tallies of the paths.
 
+use rolegate::evaluate::RuleFailure;
+use rolegate::policy::RuleSource;
 use rolegate::*;
 
 use crate::engine_inputs::{engine_action, engine_policy, engine_resource, engine_subject};
@@ -60,7 +62,7 @@ pub(crate) fn check_case(raw: &RawCase, stats: &mut Stats) -> Result<(), String>
             stats.record(&why, &roles, grants);
             if can != expected || why.is_allowed() != can {
                 return Err(format!(
-                    "reference and engine disagree\n{}{}{}reference (SPEC §6): {}\nPolicy::can: {}\nPolicy::explain: {}\n",
+                    "reference and engine disagree\n{}{}{}reference (SEMANTICS.md §2-§6): {}\nPolicy::can: {}\nPolicy::explain: {}\n",
                     describe_catalog(&decl),
                     describe_roles(&roles),
                     describe_request(&roles, &subject, action, &resource),
@@ -129,11 +131,9 @@ impl Stats {
             {
                 self.denied_rules_failed += 1;
                 if let [failure] = failures.as_slice()
-                    && failure.rule.source == RuleSource::Role
-                    && matches!(failure.reason, Failure::Condition { .. })
-                    && let [c] = roles[role.index()].rules[failure.rule.index]
-                        .conditions
-                        .as_slice()
+                    && let RuleFailure::Condition { rule, .. } = failure
+                    && rule.source == RuleSource::Role
+                    && let [c] = roles[role.index()].rules[rule.index].conditions.as_slice()
                 {
                     self.denied_by_one_condition[rhs_kind(c)] += 1;
                 }
@@ -148,6 +148,7 @@ impl Stats {
                 Denial::RulesFailed { .. } => self.denied_rules_failed += 1,
                 _ => {}
             },
+            other => panic!("an explanation the reference does not know: {other:?}"),
         }
     }
 }

@@ -1,5 +1,7 @@
 //! Building the engine's inputs from the plain data, through the catalog's public lookups.
 
+use rolegate::catalog::{AttrType, CatalogBuilder};
+use rolegate::evaluate::AttributeValue;
 use rolegate::*;
 
 use crate::plain::{
@@ -73,18 +75,21 @@ pub(crate) fn engine_rule(catalog: &Catalog, rule: &RuleDecl) -> Rule {
 /// custom roles `roles[6..]`.
 pub(crate) fn engine_policy(decl: &CatalogDecl, roles: &[RoleDecl]) -> Policy {
     let catalog = engine_catalog(decl);
-    let custom: Vec<Role> = roles
+    let custom: Vec<(OrgId, &str, Vec<Rule>)> = roles
         .iter()
         .skip(SYSTEM_ROLE_NAMES.len())
         .map(|r| {
             let rules: Vec<Rule> = r.rules.iter().map(|x| engine_rule(&catalog, x)).collect();
-            Role::custom(OrgId::new(r.organization.unwrap()), &r.name, rules).unwrap()
+            (OrgId::new(r.organization.unwrap()), r.name.as_str(), rules)
         })
         .collect();
-    Policy::builder(catalog)
-        .custom_roles(custom)
-        .build()
-        .unwrap_or_else(|e| panic!("policy rejected: {e}\n{}", describe_catalog(decl)))
+    let mut builder = Policy::builder(catalog);
+    for (organization, name, rules) in custom {
+        builder
+            .create_role(organization, name, rules)
+            .unwrap_or_else(|e| panic!("role rejected: {e}\n{}", describe_catalog(decl)));
+    }
+    builder.build()
 }
 
 pub(crate) fn engine_action(catalog: &Catalog, name: &str) -> ActionId {
@@ -128,12 +133,12 @@ pub(crate) fn engine_resource<'a>(catalog: &Catalog, r: &'a PlainResource) -> Re
     for (name, value) in &r.attrs {
         let id = catalog.attribute(name).unwrap();
         let value = match value {
-            PlainValue::Str(s) => Value::String(s),
-            PlainValue::Int(i) => Value::Integer(*i),
-            PlainValue::Bool(b) => Value::Boolean(*b),
-            PlainValue::User(u) => Value::User(UserId::new(*u)),
-            PlainValue::Org(o) => Value::Organization(OrgId::new(*o)),
-            PlainValue::Customer(c) => Value::Customer(CustomerId::new(*c)),
+            PlainValue::Str(s) => AttributeValue::String(s),
+            PlainValue::Int(i) => AttributeValue::Integer(*i),
+            PlainValue::Bool(b) => AttributeValue::Boolean(*b),
+            PlainValue::User(u) => AttributeValue::User(UserId::new(*u)),
+            PlainValue::Org(o) => AttributeValue::Organization(OrgId::new(*o)),
+            PlainValue::Customer(c) => AttributeValue::Customer(CustomerId::new(*c)),
         };
         resource = resource.with_attribute(id, value);
     }

@@ -1,4 +1,4 @@
-//! The reference evaluator: SPEC §6, as plainly as it can be written.
+//! The reference evaluator: SEMANTICS.md §2–§6, as plainly as it can be written.
 
 use std::cmp::Ordering;
 
@@ -19,7 +19,7 @@ pub(crate) fn reference_can(
     resource: &PlainResource,
 ) -> bool {
     // §6.3: only active users, built-in rules included.
-    if subject.status != Status::Active {
+    if subject.status != UserStatus::Active {
         return false;
     }
     // §6.2: tenant isolation, whatever the role.

@@ -1,4 +1,4 @@
-//! Fixed cases that pin the reference itself to SPEC §3-§6.
+//! Fixed cases that pin the reference itself to SEMANTICS.md §1.5 and §2–§7.
 
 use rolegate::*;
 
@@ -21,7 +21,7 @@ fn plain_catalogs_are_the_shipped_presets() {
         engine_catalog(&content_platform_decl()).fingerprint(),
         Catalog::content_platform().fingerprint()
     );
-    // SPEC §4: rule counts of the six system roles in the standard catalog.
+    // SEMANTICS.md §7.1: rule counts of the six system roles in the standard catalog.
     let counts: Vec<usize> = system_roles(&standard_decl())
         .iter()
         .map(|r| r.rules.len())
@@ -113,7 +113,7 @@ fn tenant_isolation_and_inactive_users() {
     };
     f.expect(&person(OWNER), "read", &elsewhere, false);
     f.expect(&person(OWNER), "read", &thing("workflows"), true);
-    for status in [Status::Invited, Status::Suspended] {
+    for status in [UserStatus::Invited, UserStatus::Suspended] {
         let inactive = PlainSubject {
             status,
             ..person(OWNER)

@@ -95,18 +95,19 @@ impl Fixture {
     ) -> Self {
         let mut roles = system_roles(&decl);
         roles.extend(custom(&decl));
-        let engine_roles: Vec<Role> = roles
+        let engine_roles: Vec<(OrgId, String, Vec<Rule>)> = roles
             .iter()
             .skip(SYSTEM_ROLE_NAMES.len())
             .map(|r| {
                 let rules: Vec<Rule> = r.rules.iter().map(|x| engine_rule(&catalog, x)).collect();
-                Role::custom(OrgId::new(r.organization.unwrap()), &r.name, rules).unwrap()
+                (OrgId::new(r.organization.unwrap()), r.name.clone(), rules)
             })
             .collect();
-        let policy = Policy::builder(catalog)
-            .custom_roles(engine_roles)
-            .build()
-            .unwrap();
+        let mut builder = Policy::builder(catalog);
+        for (organization, name, rules) in engine_roles {
+            builder.create_role(organization, &name, rules).unwrap();
+        }
+        let policy = builder.build();
         Self {
             decl,
             roles,
@@ -154,7 +155,7 @@ pub(crate) fn person(role: usize) -> PlainSubject {
         customer: None,
         teams: Vec::new(),
         role,
-        status: Status::Active,
+        status: UserStatus::Active,
     }
 }
 

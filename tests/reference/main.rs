@@ -1,5 +1,5 @@
 //! Differential test of `Policy::can` and `Policy::explain` against a naive
-//! reference evaluator written straight from SPEC §6, on random catalogs,
+//! reference evaluator written straight from SEMANTICS.md §2–§6, on random catalogs,
 //! custom roles, subjects and resources (and on the two shipped catalogs).
 #![allow(
     clippy::unwrap_used,

@@ -147,7 +147,7 @@ pub(crate) struct PlainSubject {
     pub(crate) teams: Vec<u64>,
     /// Index into the policy's role list (system roles first).
     pub(crate) role: usize,
-    pub(crate) status: Status,
+    pub(crate) status: UserStatus,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

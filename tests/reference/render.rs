@@ -171,7 +171,7 @@ pub(crate) fn describe_request(
 }
 
 pub(crate) fn describe_roles(roles: &[RoleDecl]) -> String {
-    let mut out = String::from("roles: #0-#5 system roles as in SPEC §4\n");
+    let mut out = String::from("roles: #0-#5 system roles as in SEMANTICS.md §7.1\n");
     for (i, role) in roles.iter().enumerate().skip(SYSTEM_ROLE_NAMES.len()) {
         let _ = writeln!(
             out,

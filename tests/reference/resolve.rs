@@ -226,9 +226,9 @@ pub(crate) fn resolve_subject(raw: &RawSubject, roles: usize) -> PlainSubject {
         teams: raw.teams.iter().map(|&t| TEAMS[t % TEAMS.len()]).collect(),
         role,
         status: match raw.status % 16 {
-            0 => Status::Invited,
-            1 => Status::Suspended,
-            _ => Status::Active,
+            0 => UserStatus::Invited,
+            1 => UserStatus::Suspended,
+            _ => UserStatus::Active,
         },
     }
 }

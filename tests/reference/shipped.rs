@@ -30,7 +30,7 @@ fn profile_type_and_rules() -> (TypeDecl, Vec<RuleDecl>) {
     (profile, rules)
 }
 
-/// SPEC §3, with the attributes the crate's preset declares on the five
+/// SEMANTICS.md §1.5, with the attributes the crate's preset declares on the five
 /// categories.
 pub(crate) fn standard_decl() -> CatalogDecl {
     let crud_x = ["create", "read", "update", "delete", "execute"];
@@ -88,7 +88,7 @@ pub(crate) fn standard_decl() -> CatalogDecl {
     }
 }
 
-/// SPEC §5, with the attributes the crate's preset declares.
+/// SEMANTICS.md §1.5 (syncs §5.1), with the attributes the crate's preset declares.
 pub(crate) fn content_platform_decl() -> CatalogDecl {
     let crud = ["create", "read", "update", "delete"];
     let text = [("status", Ty::Str), ("locale", Ty::Str)];

@@ -1,4 +1,4 @@
-//! The six system roles, modeled from the SPEC §4 table.
+//! The six system roles, modeled from the table of SEMANTICS.md §7.1.
 
 use crate::plain::{CatalogDecl, Keys, RoleDecl, RuleDecl};
 

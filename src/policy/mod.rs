@@ -12,12 +12,10 @@ mod table;
 use crate::persistent::PMap;
 use std::sync::Arc;
 
-use hashbrown::HashMap;
-
 use crate::catalog::Catalog;
 use crate::condition::{Literal, Operand};
 use crate::id::{AttributeId, OrgId, PermissionId, PermissionSet, ResourceTypeId, RoleId};
-use crate::role::{Role, RoleKind, SystemRole};
+use crate::role::{Role, RoleError, SystemRole};
 use crate::rule::{MustMatch, Rule};
 use crate::text::excerpt;
 use program::{Check, Clause, Test, TestRange, compile_condition};
@@ -29,14 +27,15 @@ pub(crate) use table::{RoleEntry, RoleTable, Slot};
 /// # Examples
 ///
 /// ```
-/// use rolegate::{Catalog, Explanation, Policy, RuleSource, SystemRole};
-/// # use rolegate::{OrgId, Resource, ResourceId, Status, Subject, UserId};
+/// use rolegate::policy::RuleSource;
+/// use rolegate::{Catalog, Explanation, Policy, SystemRole};
+/// # use rolegate::{OrgId, Resource, ResourceId, Subject, UserId, UserStatus};
 ///
 /// let catalog = Catalog::standard();
 /// let policy = Policy::new(catalog);
 /// # let catalog = policy.catalog();
 /// # let (org, user) = (OrgId::new(1), UserId::new(7));
-/// # let subject = Subject::new(user, org, SystemRole::Viewer.id(), Status::Active);
+/// # let subject = Subject::new(user, org, SystemRole::Viewer.id(), UserStatus::Active);
 /// # let profile = Resource::new(catalog.resource_type("profile")?, ResourceId::new(7), org).with_owner(user);
 /// let read = catalog.action("read")?;
 /// let Explanation::Allowed { rule, .. } = policy.explain(&subject, read, &profile) else {
@@ -65,57 +64,6 @@ pub enum RuleSource {
     Role,
     /// The catalog's built-in rules, [`Catalog::builtin_rules`].
     BuiltIn,
-}
-
-/// What was wrong with the roles given to [`PolicyBuilder`].
-///
-/// # Examples
-///
-/// ```
-/// use rolegate::{Catalog, OrgId, Policy, PolicyError, Role};
-///
-/// let org = OrgId::new(1);
-/// let err = Policy::builder(Catalog::standard())
-///     .custom_role(Role::custom(org, "Auditors", [])?)
-///     .custom_role(Role::custom(org, "auditors", [])?)
-///     .build()
-///     .unwrap_err();
-/// assert!(matches!(err, PolicyError::DuplicateRoleName { .. }));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum PolicyError {
-    /// Two custom roles of one organization share a name, compared
-    /// case-insensitively.
-    #[error("organization {organization} has two roles named {name:?}")]
-    DuplicateRoleName {
-        /// The organization.
-        organization: OrgId,
-        /// The second role's name.
-        name: String,
-    },
-    /// A system role was given where a custom role was expected.
-    #[error("system role {name:?} is always present and cannot be added as a custom role")]
-    SystemRole {
-        /// The role's name.
-        name: String,
-    },
-    /// A rule of a role was written against another catalog and does not
-    /// fit this one.
-    #[error("rule {index} of role {role:?} does not fit this policy's catalog")]
-    ForeignRule {
-        /// The role's name.
-        role: String,
-        /// The rule's index in the role.
-        index: usize,
-    },
-    /// More roles than [`RoleId`] can number.
-    #[error("too many roles: at most {max}")]
-    TooManyRoles {
-        /// The limit.
-        max: usize,
-    },
 }
 
 /// The masks of 64 consecutive permissions of one role.
@@ -390,15 +338,15 @@ pub(crate) fn compile_role(catalog: &Catalog, role: &Role) -> CompiledRole {
 /// # Examples
 ///
 /// ```
-/// use rolegate::{Catalog, OrgId, Policy, Resource, ResourceId, Status, Subject, SystemRole, UserId};
+/// use rolegate::{Catalog, OrgId, Policy, Resource, ResourceId, Subject, SystemRole, UserId, UserStatus};
 ///
 /// let policy = Policy::new(Catalog::standard());
 /// let catalog = policy.catalog();
 /// let (workflows, execute) = (catalog.resource_type("workflows")?, catalog.action("execute")?);
 ///
 /// let org = OrgId::new(1);
-/// let developer = Subject::new(UserId::new(10), org, SystemRole::Developer.id(), Status::Active);
-/// let viewer = Subject::new(UserId::new(11), org, SystemRole::Viewer.id(), Status::Active);
+/// let developer = Subject::new(UserId::new(10), org, SystemRole::Developer.id(), UserStatus::Active);
+/// let viewer = Subject::new(UserId::new(11), org, SystemRole::Viewer.id(), UserStatus::Active);
 /// let workflow = Resource::new(workflows, ResourceId::new(100), org);
 ///
 /// assert!(policy.can(&developer, execute, &workflow));
@@ -449,15 +397,13 @@ impl Policy {
     /// # Examples
     ///
     /// ```
-    /// use rolegate::{Catalog, OrgId, Policy, Role, Rule};
+    /// use rolegate::{Catalog, OrgId, Policy, Rule};
     ///
     /// let catalog = Catalog::standard();
-    /// let auditor = Role::custom(
-    ///     OrgId::new(1),
-    ///     "Auditor",
-    ///     [Rule::builder(&catalog, "audit_log", "read").build()?],
-    /// )?;
-    /// let policy = Policy::builder(catalog).custom_role(auditor).build()?;
+    /// let read = Rule::builder(&catalog, "audit_log", "read").build()?;
+    /// let mut builder = Policy::builder(catalog);
+    /// builder.create_role(OrgId::new(1), "Auditor", [read])?;
+    /// let policy = builder.build();
     /// assert_eq!(policy.role_count(), 7);
     /// assert!(policy.role_named(OrgId::new(1), "AUDITOR").is_some());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -465,8 +411,7 @@ impl Policy {
     #[must_use]
     pub fn builder(catalog: impl Into<Arc<Catalog>>) -> PolicyBuilder {
         PolicyBuilder {
-            catalog: catalog.into(),
-            custom: Vec::new(),
+            policy: Self::new(catalog),
         }
     }
 
@@ -552,8 +497,7 @@ impl Policy {
     }
 
     /// The catalog, shared.
-    #[must_use]
-    pub fn catalog_arc(&self) -> &Arc<Catalog> {
+    pub(crate) fn shared_catalog(&self) -> &Arc<Catalog> {
         &self.catalog
     }
 
@@ -618,74 +562,101 @@ impl Policy {
 
 /// Builds a [`Policy`] from a catalog and custom roles. Made by
 /// [`Policy::builder`].
+///
+/// Each role is checked and compiled as it is created, so an error names
+/// the role at fault.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::{Catalog, OrgId, Policy, RoleError};
+///
+/// let org = OrgId::new(1);
+/// let mut builder = Policy::builder(Catalog::standard());
+/// let auditors = builder.create_role(org, "Auditors", [])?;
+/// let err = builder.create_role(org, "auditors", []).unwrap_err();
+/// assert!(matches!(err, RoleError::DuplicateName { .. }));
+/// let policy = builder.build();
+/// assert_eq!(policy.role(auditors).map(|r| r.name()), Some("Auditors"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct PolicyBuilder {
-    catalog: Arc<Catalog>,
-    custom: Vec<Role>,
+    policy: Policy,
 }
 
 impl PolicyBuilder {
-    /// Adds a custom role; it gets the next [`RoleId`] after the six system
-    /// roles and the custom roles added before it.
-    #[must_use]
-    pub fn custom_role(mut self, role: Role) -> Self {
-        self.custom.push(role);
-        self
-    }
-
-    /// Adds several custom roles, in order.
-    #[must_use]
-    pub fn custom_roles<I: IntoIterator<Item = Role>>(mut self, roles: I) -> Self {
-        self.custom.extend(roles);
-        self
-    }
-
-    /// Validates every role against the catalog and compiles the policy.
+    /// Creates a custom role of `organization` and returns its id: the next
+    /// after the six system roles and the custom roles created before it.
     ///
     /// # Errors
     ///
-    /// A [`PolicyError`]: a system role given as custom, two roles of one
-    /// organization with the same name, a rule written against another
-    /// catalog, or more roles than ids can number.
-    pub fn build(self) -> Result<Policy, PolicyError> {
-        let total = SystemRole::ALL.len() + self.custom.len();
-        if total > RoleId::MAX + 1 {
-            return Err(PolicyError::TooManyRoles {
-                max: RoleId::MAX + 1,
+    /// A [`RoleError`] for a bad or reserved name, a name the organization
+    /// already has (compared case-insensitively), a rule written against
+    /// another catalog, or more roles than ids can number. Nothing is added.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, OrgId, Policy, Rule};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let read = Rule::builder(&catalog, "audit_log", "read").build()?;
+    /// let mut builder = Policy::builder(catalog);
+    /// let auditor = builder.create_role(OrgId::new(1), "Auditor", [read])?;
+    /// assert_eq!(auditor.index(), 6);
+    /// assert!(builder.create_role(OrgId::new(1), "Owner", []).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn create_role<I>(
+        &mut self,
+        organization: OrgId,
+        name: &str,
+        rules: I,
+    ) -> Result<RoleId, RoleError>
+    where
+        I: IntoIterator<Item = Rule>,
+    {
+        let role = Role::custom(organization, name, rules)?;
+        if self
+            .policy
+            .custom_role_named(organization, role.name())
+            .is_some()
+        {
+            return Err(RoleError::DuplicateName {
+                organization,
+                name: excerpt(role.name()),
             });
         }
-        let mut seen: HashMap<(OrgId, String), ()> = HashMap::with_capacity(self.custom.len());
-        for role in &self.custom {
-            let RoleKind::Custom { organization } = role.kind() else {
-                return Err(PolicyError::SystemRole {
-                    name: role.name().to_owned(),
-                });
-            };
-            if seen
-                .insert((organization, role.name().to_lowercase()), ())
-                .is_some()
-            {
-                return Err(PolicyError::DuplicateRoleName {
-                    organization,
-                    name: excerpt(role.name()),
-                });
-            }
-            if let Some(index) = role
-                .rules()
-                .iter()
-                .position(|r| !rule_fits(&self.catalog, r, false))
-            {
-                return Err(PolicyError::ForeignRule {
-                    role: excerpt(role.name()),
-                    index,
-                });
-            }
-        }
-        let mut roles: Vec<Role> = SystemRole::ALL
+        if let Some(index) = role
+            .rules()
             .iter()
-            .map(|&r| Role::system(&self.catalog, r))
-            .collect();
-        roles.extend(self.custom);
-        Ok(Policy::assemble(self.catalog, roles))
+            .position(|r| !rule_fits(&self.policy.catalog, r, false))
+        {
+            return Err(RoleError::ForeignRule {
+                role: excerpt(role.name()),
+                index,
+            });
+        }
+        self.policy.insert_role(role).ok_or(RoleError::TooMany {
+            max: RoleId::MAX + 1,
+        })
+    }
+
+    /// The compiled policy.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, OrgId, Policy};
+    ///
+    /// let mut builder = Policy::builder(Catalog::standard());
+    /// builder.create_role(OrgId::new(1), "Auditors", [])?;
+    /// assert_eq!(builder.build().role_count(), 7);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn build(self) -> Policy {
+        self.policy
     }
 }
