@@ -19,6 +19,8 @@
 //! - [`audit`]: the audit trail: events, sinks, queries, and the grant
 //!   [`Engine::authorize`] hands out.
 //! - [`csv`]: roles as CSV, written and read.
+//! - [`store`]: the trait a host implements to keep the engine's state, and
+//!   the in-memory store.
 //! - [`engine`]: the live state of every organization, its snapshots, and
 //!   administrative calls through the delegation guard.
 //!
@@ -51,6 +53,7 @@ pub mod evaluate;
 pub mod policy;
 pub mod role;
 pub mod rule;
+pub mod store;
 
 #[doc = include_str!("../SEMANTICS.md")]
 pub mod semantics {}

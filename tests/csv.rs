@@ -174,12 +174,12 @@ fn import_creates_and_updates_custom_roles_atomically() {
          Viewer,workflows,read,,organization\n\
          Nobody,,,,\n"
     );
-    let version = engine.snapshot().version();
+    let version = engine.snapshot().revision().get();
     let done = admin.import_roles(ACME, &csv).unwrap();
     assert_eq!(done.updated, [existing]);
     assert_eq!(done.created.len(), 2);
     let snapshot = engine.snapshot();
-    assert_eq!(snapshot.version(), version + 1, "one change");
+    assert_eq!(snapshot.revision().get(), version + 1, "one change");
     let runner = snapshot.policy().role(existing).unwrap();
     assert_eq!(runner.name(), "RUNNER");
     assert_eq!(runner.rules().len(), 2);
@@ -216,8 +216,8 @@ fn rejected(body: &str, places: &[(u64, usize)]) -> ReadError {
     assert_eq!(got, places, "{err}");
     let after = engine.snapshot();
     assert_eq!(
-        after.version(),
-        before.version(),
+        after.revision().get(),
+        before.revision().get(),
         "a rejected file changed something"
     );
     assert_eq!(after.roles(ACME).len(), 6);

@@ -243,13 +243,13 @@ fn a_team_role_assignment_changes_every_member_at_once() {
     admin
         .assign_role(UserId::new(5), SystemRole::Operator.id())
         .unwrap();
-    let version = engine.snapshot().version();
+    let version = engine.snapshot().revision().get();
     let changed = admin
         .assign_team_role(team, SystemRole::Operator.id())
         .unwrap();
     assert_eq!(changed, 3);
     let snapshot = engine.snapshot();
-    assert_eq!(snapshot.version(), version + 1);
+    assert_eq!(snapshot.revision().get(), version + 1);
     assert!(
         (2..6)
             .all(|id| snapshot.user(UserId::new(id)).unwrap().role() == SystemRole::Operator.id())
@@ -367,7 +367,7 @@ fn last_active_times_are_recorded_without_a_new_state() {
         .bootstrap()
         .add_user(User::new(UserId::new(2), ACME, SystemRole::Viewer.id()))
         .unwrap();
-    let version = engine.snapshot().version();
+    let version = engine.snapshot().revision().get();
     assert_eq!(
         engine
             .snapshot()
@@ -381,7 +381,7 @@ fn last_active_times_are_recorded_without_a_new_state() {
     assert!(engine.record_activity(UserId::new(2), Timestamp::from_unix_millis(1_000)));
     assert!(!engine.record_activity(UserId::new(99), later));
     let snapshot = engine.snapshot();
-    assert_eq!(snapshot.version(), version);
+    assert_eq!(snapshot.revision().get(), version);
     assert_eq!(
         snapshot.user(UserId::new(2)).unwrap().last_active(),
         Some(later)

@@ -84,8 +84,8 @@ impl Fixture {
         assert_eq!(got, AdminError::Denied(want));
         let after = self.engine.snapshot();
         assert_eq!(
-            after.version(),
-            before.version(),
+            after.revision().get(),
+            before.revision().get(),
             "a refused call changed the state"
         );
     }

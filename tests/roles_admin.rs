@@ -237,7 +237,10 @@ fn edits_take_effect_for_the_next_check_and_touch_one_role() {
     assert!(!engine.can_user(UserId::new(2), read, &w));
     // The old snapshot still answers from its own state.
     assert!(before.can_user(UserId::new(2), read, &w));
-    assert_eq!(engine.snapshot().version(), before.version() + 1);
+    assert_eq!(
+        engine.snapshot().revision().get(),
+        before.revision().get() + 1
+    );
     // Other roles are untouched.
     assert!(engine.can_user(UserId::new(3), read, &w));
     assert!(!engine.can_user(UserId::new(3), execute, &w));
@@ -280,7 +283,11 @@ fn system_roles_cannot_be_changed() {
         assert_eq!(admin.replace_rules(id, vec![]).unwrap_err(), want);
         assert_eq!(admin.delete_role(id, None).unwrap_err(), want);
     }
-    assert_eq!(engine.snapshot().version(), 1, "only the bootstrap user");
+    assert_eq!(
+        engine.snapshot().revision().get(),
+        1,
+        "only the bootstrap user"
+    );
 }
 
 #[test]
@@ -295,7 +302,7 @@ fn deleting_a_held_role_needs_somewhere_to_move_its_holders() {
             .add_user(User::new(UserId::new(id), ACME, temp))
             .unwrap();
     }
-    let version = engine.snapshot().version();
+    let version = engine.snapshot().revision().get();
     assert_eq!(
         admin.delete_role(temp, None).unwrap_err(),
         AdminError::RoleInUse {
@@ -308,7 +315,7 @@ fn deleting_a_held_role_needs_somewhere_to_move_its_holders() {
         AdminError::UnknownRole { role: temp }
     );
     assert_eq!(
-        engine.snapshot().version(),
+        engine.snapshot().revision().get(),
         version,
         "refusals change nothing"
     );
@@ -320,7 +327,7 @@ fn deleting_a_held_role_needs_somewhere_to_move_its_holders() {
         .unwrap();
     assert_eq!(done.moved, 2);
     let snapshot = engine.snapshot();
-    assert_eq!(snapshot.version(), version + 1, "one change");
+    assert_eq!(snapshot.revision().get(), version + 1, "one change");
     assert!(snapshot.policy().role(temp).is_none());
     for id in [2, 3] {
         assert_eq!(

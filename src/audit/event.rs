@@ -69,7 +69,11 @@ impl fmt::Display for EventId {
 /// assert_eq!(Outcome::Denied.to_string(), "denied");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Outcome {
+    /// Allowed, and not completed: the work is under way, or its
+    /// completion never came (the process died, the grant was leaked).
+    Allowed,
     /// Allowed and done.
     Success,
     /// Allowed, or attempted, and failed.
@@ -83,6 +87,7 @@ impl Outcome {
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
+            Self::Allowed => "allowed",
             Self::Success => "success",
             Self::Failure => "failure",
             Self::Denied => "denied",
@@ -132,45 +137,159 @@ pub(crate) fn is_action_name(name: &str) -> bool {
         })
 }
 
-/// An event before the sink has given it an id.
+/// An event before the sink has given it an id: what a sink stores.
+///
+/// A sink reads the fields to store them, and rebuilds an event from what
+/// it stored with [`NewEvent::new`], the fields and
+/// [`with_id`](Self::with_id).
 ///
 /// # Examples
 ///
 /// ```
-/// use rolegate::audit::{AuditSink, EventId, MemorySink, Outcome};
-/// use rolegate::OrgId;
-/// # use rolegate::audit::{AuditLog, HostEvent};
-/// # use rolegate::UserId;
+/// use rolegate::audit::{Actor, EventId, NewEvent, Outcome};
+/// use rolegate::directory::Timestamp;
+/// use rolegate::{OrgId, UserId};
 ///
-/// // A sink turns the new event into an event with its id.
-/// let log = AuditLog::in_memory();
-/// log.record(HostEvent::new(OrgId::new(1), "auth.login", Outcome::Success).user(UserId::new(3)))?;
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// let mut event = NewEvent::new(Timestamp::from_unix_millis(1_000), Actor::User(UserId::new(3)), "auth.login", Outcome::Success);
+/// event.organization = Some(OrgId::new(1));
+/// let stored = event.with_id(EventId::new(7));
+/// assert_eq!((stored.id(), stored.action(), stored.user()), (EventId::new(7), "auth.login", Some(UserId::new(3))));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct NewEvent {
-    pub(crate) at: Timestamp,
-    pub(crate) organization: Option<OrgId>,
-    pub(crate) actor: Actor,
-    pub(crate) role: Option<(RoleId, String)>,
-    pub(crate) action: String,
-    pub(crate) resource_type: Option<String>,
-    pub(crate) resource_id: Option<String>,
-    pub(crate) outcome: Outcome,
-    pub(crate) reason: Option<String>,
+    /// When it happened (for an allowed check, when it was decided), UTC.
+    pub at: Timestamp,
+    /// The organization it belongs to; `None` for a system call that names
+    /// none.
+    pub organization: Option<OrgId>,
+    /// Who acted.
+    pub actor: Actor,
+    /// The role the acting user held then, with its name then.
+    pub role: Option<(RoleId, String)>,
+    /// The action: `workflows.execute`, `role.update`, `auth.login`...
+    pub action: String,
+    /// The resource type acted on, if any.
+    pub resource_type: Option<String>,
+    /// The resource's id, if any.
+    pub resource_id: Option<String>,
+    /// How it ended, so far.
+    pub outcome: Outcome,
+    /// Why it was denied or failed.
+    pub reason: Option<String>,
+    /// When an allowed event was completed.
+    pub completed_at: Option<Timestamp>,
 }
 
 impl NewEvent {
+    /// An event of `action` by `actor` at `at`, with no organization,
+    /// role, resource or reason.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{Actor, NewEvent, Outcome};
+    /// use rolegate::directory::Timestamp;
+    ///
+    /// let event = NewEvent::new(Timestamp::EPOCH, Actor::System, "team.create", Outcome::Success);
+    /// assert_eq!((event.action.as_str(), event.organization), ("team.create", None));
+    /// ```
+    #[must_use]
+    pub fn new(at: Timestamp, actor: Actor, action: &str, outcome: Outcome) -> Self {
+        Self {
+            at,
+            organization: None,
+            actor,
+            role: None,
+            action: action.to_owned(),
+            resource_type: None,
+            resource_id: None,
+            outcome,
+            reason: None,
+            completed_at: None,
+        }
+    }
+
     /// The event with the id its sink gives it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{Actor, EventId, NewEvent, Outcome};
+    /// use rolegate::directory::Timestamp;
+    ///
+    /// let event = NewEvent::new(Timestamp::EPOCH, Actor::System, "team.create", Outcome::Success);
+    /// assert_eq!(event.with_id(EventId::new(1)).id(), EventId::new(1));
+    /// ```
     #[must_use]
     pub fn with_id(self, id: EventId) -> Event {
         Event { id, new: self }
     }
 
-    /// The organization the event belongs to.
+    /// The event with `completion` applied: its outcome, reason and time.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{Actor, Completion, NewEvent, Outcome};
+    /// use rolegate::directory::Timestamp;
+    ///
+    /// let allowed = NewEvent::new(Timestamp::EPOCH, Actor::System, "workflows.execute", Outcome::Allowed);
+    /// let done = allowed.completed(&Completion::new(Outcome::Failure, Some("timeout"), Timestamp::from_unix_millis(5)));
+    /// assert_eq!((done.outcome, done.reason.as_deref()), (Outcome::Failure, Some("timeout")));
+    /// assert_eq!(done.completed_at, Some(Timestamp::from_unix_millis(5)));
+    /// ```
     #[must_use]
-    pub fn organization(&self) -> Option<OrgId> {
-        self.organization
+    pub fn completed(mut self, completion: &Completion) -> Self {
+        self.outcome = completion.outcome;
+        self.reason.clone_from(&completion.reason);
+        self.completed_at = Some(completion.at);
+        self
+    }
+}
+
+/// How the work of an allowed event ended: what
+/// [`AuditSink::complete`](super::AuditSink::complete) records.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::audit::{Completion, Outcome};
+/// use rolegate::directory::Timestamp;
+///
+/// let done = Completion::new(Outcome::Success, None, Timestamp::from_unix_millis(9));
+/// assert_eq!((done.outcome, done.reason), (Outcome::Success, None));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Completion {
+    /// [`Outcome::Success`] or [`Outcome::Failure`].
+    pub outcome: Outcome,
+    /// Why it failed (cleaned).
+    pub reason: Option<String>,
+    /// When it was completed.
+    pub at: Timestamp,
+}
+
+impl Completion {
+    /// A completion with `outcome`, cleaning the reason.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{Completion, Outcome};
+    /// use rolegate::directory::Timestamp;
+    ///
+    /// let failed = Completion::new(Outcome::Failure, Some("line\nbreak"), Timestamp::EPOCH);
+    /// assert_eq!(failed.reason.as_deref(), Some("line\\nbreak"));
+    /// ```
+    #[must_use]
+    pub fn new(outcome: Outcome, reason: Option<&str>, at: Timestamp) -> Self {
+        Self {
+            outcome,
+            reason: reason.map(clean_text),
+            at,
+        }
     }
 }
 
@@ -275,6 +394,52 @@ impl Event {
     #[must_use]
     pub fn reason(&self) -> Option<&str> {
         self.new.reason.as_deref()
+    }
+
+    /// When an allowed event was completed, if it was.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{AuditQuery, Outcome};
+    /// use rolegate::{Catalog, Engine, OrgId, Resource, ResourceId, SystemRole, User, UserId};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// let org = OrgId::new(1);
+    /// engine.bootstrap().add_user(User::new(UserId::new(2), org, SystemRole::Developer.id()))?;
+    /// let catalog = engine.catalog();
+    /// let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(5), org);
+    /// let developer = engine.snapshot().subject(UserId::new(2)).ok_or("added")?;
+    /// let grant = engine.authorize(&developer, catalog.action("execute")?, &workflow)?;
+    ///
+    /// let query = AuditQuery::new().action("workflows.execute");
+    /// let before = engine.audit().query(&query)?.events;
+    /// assert_eq!((before[0].outcome(), before[0].completed_at()), (Outcome::Allowed, None));
+    /// grant.success()?;
+    /// let after = engine.audit().query(&query)?.events;
+    /// assert_eq!(after[0].outcome(), Outcome::Success);
+    /// assert!(after[0].completed_at().is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn completed_at(&self) -> Option<Timestamp> {
+        self.new.completed_at
+    }
+
+    /// The event's fields.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{Actor, EventId, NewEvent, Outcome};
+    /// use rolegate::directory::Timestamp;
+    ///
+    /// let event = NewEvent::new(Timestamp::EPOCH, Actor::System, "team.create", Outcome::Success).with_id(EventId::new(3));
+    /// assert_eq!(event.fields().action, "team.create");
+    /// ```
+    #[must_use]
+    pub fn fields(&self) -> &NewEvent {
+        &self.new
     }
 }
 

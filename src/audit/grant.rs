@@ -1,7 +1,7 @@
 //! `authorize`: a check that records, and the grant a host completes.
 
 use super::event::Actor;
-use super::event::{EventId, NewEvent, Outcome, clean_text};
+use super::event::{Completion, EventId, NewEvent, Outcome, clean_text};
 use super::log::AuditLog;
 use super::sink::{AuditError, SinkError};
 use crate::directory::Timestamp;
@@ -49,7 +49,11 @@ pub enum AuthorizeError {
 }
 
 /// Permission to go ahead, to be completed as a success or a failure once
-/// the work is done. Dropped without completion, it records a failure.
+/// the work is done. The decision is on record before the grant is handed
+/// out (as [`Outcome::Allowed`](super::Outcome::Allowed)); completing it
+/// records the outcome, and dropping it without completion records a
+/// failure. A grant that is never completed at all, because the process
+/// died or the value was leaked, leaves the allowed decision in the log.
 ///
 /// # Examples
 ///
@@ -81,37 +85,68 @@ pub enum AuthorizeError {
 #[must_use = "complete the grant with `success` or `failure`; dropping it records a failure"]
 pub struct Grant {
     log: AuditLog,
+    /// The recorded decision; `None` when the sink failed and the policy
+    /// counted the loss.
+    id: Option<EventId>,
+    /// The event, kept to record it whole if its decision was not.
     event: Option<NewEvent>,
-    reserved: bool,
 }
 
 impl Grant {
-    pub(crate) fn new(log: AuditLog, event: NewEvent, reserved: bool) -> Self {
+    pub(crate) fn new(log: AuditLog, id: Option<EventId>, event: NewEvent) -> Self {
         Self {
             log,
+            id,
             event: Some(event),
-            reserved,
         }
     }
 
     fn complete(&mut self, outcome: Outcome, reason: Option<&str>) -> Result<EventId, AuditError> {
-        let Some(mut event) = self.event.take() else {
+        let Some(event) = self.event.take() else {
             return Err(AuditError::Sink(SinkError::other(
                 "grant already completed",
             )));
         };
-        event.at = self.log.now();
-        event.outcome = outcome;
-        event.reason = reason.map(clean_text);
-        self.log.append_completion(event, self.reserved)
+        let completion = Completion::new(outcome, reason, self.log.now());
+        match self.id {
+            Some(id) => self.log.complete(id, &completion).map(|()| id),
+            // The decision's loss was counted; recording the whole event now
+            // makes up for it.
+            None => self.log.append_completed(event.completed(&completion)),
+        }
+    }
+
+    /// The recorded decision's event id; `None` when the log's policy let
+    /// the work go ahead unrecorded (and counted the loss).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Engine, OrgId, Resource, ResourceId, SystemRole, User, UserId};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// let org = OrgId::new(1);
+    /// engine.bootstrap().add_user(User::new(UserId::new(3), org, SystemRole::Developer.id()))?;
+    /// let catalog = engine.catalog();
+    /// let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(5), org);
+    /// let developer = engine.snapshot().subject(UserId::new(3)).ok_or("added")?;
+    /// let grant = engine.authorize(&developer, catalog.action("execute")?, &workflow)?;
+    /// let id = grant.event().ok_or("recorded")?;
+    /// assert_eq!(grant.success()?, id);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn event(&self) -> Option<EventId> {
+        self.id
     }
 
     /// Records that the work succeeded.
     ///
     /// # Errors
     ///
-    /// [`AuditError::Sink`] when the sink would not take the event; the work
-    /// is done, so the loss is also counted in [`AuditLog::dropped`].
+    /// [`AuditError::Sink`] when the sink would not take the completion;
+    /// the work is done, so the loss is also counted in
+    /// [`AuditLog::dropped`].
     pub fn success(mut self) -> Result<EventId, AuditError> {
         self.complete(Outcome::Success, None)
     }
@@ -129,8 +164,8 @@ impl Grant {
 impl Drop for Grant {
     fn drop(&mut self) {
         if self.event.is_some() {
-            // A record the sink will not take is counted by
-            // `append_completion`; a drop has nowhere else to report it.
+            // A completion the sink will not take is counted by the log; a
+            // drop has nowhere else to report it.
             let _ = self.complete(
                 Outcome::Failure,
                 Some("the grant was dropped without being completed"),
@@ -173,5 +208,6 @@ pub(crate) fn check_event(
         resource_id: Some(resource.id().to_string()),
         outcome: Outcome::Success,
         reason: None,
+        completed_at: None,
     }
 }

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use super::clock::{Clock, SystemClock};
 use super::event::Actor;
-use super::event::{EventId, HostEvent, NewEvent, clean_text, is_action_name};
+use super::event::{Completion, EventId, HostEvent, NewEvent, clean_text, is_action_name};
 use super::memory::MemorySink;
 use super::query::{AuditPage, AuditQuery};
 use super::sink::{AuditError, AuditSink, OnSinkFailure, SinkError};
@@ -131,20 +131,18 @@ impl AuditLog {
             Some((ty, id)) => (Some(ty), Some(clean_text(&id))),
             None => (None, None),
         };
-        self.append(
-            NewEvent {
-                at: self.now(),
-                organization: Some(event.organization),
-                actor: event.user.map_or(Actor::System, Actor::User),
-                role: None,
-                action: event.action,
-                resource_type,
-                resource_id,
-                outcome: event.outcome,
-                reason: event.reason.as_deref().map(clean_text),
-            },
-            false,
-        )
+        self.append(NewEvent {
+            at: self.now(),
+            organization: Some(event.organization),
+            actor: event.user.map_or(Actor::System, Actor::User),
+            role: None,
+            action: event.action,
+            resource_type,
+            resource_id,
+            outcome: event.outcome,
+            reason: event.reason.as_deref().map(clean_text),
+            completed_at: None,
+        })
     }
 
     /// The events that pass `query`, newest first.
@@ -175,16 +173,13 @@ impl AuditLog {
         }
     }
 
-    /// Appends an event under the policy.
-    pub(crate) fn append(
-        &self,
-        event: NewEvent,
-        reserved: bool,
-    ) -> Result<Option<EventId>, AuditError> {
+    /// Appends an event under the policy: its id, `None` when the sink
+    /// failed and the policy counts the loss, `Err` when it refuses.
+    pub(crate) fn append(&self, event: NewEvent) -> Result<Option<EventId>, AuditError> {
         let mut id = None;
         let sink = &self.inner.sink;
         let done = self.under_policy(|| {
-            sink.append(event.clone(), reserved).map(|i| {
+            sink.append(event.clone()).map(|i| {
                 id = Some(i);
             })
         })?;
@@ -194,7 +189,7 @@ impl AuditLog {
     /// Appends the record of a call that is refused anyway: a failure to
     /// write it cannot refuse anything more, so it is counted.
     pub(crate) fn append_refusal(&self, event: NewEvent) -> Option<EventId> {
-        match self.inner.sink.append(event, false) {
+        match self.inner.sink.append(event) {
             Ok(id) => Some(id),
             Err(_) => {
                 self.inner.dropped.fetch_add(1, Ordering::SeqCst);
@@ -203,40 +198,46 @@ impl AuditLog {
         }
     }
 
-    /// Reserves room for an event to come, under the policy: `Ok(true)`
-    /// reserved, `Ok(false)` not (the loss will be counted if the append
-    /// fails), `Err` refused.
-    pub(crate) fn reserve(&self) -> Result<bool, AuditError> {
+    /// Records how the work of allowed event `id` ended. The work happened,
+    /// so this cannot refuse anything: under [`OnSinkFailure::Wait`] it is
+    /// retried for as long; a failure that remains is counted and returned.
+    pub(crate) fn complete(&self, id: EventId, completion: &Completion) -> Result<(), AuditError> {
         let sink = &self.inner.sink;
-        match self.inner.policy {
-            // Nothing is lost yet: the completion is counted if it fails.
-            OnSinkFailure::Count => Ok(sink.reserve().is_ok()),
-            OnSinkFailure::Refuse | OnSinkFailure::Wait(_) => self.under_policy(|| sink.reserve()),
+        let attempt = || sink.complete(id, completion);
+        let outcome = match (attempt(), self.inner.policy) {
+            (Ok(()), _) => Ok(()),
+            (Err(first), OnSinkFailure::Wait(limit)) => retry(limit, first, attempt),
+            (Err(first), _) => Err(AuditError::Sink(first)),
+        };
+        if outcome.is_err() {
+            self.inner.dropped.fetch_add(1, Ordering::SeqCst);
         }
+        outcome
     }
 
-    /// Appends a completion whose action already happened: it cannot be
-    /// refused. Under [`OnSinkFailure::Wait`] it is retried for as long;
-    /// a failure that remains is counted and returned.
-    pub(crate) fn append_completion(
-        &self,
-        event: NewEvent,
-        reserved: bool,
-    ) -> Result<EventId, AuditError> {
+    /// Appends a completed event whose decision could not be recorded (the
+    /// policy counted that loss): recorded now, the loss is taken back off
+    /// the count; failing again, it stays counted once.
+    pub(crate) fn append_completed(&self, event: NewEvent) -> Result<EventId, AuditError> {
         let sink = &self.inner.sink;
         let mut id = None;
-        let mut attempt = || sink.append(event.clone(), reserved).map(|i| id = Some(i));
+        let mut attempt = || sink.append(event.clone()).map(|i| id = Some(i));
         let outcome = match (attempt(), self.inner.policy) {
             (Ok(()), _) => Ok(()),
             (Err(first), OnSinkFailure::Wait(limit)) => retry(limit, first, attempt),
             (Err(first), _) => Err(AuditError::Sink(first)),
         };
         match (outcome, id) {
-            (Ok(()), Some(id)) => Ok(id),
-            (Err(error), _) => {
-                self.inner.dropped.fetch_add(1, Ordering::SeqCst);
-                Err(error)
+            (Ok(()), Some(id)) => {
+                // Counted when the decision could not be appended; it is on
+                // record after all.
+                let _ = self
+                    .inner
+                    .dropped
+                    .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
+                Ok(id)
             }
+            (Err(error), _) => Err(error),
             (Ok(()), None) => Err(AuditError::Sink(SinkError::other(
                 "the sink returned no id",
             ))),

@@ -3,7 +3,7 @@
 use std::collections::VecDeque;
 use std::sync::{Mutex, PoisonError};
 
-use super::event::{Event, EventId, NewEvent};
+use super::event::{Actor, Completion, Event, EventId, NewEvent, Outcome};
 use super::query::{AuditPage, AuditQuery};
 use super::sink::{AuditSink, SinkError};
 
@@ -13,7 +13,6 @@ struct State {
     events: VecDeque<Event>,
     first: u64,
     next: u64,
-    reserved: usize,
 }
 
 /// Keeps events in memory, in the order they arrive.
@@ -53,7 +52,7 @@ impl MemorySink {
         Self::default()
     }
 
-    /// A sink holding at most `capacity` events (and reservations).
+    /// A sink holding at most `capacity` events.
     #[must_use]
     pub fn bounded(capacity: usize) -> Self {
         Self {
@@ -88,17 +87,14 @@ impl MemorySink {
     }
 
     fn full(&self, state: &State) -> bool {
-        self.capacity
-            .is_some_and(|cap| state.events.len() + state.reserved >= cap)
+        self.capacity.is_some_and(|cap| state.events.len() >= cap)
     }
 }
 
 impl AuditSink for MemorySink {
-    fn append(&self, event: NewEvent, reserved: bool) -> Result<EventId, SinkError> {
+    fn append(&self, event: NewEvent) -> Result<EventId, SinkError> {
         let mut state = self.state();
-        if reserved && state.reserved > 0 {
-            state.reserved -= 1;
-        } else if self.full(&state) {
+        if self.full(&state) {
             return Err(SinkError::full("the in-memory audit sink is full"));
         }
         if state.events.is_empty() {
@@ -110,13 +106,25 @@ impl AuditSink for MemorySink {
         Ok(id)
     }
 
-    fn reserve(&self) -> Result<(), SinkError> {
+    fn complete(&self, id: EventId, completion: &Completion) -> Result<(), SinkError> {
         let mut state = self.state();
-        if self.full(&state) {
-            return Err(SinkError::full("the in-memory audit sink is full"));
+        let at = id
+            .get()
+            .checked_sub(state.first)
+            .and_then(|i| usize::try_from(i).ok());
+        match at.and_then(|i| state.events.get_mut(i)) {
+            Some(event) if event.id == id && event.new.outcome == Outcome::Allowed => {
+                let new = core::mem::replace(
+                    &mut event.new,
+                    NewEvent::new(completion.at, Actor::System, "", Outcome::Allowed),
+                );
+                event.new = new.completed(completion);
+                Ok(())
+            }
+            _ => Err(SinkError::other(
+                "the in-memory audit sink holds no allowed event with this id",
+            )),
         }
-        state.reserved += 1;
-        Ok(())
     }
 
     fn query(&self, query: &AuditQuery) -> Result<AuditPage, SinkError> {
@@ -144,12 +152,12 @@ impl AuditSink for MemorySink {
 }
 
 impl<S: AuditSink + ?Sized> AuditSink for std::sync::Arc<S> {
-    fn append(&self, event: NewEvent, reserved: bool) -> Result<EventId, SinkError> {
-        (**self).append(event, reserved)
+    fn append(&self, event: NewEvent) -> Result<EventId, SinkError> {
+        (**self).append(event)
     }
 
-    fn reserve(&self) -> Result<(), SinkError> {
-        (**self).reserve()
+    fn complete(&self, id: EventId, completion: &Completion) -> Result<(), SinkError> {
+        (**self).complete(id, completion)
     }
 
     fn query(&self, query: &AuditQuery) -> Result<AuditPage, SinkError> {

@@ -3,7 +3,7 @@
 use core::fmt;
 use std::time::Duration;
 
-use super::event::{EventId, NewEvent, clean_text};
+use super::event::{Completion, EventId, NewEvent, clean_text};
 use super::query::{AuditPage, AuditQuery};
 
 /// Why a sink could not take or return events.
@@ -82,35 +82,32 @@ impl SinkError {
 /// Where events go: implemented by the host for its own store, or
 /// [`MemorySink`](super::MemorySink).
 ///
-/// A sink gives each appended event its id, in append order, so that a
-/// query's cursor is stable.
+/// A sink gives each appended event its id, ids growing in append order, so
+/// that a query's cursor is stable.
 ///
-/// An allowed check is recorded only when the host completes its grant,
-/// after the work is done; [`reserve`](Self::reserve) is asked first, when
-/// the grant is handed out, so that the log's policy can refuse the work
-/// before it starts. A sink that can run out of room or become unreachable
-/// should implement it (reserve room, or check it can write): with the
-/// default, which always succeeds, such a sink's failure shows only at
-/// completion, where it can no longer refuse and is counted in
-/// [`AuditLog::dropped`](super::AuditLog::dropped).
+/// An allowed check is appended when it is decided, with
+/// [`Outcome::Allowed`](super::Outcome::Allowed), before the host does the
+/// work: a decision whose completion never comes (the process died, the
+/// grant leaked) is still on record. [`complete`](Self::complete) then
+/// records how the work ended. Under the default
+/// [`OnSinkFailure::Refuse`] policy, nothing is allowed that the sink did
+/// not take first.
 pub trait AuditSink: Send + Sync + fmt::Debug {
-    /// Stores an event and returns its id. `reserved` says that room was
-    /// reserved for it by [`reserve`](Self::reserve).
+    /// Stores an event and returns its id.
     ///
     /// # Errors
     ///
     /// A [`SinkError`] when the event could not be stored.
-    fn append(&self, event: NewEvent, reserved: bool) -> Result<EventId, SinkError>;
+    fn append(&self, event: NewEvent) -> Result<EventId, SinkError>;
 
-    /// Reserves room for one event to be appended later. The default has
-    /// nothing to reserve.
+    /// Records how the work an allowed event stands for ended: its outcome
+    /// becomes `completion.outcome`, with the reason and the time.
     ///
     /// # Errors
     ///
-    /// A [`SinkError`] when there is no room (or no way to write).
-    fn reserve(&self) -> Result<(), SinkError> {
-        Ok(())
-    }
+    /// A [`SinkError`] when the completion could not be stored, or the sink
+    /// holds no event `id` still waiting for one.
+    fn complete(&self, id: EventId, completion: &Completion) -> Result<(), SinkError>;
 
     /// The events that pass `query`, newest first.
     ///

@@ -122,6 +122,124 @@ impl Rule {
     }
 }
 
+/// A rule in its text form: the names of its resource type and action, its
+/// must-match keys and its condition text. What a store keeps and a document
+/// holds; [`resolve`](Self::resolve) checks it as strictly as
+/// [`Rule::builder`] does.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::catalog::RuleSpec;
+/// use rolegate::{Catalog, MustMatch, Rule};
+///
+/// let catalog = Catalog::standard();
+/// let rule = Rule::builder(&catalog, "workflows", "update")
+///     .must_match(MustMatch::TEAM)
+///     .conditions(r#"status != "archived""#)
+///     .build()?;
+/// let spec = rule.spec(&catalog);
+/// assert_eq!((spec.resource.as_str(), spec.action.as_str()), ("workflows", "update"));
+/// assert_eq!(spec.conditions, r#"status != "archived""#);
+/// assert_eq!(spec.resolve(&catalog)?, rule);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RuleSpec {
+    /// The resource type's name, `workflows`.
+    pub resource: String,
+    /// The action's name, `update`.
+    pub action: String,
+    /// The must-match keys; `ORGANIZATION` is implied.
+    pub must_match: MustMatch,
+    /// The condition text, empty for none.
+    pub conditions: String,
+}
+
+impl RuleSpec {
+    /// A rule granting `action` on `resource`, with no narrowing.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::catalog::RuleSpec;
+    /// use rolegate::{Catalog, MustMatch};
+    ///
+    /// let spec = RuleSpec::new("tools", "read");
+    /// assert_eq!(spec.must_match, MustMatch::empty());
+    /// assert!(spec.resolve(&Catalog::standard())?.is_unconditional());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn new(resource: &str, action: &str) -> Self {
+        Self {
+            resource: resource.to_owned(),
+            action: action.to_owned(),
+            must_match: MustMatch::empty(),
+            conditions: String::new(),
+        }
+    }
+
+    /// Resolves the names against `catalog` and checks the rule.
+    ///
+    /// # Errors
+    ///
+    /// As [`RuleBuilder::build`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::catalog::RuleSpec;
+    /// use rolegate::{Catalog, RuleError};
+    ///
+    /// let err = RuleSpec::new("rockets", "read").resolve(&Catalog::standard()).unwrap_err();
+    /// assert!(matches!(err, RuleError::Name(_)));
+    /// ```
+    pub fn resolve(&self, catalog: &Catalog) -> Result<Rule, RuleError> {
+        Rule::resolve(
+            catalog,
+            &self.resource,
+            &self.action,
+            self.must_match,
+            &self.conditions,
+            false,
+        )
+    }
+}
+
+impl Rule {
+    /// The rule's text form, with names from `catalog`; it resolves back to
+    /// the same rule.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, MustMatch, Rule};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let rule = Rule::builder(&catalog, "connections", "read").must_match(MustMatch::OWNER).build()?;
+    /// let spec = rule.spec(&catalog);
+    /// assert_eq!(spec.must_match, MustMatch::ORGANIZATION | MustMatch::OWNER);
+    /// assert_eq!(spec.resolve(&catalog)?, rule);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn spec(&self, catalog: &Catalog) -> RuleSpec {
+        RuleSpec {
+            resource: catalog
+                .resource_type_name(self.resource_type())
+                .unwrap_or_default()
+                .to_owned(),
+            action: catalog
+                .action_name(self.action())
+                .unwrap_or_default()
+                .to_owned(),
+            must_match: self.must_match(),
+            conditions: self.conditions().display(catalog).to_string(),
+        }
+    }
+}
+
 impl Conditions {
     /// Parses and type-checks condition text for resources of type
     /// `resource`. Empty (or blank) text is no condition.

@@ -2,7 +2,7 @@
 
 use super::error::AdminError;
 use super::guard::{acting, may_give, may_grant, may_take, require};
-use super::{Change, Engine, Snapshot};
+use super::{Change, Engine, Snapshot, persist};
 use crate::audit::Actor;
 use crate::audit::{NewEvent, Outcome, clean_text};
 use crate::csv;
@@ -84,6 +84,7 @@ pub(crate) fn event(
         resource_id: id,
         outcome: Outcome::Success,
         reason: None,
+        completed_at: None,
     }
 }
 
@@ -215,7 +216,7 @@ fn too_many_roles() -> AdminError {
 }
 
 fn next_role_id(snapshot: &Snapshot) -> Result<RoleId, AdminError> {
-    RoleId::new(snapshot.policy.roles.len()).ok_or_else(too_many_roles)
+    snapshot.policy.next_role_id().ok_or_else(too_many_roles)
 }
 
 pub(crate) fn create_role(
@@ -266,7 +267,7 @@ fn import_roles(
     let acting = acting(snapshot, actor, organization)?;
     require(snapshot, acting.as_ref(), ROLES_MANAGE)?;
     let roles = csv::read_roles(snapshot.catalog(), organization, text)?;
-    let mut next = snapshot.policy.roles.len();
+    let mut next = snapshot.policy.role_counter() as usize;
     let (mut created, mut updated) = (Vec::new(), Vec::new());
     for role in roles {
         match snapshot.policy.custom_role_named(organization, role.name()) {
@@ -484,12 +485,20 @@ pub(crate) fn create_team(
     actor: Actor,
     organization: OrgId,
     name: &str,
+    id: Option<TeamId>,
 ) -> Result<(Change, TeamId), AdminError> {
     let acting = acting(snapshot, actor, organization)?;
     require(snapshot, acting.as_ref(), MEMBERS_MANAGE)?;
     let name = team_name(name)?;
     unique_team_name(snapshot, organization, name, None)?;
-    let team = TeamId::new(snapshot.directory.next_team.max(1));
+    let next = persist::next_team_id(snapshot);
+    let team = match id {
+        None => next,
+        // A host's own id must be above every id the engine has seen, so
+        // that no deleted team's id is given to another team.
+        Some(id) if id >= next => id,
+        Some(id) => return Err(AdminError::TeamIdUsed { team: id, next }),
+    };
     Ok((
         Change::CreateTeam {
             team,
@@ -622,10 +631,10 @@ impl<'e> Admin<'e> {
         I: IntoIterator<Item = Rule>,
     {
         let actor = self.actor;
-        let rules = rules.into_iter().collect();
+        let rules: Vec<Rule> = rules.into_iter().collect();
         self.engine
             .write(actor, "role.create", Target::NewRole(organization), |s| {
-                create_role(s, actor, organization, name, rules)
+                create_role(s, actor, organization, name, rules.clone())
             })
     }
 
@@ -700,10 +709,10 @@ impl<'e> Admin<'e> {
         I: IntoIterator<Item = Rule>,
     {
         let actor = self.actor;
-        let rules = rules.into_iter().collect();
+        let rules: Vec<Rule> = rules.into_iter().collect();
         self.engine
             .write(actor, "role.update", Target::Role(role), |s| {
-                update_role(s, actor, role, None, Some(rules))
+                update_role(s, actor, role, None, Some(rules.clone()))
             })
     }
 
@@ -739,8 +748,9 @@ impl<'e> Admin<'e> {
     pub fn add_user(&self, user: User) -> Result<(), AdminError> {
         let actor = self.actor;
         let target = Target::NewUser(user.id(), user.organization());
-        self.engine
-            .write(actor, "member.add", target, |s| add_user(s, actor, user))
+        self.engine.write(actor, "member.add", target, |s| {
+            add_user(s, actor, user.clone())
+        })
     }
 
     /// Removes a user and their team memberships.
@@ -801,7 +811,43 @@ impl<'e> Admin<'e> {
         let actor = self.actor;
         self.engine
             .write(actor, "team.create", Target::NewTeam(organization), |s| {
-                create_team(s, actor, organization, name)
+                create_team(s, actor, organization, name, None)
+            })
+    }
+
+    /// Creates a team under an id of the host's own choosing, for hosts
+    /// whose teams already have ids. The id must be above every team id the
+    /// engine (or its store) has seen, so that no deleted team's id is ever
+    /// given to another team; the engine's own ids continue above it.
+    ///
+    /// # Errors
+    ///
+    /// [`AdminError::TeamIdUsed`] for an id at or below one already seen,
+    /// and as [`create_team`](Self::create_team).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{AdminError, Catalog, Engine, OrgId, TeamId};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// let boot = engine.bootstrap();
+    /// boot.create_team_with_id(OrgId::new(1), TeamId::new(500), "Imported")?;
+    /// assert_eq!(boot.create_team(OrgId::new(1), "Next")?, TeamId::new(501));
+    /// let err = boot.create_team_with_id(OrgId::new(1), TeamId::new(20), "Too low").unwrap_err();
+    /// assert!(matches!(err, AdminError::TeamIdUsed { .. }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn create_team_with_id(
+        &self,
+        organization: OrgId,
+        team: TeamId,
+        name: &str,
+    ) -> Result<(), AdminError> {
+        let actor = self.actor;
+        self.engine
+            .write(actor, "team.create", Target::NewTeam(organization), |s| {
+                create_team(s, actor, organization, name, Some(team)).map(|(c, _)| (c, ()))
             })
     }
 

@@ -5,6 +5,7 @@ use crate::csv::{ReadError, ReadProblem};
 use crate::evaluate::UserStatus;
 use crate::id::{OrgId, RoleId, TeamId, UserId};
 use crate::role::RoleError;
+use crate::store::StoreError;
 
 /// Why the delegation guard refused an administrative call ([semantics](crate::semantics) §10).
 ///
@@ -139,6 +140,14 @@ pub enum AdminError {
         /// The team.
         team: TeamId,
     },
+    /// A host's own team id at or below one the engine has already seen.
+    #[error("team id {team} was seen before; a new team's id must be {next} or above")]
+    TeamIdUsed {
+        /// The id asked for.
+        team: TeamId,
+        /// The lowest id a new team may take.
+        next: TeamId,
+    },
     /// The organization already has a team with this name.
     #[error("organization {organization} already has a team named {name:?}")]
     DuplicateTeamName {
@@ -171,6 +180,10 @@ pub enum AdminError {
     /// policy refuses unrecorded changes. Nothing changed.
     #[error("the change could not be recorded")]
     Audit(#[from] AuditError),
+    /// The store could not commit the change, or the engine could not
+    /// catch up with it. Nothing changed, in the engine or in the store.
+    #[error("the change could not be stored")]
+    Store(#[source] StoreError),
 }
 
 impl AdminError {

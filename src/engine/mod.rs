@@ -16,6 +16,7 @@ mod change;
 mod error;
 mod guard;
 mod listing;
+mod persist;
 
 pub use admin::{Admin, RoleDeletion, RoleEdit, RoleImport};
 pub use change::Change;
@@ -26,7 +27,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use arc_swap::ArcSwap;
 
-use crate::audit::{Actor, AuditLog, AuthorizeError, Grant, Outcome, check_event, clean_text};
+use crate::audit::{
+    Actor, AuditLog, AuthorizeError, Completion, Grant, Outcome, check_event, clean_text,
+};
 
 use crate::catalog::Catalog;
 use crate::directory::{Directory, Timestamp, User};
@@ -34,6 +37,7 @@ use crate::evaluate::{Explanation, Resource, Subject};
 use crate::id::{ActionId, OrgId, RoleId, TeamId, UserId};
 use crate::policy::Policy;
 use crate::rule::Rule;
+use crate::store::{Commit, Revision, Store, StoreError, StoreErrorKind};
 use admin::Target;
 
 /// One consistent state of the engine: the compiled policy and the
@@ -64,7 +68,7 @@ use admin::Target;
 pub struct Snapshot {
     pub(crate) policy: Policy,
     pub(crate) directory: Directory,
-    pub(crate) version: u64,
+    pub(crate) revision: Revision,
 }
 
 impl Snapshot {
@@ -72,7 +76,7 @@ impl Snapshot {
         Self {
             policy: Policy::new(catalog),
             directory: Directory::default(),
-            version: 0,
+            revision: Revision::ZERO,
         }
     }
 
@@ -88,10 +92,24 @@ impl Snapshot {
         self.policy.catalog()
     }
 
-    /// How many changes led to this state.
+    /// The revision of this state: how many changes led to it, and, on a
+    /// store, the store revision it reflects.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::store::Revision;
+    /// use rolegate::{Catalog, Engine, OrgId};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// assert_eq!(engine.snapshot().revision(), Revision::ZERO);
+    /// engine.bootstrap().create_team(OrgId::new(1), "Ops")?;
+    /// assert_eq!(engine.snapshot().revision(), Revision::new(1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
-    pub fn version(&self) -> u64 {
-        self.version
+    pub fn revision(&self) -> Revision {
+        self.revision
     }
 
     /// [`Policy::can`] on this state.
@@ -132,12 +150,6 @@ impl Snapshot {
         self.directory
             .user(id)
             .is_some_and(|u| self.policy.can(&u.subject(), action, resource))
-    }
-
-    /// Applies a validated change.
-    fn apply(&mut self, change: &Change) {
-        change.apply_to(&mut self.policy, &mut self.directory);
-        self.version += 1;
     }
 }
 
@@ -182,6 +194,9 @@ struct Inner {
     current: ArcSwap<Snapshot>,
     writer: Mutex<()>,
     audit: AuditLog,
+    /// Where changes are written through; `None` for an engine in memory
+    /// only.
+    store: Option<Arc<dyn Store>>,
 }
 
 impl Engine {
@@ -198,7 +213,7 @@ impl Engine {
     /// ```
     #[must_use]
     pub fn new(catalog: impl Into<Arc<Catalog>>) -> Self {
-        Self::from_snapshot(Snapshot::new(catalog.into()), AuditLog::in_memory())
+        Self::from_snapshot(Snapshot::new(catalog.into()), AuditLog::in_memory(), None)
     }
 
     /// Starts loading an engine in bulk, from trusted data such as a store.
@@ -221,16 +236,18 @@ impl Engine {
         EngineBuilder {
             snapshot: Snapshot::new(catalog.into()),
             audit: AuditLog::in_memory(),
+            loaded: false,
         }
     }
 
-    fn from_snapshot(snapshot: Snapshot, audit: AuditLog) -> Self {
+    fn from_snapshot(snapshot: Snapshot, audit: AuditLog, store: Option<Arc<dyn Store>>) -> Self {
         Self {
             inner: Arc::new(Inner {
                 catalog: Arc::clone(snapshot.policy.shared_catalog()),
                 current: ArcSwap::from_pointee(snapshot),
                 writer: Mutex::new(()),
                 audit,
+                store,
             }),
         }
     }
@@ -278,10 +295,6 @@ impl Engine {
         let reason = (!explanation.is_allowed())
             .then(|| clean_text(&explanation.display(snapshot.policy()).to_string()));
         match explanation {
-            Explanation::Allowed { .. } => {
-                let reserved = audit.reserve().map_err(AuthorizeError::Audit)?;
-                Ok(Grant::new(audit.clone(), event, reserved))
-            }
             Explanation::Denied(denial) => {
                 event.outcome = Outcome::Denied;
                 event.reason = reason;
@@ -289,6 +302,12 @@ impl Engine {
                     denial,
                     event: audit.append_refusal(event),
                 })
+            }
+            _ => {
+                // On record before the work starts.
+                event.outcome = Outcome::Allowed;
+                let id = audit.append(event.clone()).map_err(AuthorizeError::Audit)?;
+                Ok(Grant::new(audit.clone(), id, event))
             }
         }
     }
@@ -375,45 +394,178 @@ impl Engine {
         }
     }
 
-    /// Runs one administrative call: validate against the current state and
-    /// produce one change, apply it to a copy, check the invariants, record
-    /// it, publish. A refused or failed call is recorded too.
-    pub(crate) fn write<T>(
-        &self,
-        actor: Actor,
-        action: &'static str,
-        target: Target,
-        call: impl FnOnce(&Snapshot) -> Result<(Change, T), AdminError>,
-    ) -> Result<T, AdminError> {
+    /// The revision the engine serves: its current state's.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::store::Revision;
+    /// use rolegate::{Catalog, Engine, OrgId};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// engine.bootstrap().create_team(OrgId::new(1), "Ops")?;
+    /// assert_eq!(engine.revision(), Revision::new(1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn revision(&self) -> Revision {
+        self.inner.current.load().revision
+    }
+
+    /// Catches up with the store: applies, in revision order, every change
+    /// another engine on the same store committed since this engine's
+    /// revision, and publishes the result as one new state. Returns the
+    /// revision now served. An engine without a store has nothing to catch
+    /// up with.
+    ///
+    /// # Errors
+    ///
+    /// A [`StoreError`] when the changes cannot be read or do not apply;
+    /// the engine keeps serving its last good state, whole.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use rolegate::store::MemoryStore;
+    /// use rolegate::{Catalog, Engine, OrgId};
+    ///
+    /// let store = Arc::new(MemoryStore::new());
+    /// let one = Engine::builder(Catalog::standard()).open(Arc::clone(&store))?;
+    /// let two = Engine::builder(Catalog::standard()).open(Arc::clone(&store))?;
+    /// let ops = one.bootstrap().create_team(OrgId::new(1), "Ops")?;
+    /// assert!(two.snapshot().team(ops).is_none());
+    /// assert_eq!(two.refresh()?, one.revision());
+    /// assert!(two.snapshot().team(ops).is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn refresh(&self) -> Result<Revision, StoreError> {
         let _writer = self
             .inner
             .writer
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
+        self.catch_up()
+    }
+
+    /// Applies the store's commits after the current revision and publishes
+    /// the result. Called with the writer lock held.
+    fn catch_up(&self) -> Result<Revision, StoreError> {
         let current = self.inner.current.load_full();
-        let audit = &self.inner.audit;
-        let mut event = admin::event(&current, actor, action, target, audit.now());
-        let result = call(&current).and_then(|(change, out)| {
-            let mut next = Snapshot::clone(&current);
-            next.apply(&change);
-            guard::keeps_owners(&current, &next, &change)?;
-            Ok((change, next, out))
-        });
-        match result {
-            Err(error) => {
-                event.outcome = match error {
-                    AdminError::Denied(_) => Outcome::Denied,
-                    _ => Outcome::Failure,
-                };
-                event.reason = Some(clean_text(&error_text(&error)));
-                audit.append_refusal(event);
-                Err(error)
+        let Some(store) = &self.inner.store else {
+            return Ok(current.revision);
+        };
+        let commits = store.commits_since(current.revision)?;
+        if commits.is_empty() {
+            return Ok(current.revision);
+        }
+        let mut next = Snapshot::clone(&current);
+        for commit in &commits {
+            if commit.base != next.revision {
+                return Err(StoreError::new(
+                    StoreErrorKind::Corrupt,
+                    &format!(
+                        "the store gave a commit on {} to apply on {}",
+                        commit.base, next.revision
+                    ),
+                ));
             }
-            Ok((change, next, out)) => {
-                admin::created_id(&change, &mut event);
-                audit.append(event, false)?;
-                self.inner.current.store(Arc::new(next));
-                Ok(out)
+            persist::apply(&mut next, &commit.effects)?;
+            persist::raise_counters(&mut next, commit.counters);
+            next.revision = commit.revision();
+        }
+        let revision = next.revision;
+        self.inner.current.store(Arc::new(next));
+        Ok(revision)
+    }
+
+    /// Runs one administrative call: catch up with the store, validate
+    /// against the current state and produce one change, apply it to a
+    /// copy, check the invariants, put the decision on record, commit it to
+    /// the store, publish, and record the outcome. A refused or failed call
+    /// is recorded too. A commit that loses a race with another writer is
+    /// validated again against the newer state, a few times at most.
+    pub(crate) fn write<T>(
+        &self,
+        actor: Actor,
+        action: &'static str,
+        target: Target,
+        call: impl Fn(&Snapshot) -> Result<(Change, T), AdminError>,
+    ) -> Result<T, AdminError> {
+        const ATTEMPTS: usize = 4;
+        let _writer = self
+            .inner
+            .writer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let audit = &self.inner.audit;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let caught_up = self.catch_up();
+            let current = self.inner.current.load_full();
+            let mut event = admin::event(&current, actor, action, target, audit.now());
+            let prepared = caught_up
+                .map_err(AdminError::Store)
+                .and_then(|_| call(&current))
+                .and_then(|(change, out)| {
+                    let effects = change.effects(&current);
+                    let mut next = Snapshot::clone(&current);
+                    persist::apply(&mut next, &effects).map_err(AdminError::Store)?;
+                    guard::keeps_owners(&current, &next, &change)?;
+                    Ok((change, effects, next, out))
+                });
+            let (change, effects, mut next, out) = match prepared {
+                Ok(prepared) => prepared,
+                Err(error) => {
+                    event.outcome = match error {
+                        AdminError::Denied(_) => Outcome::Denied,
+                        _ => Outcome::Failure,
+                    };
+                    event.reason = Some(clean_text(&error_text(&error)));
+                    audit.append_refusal(event);
+                    return Err(error);
+                }
+            };
+            admin::created_id(&change, &mut event);
+            // On record before it takes effect.
+            event.outcome = Outcome::Allowed;
+            let id = audit.append(event)?;
+            let commit = Commit {
+                base: current.revision,
+                effects,
+                counters: persist::counters(&next),
+            };
+            let committed = match &self.inner.store {
+                Some(store) => store.commit(&commit),
+                None => Ok(()),
+            };
+            let (outcome, reason, result) = match committed {
+                Ok(()) => {
+                    next.revision = commit.revision();
+                    self.inner.current.store(Arc::new(next));
+                    (Outcome::Success, None, Some(Ok(out)))
+                }
+                Err(e) if e.kind() == StoreErrorKind::Conflict && attempt < ATTEMPTS => (
+                    Outcome::Failure,
+                    Some("another writer committed first; the call is checked again".to_owned()),
+                    None,
+                ),
+                Err(e) => {
+                    let error = AdminError::Store(e);
+                    (Outcome::Failure, Some(error_text(&error)), Some(Err(error)))
+                }
+            };
+            if let Some(id) = id {
+                // The change is committed or refused either way; a
+                // completion the sink will not take is counted.
+                let _ = audit.complete(
+                    id,
+                    &Completion::new(outcome, reason.as_deref(), audit.now()),
+                );
+            }
+            if let Some(result) = result {
+                return result;
             }
         }
     }
@@ -458,6 +610,8 @@ fn error_text(error: &AdminError) -> String {
 pub struct EngineBuilder {
     snapshot: Snapshot,
     audit: AuditLog,
+    /// Whether anything was added.
+    loaded: bool,
 }
 
 impl EngineBuilder {
@@ -484,7 +638,10 @@ impl EngineBuilder {
         call: impl FnOnce(&Snapshot) -> Result<(Change, T), AdminError>,
     ) -> Result<T, AdminError> {
         let (change, out) = call(&self.snapshot)?;
-        self.snapshot.apply(&change);
+        let effects = change.effects(&self.snapshot);
+        // Validated against this very state, so the effects apply.
+        persist::apply(&mut self.snapshot, &effects).map_err(AdminError::Store)?;
+        self.loaded = true;
         Ok(out)
     }
 
@@ -540,7 +697,7 @@ impl EngineBuilder {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn create_team(&mut self, organization: OrgId, name: &str) -> Result<TeamId, AdminError> {
-        self.add(|s| admin::create_team(s, Actor::System, organization, name))
+        self.add(|s| admin::create_team(s, Actor::System, organization, name, None))
     }
 
     /// Adds a user.
@@ -577,6 +734,53 @@ impl EngineBuilder {
     /// ```
     #[must_use]
     pub fn build(self) -> Engine {
-        Engine::from_snapshot(self.snapshot, self.audit)
+        Engine::from_snapshot(self.snapshot, self.audit, None)
+    }
+
+    /// Opens the engine on `store`: loads the store's whole state, checks
+    /// it against the catalog, and returns an engine that writes every
+    /// administrative change through the store before it takes effect. The
+    /// builder itself must hold nothing: the store is the record.
+    ///
+    /// # Errors
+    ///
+    /// A [`StoreError`]: the store's own when it cannot be read;
+    /// [`StoreErrorKind::Corrupt`] naming the record when what it holds
+    /// does not fit the catalog (an unknown resource, a user holding a role
+    /// of another organization, ...) or when the builder already holds
+    /// roles, teams or users.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use rolegate::store::MemoryStore;
+    /// use rolegate::{Catalog, Engine, OrgId, SystemRole, User, UserId};
+    ///
+    /// let store = Arc::new(MemoryStore::new());
+    /// let engine = Engine::builder(Catalog::standard()).open(Arc::clone(&store))?;
+    /// engine.bootstrap().add_user(User::new(UserId::new(1), OrgId::new(1), SystemRole::Owner.id()))?;
+    /// drop(engine);
+    ///
+    /// // A new engine on the same store starts where the last one ended.
+    /// let again = Engine::builder(Catalog::standard()).open(store)?;
+    /// assert!(again.snapshot().user(UserId::new(1)).is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn open(mut self, store: impl Store + 'static) -> Result<Engine, StoreError> {
+        if self.loaded {
+            return Err(StoreError::new(
+                StoreErrorKind::Corrupt,
+                "an engine opened on a store loads its state from the store; the builder already holds some",
+            ));
+        }
+        let store: Arc<dyn Store> = Arc::new(store);
+        let state = store.load()?;
+        persist::load(&mut self.snapshot, state)?;
+        Ok(Engine::from_snapshot(
+            self.snapshot,
+            self.audit,
+            Some(store),
+        ))
     }
 }

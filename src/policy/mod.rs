@@ -367,6 +367,9 @@ pub struct Policy {
     /// Custom roles of each organization.
     by_org: PMap<OrgId, imbl::OrdSet<RoleId>>,
     live: usize,
+    /// The id the next role gets: above every id ever given, so that a
+    /// deleted role's id is never given again.
+    next_role: u32,
 }
 
 impl Policy {
@@ -425,6 +428,7 @@ impl Policy {
             names: PMap::default(),
             by_org: PMap::default(),
             live: 0,
+            next_role: 0,
         };
         for role in roles {
             policy.insert_role(role);
@@ -436,20 +440,51 @@ impl Policy {
     /// validated it (name unique in its organization, rules of this
     /// catalog).
     pub(crate) fn insert_role(&mut self, role: Role) -> Option<RoleId> {
-        let id = RoleId::new(self.roles.len())?;
+        let id = self.next_role_id()?;
+        self.put_role(id, role);
+        Some(id)
+    }
+
+    /// The id the next created role gets, unless ids are exhausted.
+    pub(crate) fn next_role_id(&self) -> Option<RoleId> {
+        RoleId::new(self.next_role as usize)
+    }
+
+    /// The id counter: above every role id this policy has seen.
+    pub(crate) fn role_counter(&self) -> u32 {
+        self.next_role
+    }
+
+    /// Raises the id counter to at least `next`: a loaded state's counter,
+    /// which remembers the ids of deleted roles.
+    pub(crate) fn raise_role_counter(&mut self, next: u32) {
+        self.next_role = self.next_role.max(next);
+    }
+
+    /// Compiles `role` and puts it at `id`, a new id or a live role's
+    /// (renamed, new rules, or both); no other role is touched. The caller
+    /// has validated it.
+    pub(crate) fn put_role(&mut self, id: RoleId, role: Role) {
+        let slot_id = id.index();
+        self.next_role = self
+            .next_role
+            .max(u32::try_from(slot_id).map_or(u32::MAX, |i| i.saturating_add(1)));
+        if self.role(id).is_some() {
+            self.replace_role(id, role);
+            return;
+        }
         if let Some(org) = role.organization() {
             self.names.insert((org, role.name().to_lowercase()), id);
             self.by_org.entry(org).or_default().insert(id);
         }
         let compiled = compile_role(&self.catalog, &role);
-        self.roles.push(Slot::new(RoleEntry { role, compiled }));
+        self.roles
+            .put_at(slot_id, Slot::new(RoleEntry { role, compiled }));
         self.live += 1;
-        Some(id)
     }
 
-    /// Recompiles the role at `id` as `role` (renamed, new rules, or both);
-    /// no other role is touched.
-    pub(crate) fn replace_role(&mut self, id: RoleId, role: Role) -> bool {
+    /// Recompiles the live role at `id` as `role`.
+    fn replace_role(&mut self, id: RoleId, role: Role) -> bool {
         let Some(old) = self.role(id) else {
             return false;
         };
@@ -465,11 +500,12 @@ impl Policy {
         }
         let compiled = compile_role(&self.catalog, &role);
         self.roles
-            .set(id.index(), Slot::new(RoleEntry { role, compiled }))
+            .put_at(id.index(), Slot::new(RoleEntry { role, compiled }))
     }
 
-    /// Removes the role at `id`; its slot stays empty, so the id is never
-    /// given to another role and a stale subject holding it is denied.
+    /// Removes the role at `id`. Its id is never given to another role, so a
+    /// stale subject holding it is denied; the table frees the slots of
+    /// deleted roles a block of 32 at a time.
     pub(crate) fn remove_role(&mut self, id: RoleId) -> bool {
         let Some(old) = self.role(id) else {
             return false;
@@ -482,7 +518,7 @@ impl Policy {
             }
         }
         self.live -= 1;
-        self.roles.set(id.index(), Slot::default())
+        self.roles.clear(id.index())
     }
 
     /// The compiled entry of a live role.

@@ -94,11 +94,6 @@ impl Default for RoleTable {
 }
 
 impl RoleTable {
-    /// Number of slots, deleted roles included.
-    pub(crate) fn len(&self) -> usize {
-        self.len
-    }
-
     /// The slot at `index`.
     #[inline]
     pub(crate) fn get(&self, index: usize) -> Option<&Slot> {
@@ -120,6 +115,7 @@ impl RoleTable {
 
     /// Replaces the slot at `index`, copying the path to it; `false` when
     /// `index` is past the end.
+    #[cfg(test)]
     pub(crate) fn set(&mut self, index: usize, slot: Slot) -> bool {
         if index >= self.len {
             return false;
@@ -128,10 +124,17 @@ impl RoleTable {
     }
 
     /// Appends a slot; returns its index.
+    #[cfg(test)]
     pub(crate) fn push(&mut self, slot: Slot) -> usize {
         let index = self.len;
-        let capacity = WIDTH.checked_pow(self.depth + 1).unwrap_or(usize::MAX);
-        if index >= capacity {
+        self.put_at(index, slot);
+        index
+    }
+
+    /// Puts a slot at `index`, growing the table to hold it; slots skipped
+    /// over stay empty and take no room.
+    pub(crate) fn put_at(&mut self, index: usize, slot: Slot) -> bool {
+        while index >= WIDTH.checked_pow(self.depth + 1).unwrap_or(usize::MAX) {
             let old = core::mem::replace(&mut self.root, inner());
             if let Node::Inner(children) = &mut self.root
                 && let Some(first) = Arc::make_mut(children).first_mut()
@@ -140,9 +143,27 @@ impl RoleTable {
             }
             self.depth += 1;
         }
-        self.len += 1;
-        self.put(index, slot);
-        index
+        self.len = self.len.max(index + 1);
+        self.put(index, slot)
+    }
+
+    /// Empties the slot at `index`; a block of 32 slots left all empty is
+    /// freed. `false` when `index` is past the end.
+    pub(crate) fn clear(&mut self, index: usize) -> bool {
+        if index >= self.len {
+            return false;
+        }
+        let depth = self.depth;
+        match &mut self.root {
+            Node::Leaf(slots) => match Arc::make_mut(slots).get_mut(index & MASK) {
+                Some(s) => {
+                    *s = Slot::default();
+                    true
+                }
+                None => false,
+            },
+            Node::Inner(children) => clear_in(children, index, depth * BITS).0,
+        }
     }
 
     fn put(&mut self, index: usize, slot: Slot) -> bool {
@@ -176,10 +197,63 @@ impl RoleTable {
         }
     }
 
-    /// Every slot with its index, in order.
+    /// Every slot with its index, in order; freed blocks are skipped.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (usize, &Slot)> + '_ {
-        (0..self.len).filter_map(move |i| self.get(i).map(|s| (i, s)))
+        let mut out = Vec::new();
+        walk(&self.root, 0, self.depth * BITS, &mut out);
+        let len = self.len;
+        out.into_iter().filter(move |&(i, _)| i < len)
     }
+}
+
+/// Collects the slots under `node`, whose first index is `base`.
+fn walk<'t>(node: &'t Node, base: usize, shift: u32, out: &mut Vec<(usize, &'t Slot)>) {
+    match node {
+        Node::Leaf(slots) => out.extend(slots.iter().enumerate().map(|(i, s)| (base + i, s))),
+        Node::Inner(children) => {
+            let Some(below) = shift.checked_sub(BITS) else {
+                return;
+            };
+            for (i, child) in children.iter().enumerate() {
+                if let Some(child) = child {
+                    walk(child, base + (i << shift), below, out);
+                }
+            }
+        }
+    }
+}
+
+/// Empties slot `index` under `children`, whose child index is taken from
+/// bits `shift` up; returns whether it was there and whether `children` is
+/// now all empty.
+fn clear_in(children: &mut Arc<[Option<Node>; WIDTH]>, index: usize, shift: u32) -> (bool, bool) {
+    let at = (index >> shift) & MASK;
+    let Some(below) = shift.checked_sub(BITS) else {
+        return (false, false);
+    };
+    let children = Arc::make_mut(children);
+    let Some(child) = children.get_mut(at) else {
+        return (false, false);
+    };
+    let (found, empty) = match child {
+        None => (false, false),
+        Some(Node::Leaf(slots)) => {
+            let slots = Arc::make_mut(slots);
+            let found = match slots.get_mut(index & MASK) {
+                Some(s) => {
+                    *s = Slot::default();
+                    true
+                }
+                None => false,
+            };
+            (found, slots.iter().all(|s| s.entry.is_none()))
+        }
+        Some(Node::Inner(grand)) => clear_in(grand, index, below),
+    };
+    if empty {
+        *child = None;
+    }
+    (found, children.iter().all(Option::is_none))
 }
 
 #[cfg(test)]

@@ -56,7 +56,7 @@ pub(crate) fn admin_call<T: Debug>(
 ) -> (Result<T, AdminError>, Event) {
     w.clock.advance(1_000);
     let before = all(&w.engine).len();
-    let version = w.version();
+    let version = w.revision().get();
     let result = call(&w.engine);
     let events = all(&w.engine);
     assert_eq!(
@@ -82,7 +82,7 @@ pub(crate) fn admin_call<T: Debug>(
         Ok(_) => {
             assert_eq!(want.outcome, Outcome::Success);
             assert_eq!(e.reason(), None);
-            assert_eq!(w.version(), version + 1, "a success publishes");
+            assert_eq!(w.revision().get(), version + 1, "a success publishes");
         }
         Err(err) => {
             let want_outcome = if matches!(err, AdminError::Denied(_)) {
@@ -99,7 +99,11 @@ pub(crate) fn admin_call<T: Debug>(
             if let AdminError::Denied(denial) = err {
                 assert!(reason.contains(&denial.to_string()), "{reason:?}");
             }
-            assert_eq!(w.version(), version, "a refused call changes nothing");
+            assert_eq!(
+                w.revision().get(),
+                version,
+                "a refused call changes nothing"
+            );
         }
     }
     (result, e)

@@ -23,10 +23,11 @@ fn an_allowed_check_records_every_field() {
     let w = world(AuditLog::in_memory());
     w.clock.set(w.at(1_000));
     let grant = w.run(42).unwrap();
-    assert!(
-        all(&w.engine).is_empty(),
-        "nothing until the grant completes"
-    );
+    let decided = all(&w.engine);
+    assert_eq!(decided.len(), 1, "the decision is on record at once");
+    assert_eq!(decided[0].outcome(), Outcome::Allowed);
+    assert_eq!(decided[0].completed_at(), None);
+    assert_eq!(Some(decided[0].id()), grant.event());
     w.clock.advance(250);
     let id = grant.success().unwrap();
 
@@ -34,7 +35,8 @@ fn an_allowed_check_records_every_field() {
     assert_eq!(events.len(), 1);
     let e = &events[0];
     assert_eq!(e.id(), id);
-    assert_eq!(e.at(), w.at(1_250), "timestamped when completed");
+    assert_eq!(e.at(), w.at(1_000), "timestamped when decided");
+    assert_eq!(e.completed_at(), Some(w.at(1_250)), "and when completed");
     assert_eq!(e.organization(), Some(ACME));
     assert_eq!(e.actor(), Actor::User(RUNNER));
     assert_eq!(e.user(), Some(RUNNER));

@@ -106,8 +106,8 @@ impl World {
         Timestamp::from_unix_millis(T0 + millis)
     }
 
-    pub(crate) fn version(&self) -> u64 {
-        self.engine.snapshot().version()
+    pub(crate) fn revision(&self) -> rolegate::store::Revision {
+        self.engine.snapshot().revision()
     }
 }
 

@@ -30,17 +30,16 @@ fn can_explain_and_snapshots_never_record() {
 }
 
 #[test]
-fn grants_record_success_failure_and_forgotten_grants_at_completion_time() {
+fn grants_record_their_decision_at_once_and_the_outcome_at_completion() {
     let w = world(AuditLog::in_memory());
     w.clock.set(w.at(10));
     let ok = w.run(1).unwrap();
     let failed = w.run(2).unwrap();
     let forgotten = w.run(3).unwrap();
     let elsewhere = w.run(4).unwrap();
-    assert!(
-        all(&w.engine).is_empty(),
-        "allowed checks wait for the outcome"
-    );
+    let decided = all(&w.engine);
+    assert_eq!(decided.len(), 4, "every decision is on record at once");
+    assert!(decided.iter().all(|e| e.outcome() == Outcome::Allowed));
 
     w.clock.set(w.at(20));
     let failed_id = failed.failure("upstream returned 502").unwrap();
@@ -54,14 +53,16 @@ fn grants_record_success_failure_and_forgotten_grants_at_completion_time() {
 
     let events = all(&w.engine);
     assert_eq!(events.len(), 4);
-    // Newest first, in completion order.
-    let got: Vec<(&str, Outcome, i64, Option<&str>)> = events
+    // Newest decision first; each decided at 10, completed when it was.
+    type Row<'a> = (&'a str, Outcome, i64, Option<i64>, Option<&'a str>);
+    let got: Vec<Row<'_>> = events
         .iter()
         .map(|e| {
             (
                 e.resource_id().unwrap(),
                 e.outcome(),
                 e.at().unix_millis() - T0,
+                e.completed_at().map(|t| t.unix_millis() - T0),
                 e.reason(),
             )
         })
@@ -69,14 +70,20 @@ fn grants_record_success_failure_and_forgotten_grants_at_completion_time() {
     assert_eq!(
         got,
         [
-            ("4", Outcome::Failure, 50, Some(DROPPED_REASON)),
-            ("1", Outcome::Success, 40, None),
-            ("3", Outcome::Failure, 30, Some(DROPPED_REASON)),
-            ("2", Outcome::Failure, 20, Some("upstream returned 502")),
+            ("4", Outcome::Failure, 10, Some(50), Some(DROPPED_REASON)),
+            ("3", Outcome::Failure, 10, Some(30), Some(DROPPED_REASON)),
+            (
+                "2",
+                Outcome::Failure,
+                10,
+                Some(20),
+                Some("upstream returned 502")
+            ),
+            ("1", Outcome::Success, 10, Some(40), None),
         ]
     );
-    assert_eq!(events[1].id(), ok_id);
-    assert_eq!(events[3].id(), failed_id);
+    assert_eq!(events[3].id(), ok_id);
+    assert_eq!(events[2].id(), failed_id);
     for e in &events {
         assert_eq!(e.user(), Some(RUNNER));
         assert_eq!(e.action(), "workflows.execute");

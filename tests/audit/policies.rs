@@ -14,7 +14,7 @@ use rolegate::*;
 use crate::fixture::{
     ACME, ADMIN, DEV, all, expect_audit_refusal, expect_denied, ids, login, world,
 };
-use crate::sinks::{NoReserve, SwitchSink};
+use crate::sinks::SwitchSink;
 
 #[test]
 fn refuse_policy_refuses_unrecordable_actions_and_counts_refusals_it_cannot_record() {
@@ -22,10 +22,11 @@ fn refuse_policy_refuses_unrecordable_actions_and_counts_refusals_it_cannot_reco
     let w = world(AuditLog::new(Arc::clone(&sink)));
     assert_eq!(w.engine.audit().policy(), OnSinkFailure::Refuse);
     let log = w.engine.audit();
-    let version = w.version();
+    let version = w.revision().get();
 
     sink.set_down(true);
-    // An allowed check cannot be promised a record: refused.
+    // An allowed check whose decision the sink will not take: refused
+    // before any work is done.
     match expect_audit_refusal(w.run(1)) {
         AuditError::Sink(e) => assert_eq!(e.kind(), SinkErrorKind::Unavailable),
         other => panic!("{other:?}"),
@@ -56,7 +57,7 @@ fn refuse_policy_refuses_unrecordable_actions_and_counts_refusals_it_cannot_reco
         matches!(err, AdminError::Audit(AuditError::Sink(_))),
         "{err:?}"
     );
-    assert_eq!(w.version(), version);
+    assert_eq!(w.revision().get(), version);
     assert_eq!(w.engine.snapshot().teams(ACME).len(), 1);
     assert_eq!(log.dropped(), 0);
 
@@ -86,10 +87,11 @@ fn refuse_policy_refuses_unrecordable_actions_and_counts_refusals_it_cannot_reco
         "{err:?}"
     );
     assert_eq!(log.dropped(), 3);
-    assert_eq!(w.version(), version);
+    assert_eq!(w.revision().get(), version);
 
-    // A grant taken while the sink worked, completed after it failed: the
-    // work is done, so the loss is reported and counted.
+    // Grants taken while the sink worked, completed after it failed: their
+    // decisions are on record, and the lost completions are reported and
+    // counted.
     sink.set_down(false);
     let done = w.run(3).unwrap();
     let forgotten = w.run(4).unwrap();
@@ -100,15 +102,19 @@ fn refuse_policy_refuses_unrecordable_actions_and_counts_refusals_it_cannot_reco
     drop(forgotten);
     assert_eq!(log.dropped(), 5);
 
-    // Back up: nothing was recorded meanwhile, every loss is counted.
+    // Back up: only the two decisions were recorded meanwhile, each still
+    // allowed and not completed; every loss is counted.
     sink.set_down(false);
-    assert!(all(&w.engine).is_empty());
+    let events = all(&w.engine);
+    let outcomes: Vec<Outcome> = events.iter().map(|e| e.outcome()).collect();
+    assert_eq!(outcomes, [Outcome::Allowed, Outcome::Allowed]);
     w.run(5).unwrap().success().unwrap();
     w.engine.admin(ADMIN).create_team(ACME, "Refused").unwrap();
-    assert_eq!(w.version(), version + 1);
+    assert_eq!(w.revision().get(), version + 1);
     let events = all(&w.engine);
-    assert_eq!(events.len(), 2);
+    assert_eq!(events.len(), 4);
     assert_eq!(events[0].action(), "team.create");
+    assert_eq!(events[0].outcome(), Outcome::Success);
     assert_eq!(log.dropped(), 5);
 
     // A query the sink cannot answer is an error.
@@ -123,7 +129,7 @@ fn count_policy_lets_actions_proceed_and_counts_each_lost_event() {
     let w = world(AuditLog::new(Arc::clone(&sink)).on_failure(OnSinkFailure::Count));
     let log = w.engine.audit();
     assert_eq!(log.policy(), OnSinkFailure::Count);
-    let version = w.version();
+    let version = w.revision().get();
 
     sink.set_down(true);
     let (_, event) = expect_denied(w.view_run(1));
@@ -131,7 +137,7 @@ fn count_policy_lets_actions_proceed_and_counts_each_lost_event() {
     assert_eq!(log.dropped(), 1);
 
     let team = w.engine.admin(ADMIN).create_team(ACME, "Counted").unwrap();
-    assert_eq!(w.version(), version + 1, "the change happened");
+    assert_eq!(w.revision().get(), version + 1, "the change happened");
     assert!(w.engine.snapshot().team(team).is_some());
     assert_eq!(log.dropped(), 2);
 
@@ -142,8 +148,11 @@ fn count_policy_lets_actions_proceed_and_counts_each_lost_event() {
     assert_eq!(log.record(login(ACME, Outcome::Success)).unwrap(), None);
     assert_eq!(log.dropped(), 4);
 
-    // An allowed check proceeds; its one lost event counts once.
+    // An allowed check proceeds; its one lost event counts once, whether
+    // its decision or its completion is the record the sink would not take.
     let grant = w.run(2).unwrap();
+    assert_eq!(grant.event(), None);
+    assert_eq!(log.dropped(), 5, "the decision could not be recorded");
     let err = grant.success().unwrap_err();
     assert!(matches!(err, AuditError::Sink(_)), "{err:?}");
     assert_eq!(
@@ -157,15 +166,17 @@ fn count_policy_lets_actions_proceed_and_counts_each_lost_event() {
 }
 
 #[test]
-fn count_policy_does_not_count_a_reservation_as_a_lost_event() {
+fn count_policy_takes_back_a_lost_decision_recorded_at_completion() {
     // A bounded sink, full when the check is made, with room again by the
-    // time the grant completes: the event is recorded, nothing was lost.
+    // time the grant completes: the whole event is recorded then, so in the
+    // end nothing was lost.
     let sink = Arc::new(MemorySink::bounded(1));
     let w = world(AuditLog::new(Arc::clone(&sink)).on_failure(OnSinkFailure::Count));
     let log = w.engine.audit();
     log.record(login(ACME, Outcome::Success)).unwrap().unwrap();
 
     let grant = w.run(1).unwrap();
+    assert_eq!(log.dropped(), 1, "the decision could not be recorded");
     assert_eq!(sink.drain(1).len(), 1);
     let id = grant.success().unwrap();
     assert_eq!(ids(&all(&w.engine)), [id.get()]);
@@ -183,7 +194,7 @@ fn wait_policy_rides_out_a_sink_that_recovers_in_time() {
         AuditLog::new(Arc::clone(&sink)).on_failure(OnSinkFailure::Wait(Duration::from_secs(5))),
     );
     let log = w.engine.audit();
-    let version = w.version();
+    let version = w.revision().get();
 
     sink.fail_next.store(3, SeqCst);
     let grant = w.run(1).unwrap();
@@ -196,7 +207,7 @@ fn wait_policy_rides_out_a_sink_that_recovers_in_time() {
 
     sink.fail_next.store(3, SeqCst);
     let team = w.engine.admin(ADMIN).create_team(ACME, "Patient").unwrap();
-    assert_eq!(w.version(), version + 1);
+    assert_eq!(w.revision().get(), version + 1);
 
     sink.fail_next.store(3, SeqCst);
     assert!(log.record(login(ACME, Outcome::Success)).unwrap().is_some());
@@ -237,7 +248,7 @@ fn wait_policy_refuses_when_the_sink_does_not_recover_in_time() {
     let sink = Arc::new(SwitchSink::default());
     let w = world(AuditLog::new(Arc::clone(&sink)).on_failure(OnSinkFailure::Wait(limit)));
     let log = w.engine.audit();
-    let version = w.version();
+    let version = w.revision().get();
     sink.set_down(true);
 
     let start = Instant::now();
@@ -256,7 +267,7 @@ fn wait_policy_refuses_when_the_sink_does_not_recover_in_time() {
         matches!(err, AdminError::Audit(AuditError::TimedOut { .. })),
         "{err:?}"
     );
-    assert_eq!(w.version(), version);
+    assert_eq!(w.revision().get(), version);
     let err = log.record(login(ACME, Outcome::Success)).unwrap_err();
     assert!(matches!(err, AuditError::TimedOut { .. }), "{err:?}");
     assert_eq!(log.dropped(), 0);
@@ -294,35 +305,34 @@ fn wait_policy_also_covers_grant_completions() {
 }
 
 #[test]
-fn a_sink_without_reserve_reports_the_loss_at_completion() {
-    // With the trait's default `reserve`, the log cannot know before the
-    // work is done that the sink is down: the check is allowed, and the
-    // completion reports and counts the lost event.
-    let sink = Arc::new(SwitchSink::default());
-    let w = world(AuditLog::new(NoReserve(Arc::clone(&sink))));
-    sink.set_down(true);
+fn a_grant_never_completed_leaves_its_decision_on_record() {
+    // The decision is recorded before the grant is handed out: a grant that
+    // is leaked (or whose process dies) still leaves it, as allowed.
+    let w = world(AuditLog::in_memory());
     let grant = w.run(1).unwrap();
-    let err = grant.success().unwrap_err();
-    assert!(matches!(err, AuditError::Sink(_)), "{err:?}");
-    assert_eq!(w.engine.audit().dropped(), 1);
-    drop(w.run(2).unwrap());
-    assert_eq!(w.engine.audit().dropped(), 2);
-    sink.set_down(false);
-    assert!(all(&w.engine).is_empty());
+    let id = grant.event().unwrap();
+    std::mem::forget(grant);
+    let events = all(&w.engine);
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].id(), id);
+    assert_eq!(events[0].action(), "workflows.execute");
+    assert_eq!(events[0].outcome(), Outcome::Allowed);
+    assert_eq!(events[0].completed_at(), None);
+    assert_eq!(w.engine.audit().dropped(), 0);
 }
 
 #[test]
-fn a_bounded_sink_keeps_room_for_every_grant_it_allowed() {
+fn a_bounded_sink_holds_every_decision_it_allowed_and_completes_in_place() {
     let sink = Arc::new(MemorySink::bounded(3));
     let w = world(AuditLog::new(Arc::clone(&sink)));
     let log = w.engine.audit();
-    let version = w.version();
+    let version = w.revision().get();
 
     let first = w.run(1).unwrap();
     let second = w.run(2).unwrap();
-    assert!(sink.is_empty(), "reservations are not events");
+    assert_eq!(sink.len(), 2, "each decision is on record");
     log.record(login(ACME, Outcome::Success)).unwrap().unwrap();
-    // Full: one event and two reservations.
+    // Full: two decisions and a login.
     match expect_audit_refusal(w.run(3)) {
         AuditError::Sink(e) => assert_eq!(e.kind(), SinkErrorKind::Full),
         other => panic!("{other:?}"),
@@ -332,7 +342,7 @@ fn a_bounded_sink_keeps_room_for_every_grant_it_allowed() {
         matches!(err, AdminError::Audit(AuditError::Sink(_))),
         "{err:?}"
     );
-    assert_eq!(w.version(), version);
+    assert_eq!(w.revision().get(), version);
     let err = log.record(login(ACME, Outcome::Success)).unwrap_err();
     assert!(
         matches!(&err, AuditError::Sink(e) if e.kind() == SinkErrorKind::Full),
@@ -342,7 +352,7 @@ fn a_bounded_sink_keeps_room_for_every_grant_it_allowed() {
     assert_eq!(event, None);
     assert_eq!(log.dropped(), 1);
 
-    // The reserved room is there for the completions.
+    // Completions take no room: they complete the recorded decisions.
     first.success().unwrap();
     drop(second);
     assert_eq!(sink.len(), 3);
@@ -355,13 +365,13 @@ fn a_bounded_sink_keeps_room_for_every_grant_it_allowed() {
     assert_eq!(
         got,
         [
+            ("auth.login", None, Outcome::Success),
             ("workflows.execute", Some("2"), Outcome::Failure),
             ("workflows.execute", Some("1"), Outcome::Success),
-            ("auth.login", None, Outcome::Success),
         ]
     );
 
-    // Still full, without reservations now.
+    // Still full.
     expect_audit_refusal(w.run(5));
     // Draining makes room.
     let shipped = sink.drain(2);
@@ -369,13 +379,13 @@ fn a_bounded_sink_keeps_room_for_every_grant_it_allowed() {
     let id = w.run(6).unwrap().success().unwrap();
     assert_eq!(id.get(), 4, "ids are never reused");
     w.engine.admin(ADMIN).create_team(ACME, "Room").unwrap();
-    assert_eq!(w.version(), version + 1);
+    assert_eq!(w.revision().get(), version + 1);
     assert_eq!(ids(&all(&w.engine)), [5, 4, 3]);
     assert_eq!(log.dropped(), 1);
 }
 
 #[test]
-fn bounded_sink_reservations_hold_under_threads() {
+fn a_bounded_sink_holds_every_granted_decision_under_threads() {
     // Many threads authorize against a small bounded sink: every grant
     // handed out gets recorded, every refusal is typed, and the events held
     // never exceed the capacity.

@@ -1,21 +1,22 @@
-//! Test sinks: one that can be switched off or made to fail, and one without `reserve`.
+//! A test sink that can be switched off or made to fail.
 
 use std::fmt::Debug;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::SeqCst};
 
-use rolegate::audit::{AuditPage, AuditQuery, AuditSink, EventId, MemorySink, NewEvent, SinkError};
+use rolegate::audit::{
+    AuditPage, AuditQuery, AuditSink, Completion, EventId, MemorySink, NewEvent, SinkError,
+};
 
 #[derive(Debug, Default)]
 pub(crate) struct SwitchSink {
     store: MemorySink,
-    /// Every append and reserve fails while set.
+    /// Every append and completion fails while set.
     down: AtomicBool,
-    /// The next this many appends or reserves fail, then the sink recovers.
+    /// The next this many appends or completions fail, then the sink recovers.
     pub(crate) fail_next: AtomicU64,
     /// Queries fail while set.
     pub(crate) query_down: AtomicBool,
-    /// Appends and reserves tried.
+    /// Appends and completions tried.
     pub(crate) attempts: AtomicU64,
 }
 
@@ -41,14 +42,14 @@ impl SwitchSink {
 }
 
 impl AuditSink for SwitchSink {
-    fn append(&self, event: NewEvent, reserved: bool) -> Result<EventId, SinkError> {
+    fn append(&self, event: NewEvent) -> Result<EventId, SinkError> {
         self.trouble()?;
-        self.store.append(event, reserved)
+        self.store.append(event)
     }
 
-    fn reserve(&self) -> Result<(), SinkError> {
+    fn complete(&self, id: EventId, completion: &Completion) -> Result<(), SinkError> {
         self.trouble()?;
-        self.store.reserve()
+        self.store.complete(id, completion)
     }
 
     fn query(&self, query: &AuditQuery) -> Result<AuditPage, SinkError> {
@@ -56,20 +57,5 @@ impl AuditSink for SwitchSink {
             return Err(SinkError::other("query switched off"));
         }
         self.store.query(query)
-    }
-}
-
-/// The same sink without `reserve`: the trait's default, which has nothing
-/// to reserve and always succeeds.
-#[derive(Debug)]
-pub(crate) struct NoReserve(pub(crate) Arc<SwitchSink>);
-
-impl AuditSink for NoReserve {
-    fn append(&self, event: NewEvent, reserved: bool) -> Result<EventId, SinkError> {
-        self.0.append(event, reserved)
-    }
-
-    fn query(&self, query: &AuditQuery) -> Result<AuditPage, SinkError> {
-        self.0.query(query)
     }
 }

@@ -116,7 +116,7 @@ fn an_old_snapshot_keeps_answering_from_its_own_state() {
                             return Err(format!(
                                 "isolation reader {r}, round {round}: the held snapshot (version {}) \
                                  changed its answers to {differ:?}",
-                                first.version()
+                                first.revision().get()
                             ));
                         }
                         if subjects(first) != *first_subjects {
@@ -255,18 +255,18 @@ fn an_old_snapshot_keeps_answering_from_its_own_state() {
     assert_eq!(captured.len(), CHURN_ROUNDS * 13);
     let mut observed = Vec::new();
     let mut differing = 0;
-    let mut last_version = first.version();
+    let mut last_version = first.revision().get();
     for (i, (snapshot, answers, subjects_then)) in captured.iter().enumerate() {
         assert!(
-            snapshot.version() > last_version,
+            snapshot.revision().get() > last_version,
             "capture {i}: versions increase"
         );
-        last_version = snapshot.version();
+        last_version = snapshot.revision().get();
         evaluate(snapshot, &probes, &mut observed);
         assert!(
             observed == *answers,
             "capture {i} (version {}): answers changed after later changes\n  then {}\n  now  {}",
-            snapshot.version(),
+            snapshot.revision().get(),
             bits(answers, 39),
             bits(&observed, 39)
         );

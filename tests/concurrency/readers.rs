@@ -71,7 +71,7 @@ pub(crate) fn snapshot_reader(
     };
     while !done.load(Ordering::Acquire) && !stop.load(Ordering::Acquire) {
         let snapshot = engine.snapshot();
-        let version = snapshot.version();
+        let version = snapshot.revision().get();
         evaluate(&snapshot, probes, &mut observed);
         let state = if observed == a {
             State::A

@@ -59,7 +59,7 @@ fn engine_and_snapshots_can_be_shared_across_threads() {
         let workflow = workflow.clone();
         thread::spawn(move || {
             (
-                before.version(),
+                before.revision().get(),
                 before.can_user(WATCHER, update, &workflow),
             )
         })
@@ -69,7 +69,7 @@ fn engine_and_snapshots_can_be_shared_across_threads() {
         !old_answer,
         "the snapshot taken before the promotion still has the Viewer"
     );
-    assert_eq!(after.version(), old_version + 1);
+    assert_eq!(after.revision().get(), old_version + 1);
     assert!(after.can_user(WATCHER, update, &workflow));
     assert!(engine.can_user(WATCHER, update, &workflow));
 }

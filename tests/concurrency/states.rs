@@ -159,7 +159,7 @@ impl Flipper {
     /// Records the version the last call published and the state it is in;
     /// every call publishes exactly one version.
     fn record(&self, log: &mut Vec<(u64, State)>, state: State) {
-        let version = self.engine.snapshot().version();
+        let version = self.engine.snapshot().revision().get();
         let previous = log.last().map(|&(v, _)| v);
         assert_eq!(
             Some(version),

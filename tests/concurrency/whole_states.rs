@@ -25,7 +25,7 @@ fn checks_see_whole_states_only() {
 
     // Alone first: every move lands exactly on the expected vectors, so that
     // a failure below can only be a mix.
-    let mut log = vec![(flipper.engine.snapshot().version(), State::A)];
+    let mut log = vec![(flipper.engine.snapshot().revision().get(), State::A)];
     let mut observed = Vec::new();
     let expect = |flipper: &Flipper, observed: &mut Vec<bool>, state: State, context: &str| {
         evaluate(&flipper.engine.snapshot(), &probes, observed);

@@ -432,7 +432,11 @@ pub(crate) fn check_step(
     let after = engine.snapshot();
     ensure_eq!(actual, expected, "result");
     let bump = u64::from(actual.is_ok());
-    ensure_eq!(after.version(), before.version() + bump, "snapshot version");
+    ensure_eq!(
+        after.revision().get(),
+        before.revision().get() + bump,
+        "snapshot version"
+    );
     if let (Ok(_), Some(actor)) = (&actual, step.actor) {
         check_no_escalation(&before, &after, actor)?;
     }
