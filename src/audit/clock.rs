@@ -60,17 +60,50 @@ pub struct ManualClock(AtomicI64);
 
 impl ManualClock {
     /// A clock reading `start`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{Clock, ManualClock};
+    /// use rolegate::directory::Timestamp;
+    ///
+    /// let clock = ManualClock::new(Timestamp::from_unix_millis(1_000));
+    /// assert_eq!(clock.now(), Timestamp::from_unix_millis(1_000));
+    /// ```
     #[must_use]
     pub fn new(start: Timestamp) -> Self {
         Self(AtomicI64::new(start.unix_millis()))
     }
 
     /// Sets the time.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{Clock, ManualClock};
+    /// use rolegate::directory::Timestamp;
+    ///
+    /// let clock = ManualClock::new(Timestamp::from_unix_millis(5_000));
+    /// clock.set(Timestamp::EPOCH);
+    /// assert_eq!(clock.now(), Timestamp::EPOCH, "a set clock may go back");
+    /// ```
     pub fn set(&self, at: Timestamp) {
         self.0.store(at.unix_millis(), Ordering::SeqCst);
     }
 
     /// Moves the time forward by `millis` milliseconds.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{Clock, ManualClock};
+    /// use rolegate::directory::Timestamp;
+    ///
+    /// let clock = ManualClock::new(Timestamp::EPOCH);
+    /// clock.advance(250);
+    /// clock.advance(250);
+    /// assert_eq!(clock.now().unix_millis(), 500);
+    /// ```
     pub fn advance(&self, millis: i64) {
         self.0.fetch_add(millis, Ordering::SeqCst);
     }

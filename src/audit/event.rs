@@ -41,12 +41,34 @@ pub struct EventId(u64);
 
 impl EventId {
     /// An id from its number.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::EventId;
+    ///
+    /// let id = EventId::new(7);
+    /// assert_eq!(id.get(), 7);
+    /// assert_eq!(id.to_string(), "7");
+    /// ```
     #[must_use]
     pub const fn new(id: u64) -> Self {
         Self(id)
     }
 
     /// The id's number.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{AuditLog, HostEvent, Outcome};
+    /// use rolegate::OrgId;
+    ///
+    /// let log = AuditLog::in_memory();
+    /// let id = log.record(HostEvent::new(OrgId::new(1), "auth.login", Outcome::Success))?;
+    /// assert_eq!(id.map(|i| i.get()), Some(1), "the in-memory sink counts from 1");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn get(self) -> u64 {
         self.0
@@ -84,6 +106,18 @@ pub enum Outcome {
 
 impl Outcome {
     /// The lowercase name.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::Outcome;
+    ///
+    /// let names: Vec<&str> = [Outcome::Success, Outcome::Failure, Outcome::Denied]
+    ///     .iter()
+    ///     .map(|o| o.as_str())
+    ///     .collect();
+    /// assert_eq!(names, ["success", "failure", "denied"]);
+    /// ```
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -324,12 +358,43 @@ pub struct Event {
 
 impl Event {
     /// The event's id.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{AuditLog, AuditQuery, EventId, HostEvent, Outcome};
+    /// use rolegate::OrgId;
+    ///
+    /// let log = AuditLog::in_memory();
+    /// let recorded = log.record(HostEvent::new(OrgId::new(1), "auth.login", Outcome::Success))?;
+    /// let page = log.query(&AuditQuery::new())?;
+    /// let event = page.events.first().ok_or("recorded")?;
+    /// assert_eq!(Some(event.id()), recorded);
+    /// assert_eq!(event.id(), EventId::new(1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn id(&self) -> EventId {
         self.id
     }
 
     /// When it happened, UTC.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use rolegate::audit::{AuditLog, AuditQuery, HostEvent, ManualClock, Outcome};
+    /// use rolegate::directory::Timestamp;
+    /// use rolegate::OrgId;
+    ///
+    /// let clock = Arc::new(ManualClock::new(Timestamp::from_unix_millis(1_000)));
+    /// let log = AuditLog::in_memory().with_clock(clock);
+    /// log.record(HostEvent::new(OrgId::new(1), "auth.login", Outcome::Success))?;
+    /// let page = log.query(&AuditQuery::new())?;
+    /// assert_eq!(page.events.first().map(|e| e.at()), Some(Timestamp::from_unix_millis(1_000)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn at(&self) -> Timestamp {
         self.new.at
@@ -337,18 +402,63 @@ impl Event {
 
     /// The organization it belongs to; `None` for a system call that names
     /// none.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{AuditLog, AuditQuery, HostEvent, Outcome};
+    /// use rolegate::OrgId;
+    ///
+    /// let log = AuditLog::in_memory();
+    /// log.record(HostEvent::new(OrgId::new(4), "auth.login", Outcome::Success))?;
+    /// let page = log.query(&AuditQuery::new())?;
+    /// assert_eq!(page.events.first().and_then(|e| e.organization()), Some(OrgId::new(4)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn organization(&self) -> Option<OrgId> {
         self.new.organization
     }
 
     /// Who acted.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{Actor, AuditLog, AuditQuery, HostEvent, Outcome};
+    /// use rolegate::{OrgId, UserId};
+    ///
+    /// let log = AuditLog::in_memory();
+    /// let rotate = HostEvent::new(OrgId::new(1), "credential.rotate", Outcome::Success);
+    /// log.record(rotate.clone())?;
+    /// log.record(rotate.user(UserId::new(3)))?;
+    /// let page = log.query(&AuditQuery::new())?;
+    /// let actors: Vec<Actor> = page.events.iter().map(|e| e.actor()).collect();
+    /// assert_eq!(actors, [Actor::User(UserId::new(3)), Actor::System], "newest first");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn actor(&self) -> Actor {
         self.new.actor
     }
 
     /// The acting user, if a user acted.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{AuditLog, AuditQuery, HostEvent, Outcome};
+    /// use rolegate::{OrgId, UserId};
+    ///
+    /// let log = AuditLog::in_memory();
+    /// let login = HostEvent::new(OrgId::new(1), "auth.login", Outcome::Success);
+    /// log.record(login.clone())?;
+    /// log.record(login.user(UserId::new(3)))?;
+    /// let page = log.query(&AuditQuery::new())?;
+    /// let users: Vec<Option<UserId>> = page.events.iter().map(|e| e.user()).collect();
+    /// assert_eq!(users, [Some(UserId::new(3)), None]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn user(&self) -> Option<UserId> {
         match self.new.actor {
@@ -358,6 +468,22 @@ impl Event {
     }
 
     /// The role the user held at the time, with its name then.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::AuditQuery;
+    /// use rolegate::{Catalog, Engine, OrgId, SystemRole, User, UserId};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// let (org, owner) = (OrgId::new(1), UserId::new(1));
+    /// engine.bootstrap().add_user(User::new(owner, org, SystemRole::Owner.id()))?;
+    /// engine.admin(owner).create_team(org, "Ops")?;
+    /// let page = engine.audit().query(&AuditQuery::new().user(owner))?;
+    /// let event = page.events.first().ok_or("recorded")?;
+    /// assert_eq!(event.role(), Some((SystemRole::Owner.id(), "Owner")));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn role(&self) -> Option<(RoleId, &str)> {
         self.new
@@ -367,30 +493,100 @@ impl Event {
     }
 
     /// The action: `workflows.execute`, `role.update`, `auth.login`...
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::AuditQuery;
+    /// use rolegate::{Catalog, Engine, OrgId};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// engine.bootstrap().create_team(OrgId::new(1), "Ops")?;
+    /// let page = engine.audit().query(&AuditQuery::new())?;
+    /// assert_eq!(page.events.first().map(|e| e.action()), Some("team.create"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn action(&self) -> &str {
         &self.new.action
     }
 
     /// The resource type acted on, if any: `workflows`, `role`, `user`...
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::AuditQuery;
+    /// use rolegate::{Catalog, Engine, OrgId};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// engine.bootstrap().create_team(OrgId::new(1), "Ops")?;
+    /// let page = engine.audit().query(&AuditQuery::new())?;
+    /// assert_eq!(page.events.first().and_then(|e| e.resource_type()), Some("team"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn resource_type(&self) -> Option<&str> {
         self.new.resource_type.as_deref()
     }
 
     /// The resource's id, if any.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{AuditLog, AuditQuery, HostEvent, Outcome};
+    /// use rolegate::OrgId;
+    ///
+    /// let log = AuditLog::in_memory();
+    /// let rotate = HostEvent::new(OrgId::new(1), "credential.rotate", Outcome::Success);
+    /// log.record(rotate.resource("credential", "tok_81"))?;
+    /// let page = log.query(&AuditQuery::new())?;
+    /// assert_eq!(page.events.first().and_then(|e| e.resource_id()), Some("tok_81"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn resource_id(&self) -> Option<&str> {
         self.new.resource_id.as_deref()
     }
 
     /// How it ended.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{AuditQuery, Outcome};
+    /// use rolegate::{Catalog, Engine, OrgId, SystemRole, User, UserId};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// let (org, viewer) = (OrgId::new(1), UserId::new(2));
+    /// engine.bootstrap().add_user(User::new(viewer, org, SystemRole::Viewer.id()))?;
+    /// assert!(engine.admin(viewer).create_team(org, "Ops").is_err());
+    /// let page = engine.audit().query(&AuditQuery::new().user(viewer))?;
+    /// assert_eq!(page.events.first().map(|e| e.outcome()), Some(Outcome::Denied));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn outcome(&self) -> Outcome {
         self.new.outcome
     }
 
     /// Why it was denied or failed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{AuditLog, AuditQuery, HostEvent, Outcome};
+    /// use rolegate::OrgId;
+    ///
+    /// let log = AuditLog::in_memory();
+    /// let login = HostEvent::new(OrgId::new(1), "auth.login", Outcome::Failure);
+    /// log.record(login.reason("bad password\nOutcome: success"))?;
+    /// let page = log.query(&AuditQuery::new())?;
+    /// let reason = page.events.first().and_then(|e| e.reason());
+    /// assert_eq!(reason, Some("bad password\\nOutcome: success"), "the line break is escaped");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn reason(&self) -> Option<&str> {
         self.new.reason.as_deref()
@@ -473,6 +669,19 @@ pub struct HostEvent {
 impl HostEvent {
     /// An event of `organization`: `action` is a dotted lowercase name such
     /// as `auth.login`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{AuditError, AuditLog, HostEvent, Outcome};
+    /// use rolegate::OrgId;
+    ///
+    /// let log = AuditLog::in_memory();
+    /// let login = HostEvent::new(OrgId::new(1), "auth.login", Outcome::Success);
+    /// assert!(log.record(login).is_ok());
+    /// let spaced = HostEvent::new(OrgId::new(1), "Auth Login", Outcome::Success);
+    /// assert!(matches!(log.record(spaced), Err(AuditError::InvalidAction { .. })));
+    /// ```
     #[must_use]
     pub fn new(organization: OrgId, action: &str, outcome: Outcome) -> Self {
         Self {
@@ -486,6 +695,20 @@ impl HostEvent {
     }
 
     /// The user who acted.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{AuditLog, AuditQuery, HostEvent, Outcome};
+    /// use rolegate::{OrgId, UserId};
+    ///
+    /// let log = AuditLog::in_memory();
+    /// let login = HostEvent::new(OrgId::new(1), "auth.login", Outcome::Success);
+    /// log.record(login.user(UserId::new(3)))?;
+    /// let page = log.query(&AuditQuery::new().user(UserId::new(3)))?;
+    /// assert_eq!(page.events.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn user(mut self, user: UserId) -> Self {
         self.user = Some(user);
@@ -493,6 +716,22 @@ impl HostEvent {
     }
 
     /// The resource acted on: a type name (lowercase word) and an id.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{AuditError, AuditLog, AuditQuery, HostEvent, Outcome};
+    /// use rolegate::OrgId;
+    ///
+    /// let log = AuditLog::in_memory();
+    /// let rotate = HostEvent::new(OrgId::new(1), "credential.rotate", Outcome::Success);
+    /// log.record(rotate.clone().resource("credential", "tok_81"))?;
+    /// let bad = log.record(rotate.resource("API Key", "tok_82"));
+    /// assert!(matches!(bad, Err(AuditError::InvalidResourceType { .. })));
+    /// let page = log.query(&AuditQuery::new().resource_type("credential"))?;
+    /// assert_eq!(page.events.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn resource(mut self, resource_type: &str, id: &str) -> Self {
         self.resource = Some((resource_type.to_owned(), id.to_owned()));
@@ -500,6 +739,20 @@ impl HostEvent {
     }
 
     /// Why it failed or was denied.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{AuditLog, AuditQuery, HostEvent, Outcome};
+    /// use rolegate::{OrgId, UserId};
+    ///
+    /// let log = AuditLog::in_memory();
+    /// let login = HostEvent::new(OrgId::new(1), "auth.login", Outcome::Failure).user(UserId::new(3));
+    /// log.record(login.reason("bad password"))?;
+    /// let page = log.query(&AuditQuery::new().outcome(Outcome::Failure))?;
+    /// assert_eq!(page.events.first().and_then(|e| e.reason()), Some("bad password"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn reason(mut self, reason: &str) -> Self {
         self.reason = Some(reason.to_owned());

@@ -156,6 +156,27 @@ impl Grant {
     /// # Errors
     ///
     /// As [`success`](Self::success).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use rolegate::audit::{AuditQuery, Outcome};
+    /// # use rolegate::{Catalog, Engine, OrgId, Resource, ResourceId, SystemRole, User, UserId};
+    /// # let engine = Engine::new(Catalog::standard());
+    /// # let org = OrgId::new(1);
+    /// # engine.bootstrap().add_user(User::new(UserId::new(3), org, SystemRole::Developer.id()))?;
+    /// let catalog = engine.catalog();
+    /// let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(5), org);
+    /// let developer = engine.snapshot().subject(UserId::new(3)).ok_or("added")?;
+    /// let grant = engine.authorize(&developer, catalog.action("execute")?, &workflow)?;
+    /// // ... the workflow runs out of time ...
+    /// grant.failure("the runner timed out")?;
+    /// let page = engine.audit().query(&AuditQuery::new().action("workflows.execute"))?;
+    /// let event = page.events.first().ok_or("recorded")?;
+    /// assert_eq!(event.outcome(), Outcome::Failure);
+    /// assert_eq!(event.reason(), Some("the runner timed out"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn failure(mut self, reason: &str) -> Result<EventId, AuditError> {
         self.complete(Outcome::Failure, Some(reason))
     }

@@ -47,12 +47,38 @@ pub struct AuditLog {
 impl AuditLog {
     /// A log writing to `sink`, timed by the system clock, refusing actions
     /// it cannot record.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{AuditError, AuditLog, HostEvent, MemorySink, OnSinkFailure, Outcome};
+    /// use rolegate::OrgId;
+    ///
+    /// let log = AuditLog::new(MemorySink::bounded(0));
+    /// assert_eq!(log.policy(), OnSinkFailure::Refuse);
+    /// let login = HostEvent::new(OrgId::new(1), "auth.login", Outcome::Success);
+    /// assert!(matches!(log.record(login), Err(AuditError::Sink(_))), "full, so refused");
+    /// ```
     #[must_use]
     pub fn new(sink: impl AuditSink + 'static) -> Self {
         Self::from_parts(Arc::new(sink), Arc::new(SystemClock), OnSinkFailure::Refuse)
     }
 
     /// A log keeping events in memory, without bound: the default.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{AuditLog, AuditQuery, HostEvent, Outcome};
+    /// use rolegate::OrgId;
+    ///
+    /// let log = AuditLog::in_memory();
+    /// for _ in 0..3 {
+    ///     log.record(HostEvent::new(OrgId::new(1), "auth.login", Outcome::Success))?;
+    /// }
+    /// assert_eq!(log.query(&AuditQuery::new())?.events.len(), 3);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn in_memory() -> Self {
         Self::new(MemorySink::new())
@@ -70,12 +96,38 @@ impl AuditLog {
     }
 
     /// The same log with another clock.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use rolegate::audit::{AuditLog, ManualClock};
+    /// use rolegate::directory::Timestamp;
+    ///
+    /// let clock = Arc::new(ManualClock::new(Timestamp::from_unix_millis(1_000)));
+    /// let log = AuditLog::in_memory().with_clock(clock.clone());
+    /// clock.advance(500);
+    /// assert_eq!(log.now(), Timestamp::from_unix_millis(1_500));
+    /// ```
     #[must_use]
     pub fn with_clock(self, clock: Arc<dyn Clock>) -> Self {
         Self::from_parts(Arc::clone(&self.inner.sink), clock, self.inner.policy)
     }
 
     /// The same log with another failure policy.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{AuditLog, HostEvent, MemorySink, OnSinkFailure, Outcome};
+    /// use rolegate::OrgId;
+    ///
+    /// let log = AuditLog::new(MemorySink::bounded(0)).on_failure(OnSinkFailure::Count);
+    /// let login = HostEvent::new(OrgId::new(1), "auth.login", Outcome::Success);
+    /// assert_eq!(log.record(login)?, None, "not written, and not refused");
+    /// assert_eq!(log.dropped(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn on_failure(self, policy: OnSinkFailure) -> Self {
         Self::from_parts(
@@ -86,6 +138,16 @@ impl AuditLog {
     }
 
     /// The failure policy.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{AuditLog, OnSinkFailure};
+    ///
+    /// let log = AuditLog::in_memory();
+    /// assert_eq!(log.policy(), OnSinkFailure::Refuse, "the default");
+    /// assert_eq!(log.on_failure(OnSinkFailure::Count).policy(), OnSinkFailure::Count);
+    /// ```
     #[must_use]
     pub fn policy(&self) -> OnSinkFailure {
         self.inner.policy
@@ -95,12 +157,38 @@ impl AuditLog {
     /// [`OnSinkFailure::Count`], or for calls refused anyway (a denied
     /// check, a refused administrative call) whose record the sink would not
     /// take. Exact.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{AuditLog, HostEvent, MemorySink, OnSinkFailure, Outcome};
+    /// use rolegate::OrgId;
+    ///
+    /// let log = AuditLog::new(MemorySink::bounded(1)).on_failure(OnSinkFailure::Count);
+    /// for _ in 0..3 {
+    ///     log.record(HostEvent::new(OrgId::new(1), "auth.login", Outcome::Success))?;
+    /// }
+    /// assert_eq!(log.dropped(), 2, "only the first fitted");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn dropped(&self) -> u64 {
         self.inner.dropped.load(Ordering::SeqCst)
     }
 
     /// The log's current time.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use rolegate::audit::{AuditLog, ManualClock};
+    /// use rolegate::directory::Timestamp;
+    ///
+    /// assert!(AuditLog::in_memory().now() > Timestamp::EPOCH, "the system clock");
+    /// let clock = Arc::new(ManualClock::new(Timestamp::from_unix_millis(42)));
+    /// assert_eq!(AuditLog::in_memory().with_clock(clock).now(), Timestamp::from_unix_millis(42));
+    /// ```
     #[must_use]
     pub fn now(&self) -> Timestamp {
         self.inner.clock.now()
@@ -114,6 +202,20 @@ impl AuditLog {
     /// [`AuditError::InvalidAction`] or [`AuditError::InvalidResourceType`]
     /// for a malformed name; [`AuditError::Sink`] or
     /// [`AuditError::TimedOut`] when the sink fails and the policy refuses.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{AuditError, AuditLog, EventId, HostEvent, Outcome};
+    /// use rolegate::{OrgId, UserId};
+    ///
+    /// let log = AuditLog::in_memory();
+    /// let login = HostEvent::new(OrgId::new(1), "auth.login", Outcome::Success).user(UserId::new(3));
+    /// assert_eq!(log.record(login)?, Some(EventId::new(1)));
+    /// let bad = HostEvent::new(OrgId::new(1), "login!", Outcome::Success);
+    /// assert!(matches!(log.record(bad), Err(AuditError::InvalidAction { .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn record(&self, event: HostEvent) -> Result<Option<EventId>, AuditError> {
         if !is_action_name(&event.action) {
             return Err(AuditError::InvalidAction {
@@ -150,6 +252,22 @@ impl AuditLog {
     /// # Errors
     ///
     /// [`AuditError::Query`] when the sink cannot answer.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{AuditLog, AuditQuery, HostEvent, Outcome};
+    /// use rolegate::OrgId;
+    ///
+    /// let log = AuditLog::in_memory();
+    /// for outcome in [Outcome::Success, Outcome::Failure, Outcome::Success] {
+    ///     log.record(HostEvent::new(OrgId::new(1), "auth.login", outcome))?;
+    /// }
+    /// let failures = log.query(&AuditQuery::new().outcome(Outcome::Failure))?;
+    /// let ids: Vec<u64> = failures.events.iter().map(|e| e.id().get()).collect();
+    /// assert_eq!(ids, [2]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn query(&self, query: &AuditQuery) -> Result<AuditPage, AuditError> {
         self.inner.sink.query(query).map_err(AuditError::Query)
     }

@@ -47,6 +47,20 @@ pub struct MemorySink {
 
 impl MemorySink {
     /// An unbounded sink.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use rolegate::audit::{AuditLog, HostEvent, MemorySink, Outcome};
+    /// use rolegate::OrgId;
+    ///
+    /// let sink = Arc::new(MemorySink::new());
+    /// let log = AuditLog::new(Arc::clone(&sink));
+    /// log.record(HostEvent::new(OrgId::new(1), "auth.login", Outcome::Success))?;
+    /// assert_eq!(sink.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn new() -> Self {
         Self::default()
@@ -66,18 +80,69 @@ impl MemorySink {
     }
 
     /// Number of events held.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use rolegate::audit::{AuditLog, HostEvent, MemorySink, Outcome};
+    /// use rolegate::OrgId;
+    ///
+    /// let sink = Arc::new(MemorySink::new());
+    /// let log = AuditLog::new(Arc::clone(&sink));
+    /// for _ in 0..3 {
+    ///     log.record(HostEvent::new(OrgId::new(1), "auth.login", Outcome::Success))?;
+    /// }
+    /// assert_eq!(sink.len(), 3);
+    /// let _shipped = sink.drain(2);
+    /// assert_eq!(sink.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn len(&self) -> usize {
         self.state().events.len()
     }
 
     /// Whether no event is held.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use rolegate::audit::{AuditLog, HostEvent, MemorySink, Outcome};
+    /// use rolegate::OrgId;
+    ///
+    /// let sink = Arc::new(MemorySink::new());
+    /// assert!(sink.is_empty());
+    /// let log = AuditLog::new(Arc::clone(&sink));
+    /// log.record(HostEvent::new(OrgId::new(1), "auth.login", Outcome::Success))?;
+    /// assert!(!sink.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
     /// Removes and returns up to `max` of the oldest events.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use rolegate::audit::{AuditLog, HostEvent, MemorySink, Outcome};
+    /// use rolegate::OrgId;
+    ///
+    /// let sink = Arc::new(MemorySink::new());
+    /// let log = AuditLog::new(Arc::clone(&sink));
+    /// for action in ["auth.login", "auth.logout"] {
+    ///     log.record(HostEvent::new(OrgId::new(1), action, Outcome::Success))?;
+    /// }
+    /// let shipped: Vec<String> = sink.drain(10).iter().map(|e| e.action().to_owned()).collect();
+    /// assert_eq!(shipped, ["auth.login", "auth.logout"], "oldest first");
+    /// assert!(sink.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn drain(&self, max: usize) -> Vec<Event> {
         let mut state = self.state();

@@ -54,12 +54,37 @@ impl Default for AuditQuery {
 
 impl AuditQuery {
     /// Every event, 100 a page.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::AuditQuery;
+    ///
+    /// let query = AuditQuery::new();
+    /// assert_eq!(query.page_size(), 100);
+    /// assert_eq!(query, AuditQuery::default());
+    /// ```
     #[must_use]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Only events of this organization.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{AuditLog, AuditQuery, HostEvent, Outcome};
+    /// use rolegate::OrgId;
+    ///
+    /// let log = AuditLog::in_memory();
+    /// for org in [1, 2, 1] {
+    ///     log.record(HostEvent::new(OrgId::new(org), "auth.login", Outcome::Success))?;
+    /// }
+    /// let page = log.query(&AuditQuery::new().organization(OrgId::new(1)))?;
+    /// assert_eq!(page.events.len(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn organization(mut self, organization: OrgId) -> Self {
         self.organization = Some(organization);
@@ -67,6 +92,22 @@ impl AuditQuery {
     }
 
     /// Only events by this user.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{AuditLog, AuditQuery, HostEvent, Outcome};
+    /// use rolegate::{OrgId, UserId};
+    ///
+    /// let log = AuditLog::in_memory();
+    /// for user in [3, 4, 3] {
+    ///     let login = HostEvent::new(OrgId::new(1), "auth.login", Outcome::Success);
+    ///     log.record(login.user(UserId::new(user)))?;
+    /// }
+    /// let page = log.query(&AuditQuery::new().user(UserId::new(4)))?;
+    /// assert_eq!(page.events.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn user(mut self, user: UserId) -> Self {
         self.user = Some(user);
@@ -74,6 +115,21 @@ impl AuditQuery {
     }
 
     /// Only events of this action.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{AuditLog, AuditQuery, HostEvent, Outcome};
+    /// use rolegate::OrgId;
+    ///
+    /// let log = AuditLog::in_memory();
+    /// for action in ["auth.login", "auth.logout", "auth.login"] {
+    ///     log.record(HostEvent::new(OrgId::new(1), action, Outcome::Success))?;
+    /// }
+    /// let page = log.query(&AuditQuery::new().action("auth.logout"))?;
+    /// assert_eq!(page.events.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn action(mut self, action: &str) -> Self {
         self.action = Some(action.to_owned());
@@ -81,6 +137,21 @@ impl AuditQuery {
     }
 
     /// Only events on this resource type.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{AuditLog, AuditQuery, HostEvent, Outcome};
+    /// use rolegate::OrgId;
+    ///
+    /// let log = AuditLog::in_memory();
+    /// let rotate = HostEvent::new(OrgId::new(1), "credential.rotate", Outcome::Success);
+    /// log.record(rotate.clone())?;
+    /// log.record(rotate.resource("credential", "tok_81"))?;
+    /// let page = log.query(&AuditQuery::new().resource_type("credential"))?;
+    /// assert_eq!(page.events.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn resource_type(mut self, resource_type: &str) -> Self {
         self.resource_type = Some(resource_type.to_owned());
@@ -88,6 +159,21 @@ impl AuditQuery {
     }
 
     /// Only events with this outcome.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{AuditLog, AuditQuery, HostEvent, Outcome};
+    /// use rolegate::OrgId;
+    ///
+    /// let log = AuditLog::in_memory();
+    /// for outcome in [Outcome::Success, Outcome::Denied, Outcome::Denied] {
+    ///     log.record(HostEvent::new(OrgId::new(1), "auth.login", outcome))?;
+    /// }
+    /// let page = log.query(&AuditQuery::new().outcome(Outcome::Denied))?;
+    /// assert_eq!(page.events.len(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn outcome(mut self, outcome: Outcome) -> Self {
         self.outcome = Some(outcome);
@@ -95,6 +181,25 @@ impl AuditQuery {
     }
 
     /// Only events at or after `from` and before `until`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use rolegate::audit::{AuditLog, AuditQuery, HostEvent, ManualClock, Outcome};
+    /// # use rolegate::directory::Timestamp;
+    /// # use rolegate::OrgId;
+    /// let clock = Arc::new(ManualClock::new(Timestamp::from_unix_millis(1_000)));
+    /// let log = AuditLog::in_memory().with_clock(clock.clone());
+    /// for _ in 0..3 {
+    ///     log.record(HostEvent::new(OrgId::new(1), "auth.login", Outcome::Success))?;
+    ///     clock.advance(1_000);
+    /// }
+    /// let (from, until) = (Timestamp::from_unix_millis(1_000), Timestamp::from_unix_millis(3_000));
+    /// let page = log.query(&AuditQuery::new().between(from, until))?;
+    /// assert_eq!(page.events.len(), 2, "at 1s and 2s: `from` is in, `until` is out");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn between(mut self, from: Timestamp, until: Timestamp) -> Self {
         self.from = Some(from);
@@ -103,6 +208,23 @@ impl AuditQuery {
     }
 
     /// At most `limit` events a page (at least one).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{AuditLog, AuditQuery, HostEvent, Outcome};
+    /// use rolegate::OrgId;
+    ///
+    /// let log = AuditLog::in_memory();
+    /// for _ in 0..3 {
+    ///     log.record(HostEvent::new(OrgId::new(1), "auth.login", Outcome::Success))?;
+    /// }
+    /// let page = log.query(&AuditQuery::new().limit(2))?;
+    /// assert_eq!(page.events.len(), 2);
+    /// assert!(page.next.is_some(), "there may be more");
+    /// assert_eq!(AuditQuery::new().limit(0).page_size(), 1, "at least one");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = limit.max(1);
@@ -110,6 +232,25 @@ impl AuditQuery {
     }
 
     /// The page after the one `cursor` came with: older events only.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{AuditLog, AuditQuery, HostEvent, Outcome};
+    /// use rolegate::OrgId;
+    ///
+    /// let log = AuditLog::in_memory();
+    /// for _ in 0..3 {
+    ///     log.record(HostEvent::new(OrgId::new(1), "auth.login", Outcome::Success))?;
+    /// }
+    /// let query = AuditQuery::new().limit(2);
+    /// let first = log.query(&query)?;
+    /// let second = log.query(&query.after(first.next.ok_or("a full page has a cursor")?))?;
+    /// let ids: Vec<u64> = first.events.iter().chain(&second.events).map(|e| e.id().get()).collect();
+    /// assert_eq!(ids, [3, 2, 1]);
+    /// assert!(second.next.is_none(), "the last page");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn after(mut self, cursor: Cursor) -> Self {
         self.before = Some(cursor.0);
@@ -117,12 +258,36 @@ impl AuditQuery {
     }
 
     /// The page size.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::AuditQuery;
+    ///
+    /// assert_eq!(AuditQuery::new().page_size(), 100);
+    /// assert_eq!(AuditQuery::new().limit(20).page_size(), 20);
+    /// ```
     #[must_use]
     pub fn page_size(&self) -> usize {
         self.limit
     }
 
     /// Whether `event` passes every filter, the cursor included.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{AuditLog, AuditQuery, HostEvent, Outcome};
+    /// use rolegate::{OrgId, UserId};
+    ///
+    /// let log = AuditLog::in_memory();
+    /// log.record(HostEvent::new(OrgId::new(1), "auth.login", Outcome::Denied).user(UserId::new(3)))?;
+    /// let page = log.query(&AuditQuery::new())?;
+    /// let event = page.events.first().ok_or("recorded")?;
+    /// assert!(AuditQuery::new().user(UserId::new(3)).outcome(Outcome::Denied).matches(event));
+    /// assert!(!AuditQuery::new().organization(OrgId::new(2)).matches(event));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn matches(&self, event: &Event) -> bool {
         self.before.is_none_or(|b| event.id < b)
@@ -149,6 +314,22 @@ pub struct Cursor(EventId);
 
 impl Cursor {
     /// A cursor before `id`: the next page holds older events only.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{AuditLog, AuditQuery, Cursor, EventId, HostEvent, Outcome};
+    /// use rolegate::OrgId;
+    ///
+    /// let log = AuditLog::in_memory();
+    /// for _ in 0..3 {
+    ///     log.record(HostEvent::new(OrgId::new(1), "auth.login", Outcome::Success))?;
+    /// }
+    /// let page = log.query(&AuditQuery::new().after(Cursor::before(EventId::new(3))))?;
+    /// let ids: Vec<u64> = page.events.iter().map(|e| e.id().get()).collect();
+    /// assert_eq!(ids, [2, 1]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn before(id: EventId) -> Self {
         Self(id)
@@ -168,6 +349,23 @@ pub struct AuditPage {
 impl AuditPage {
     /// A page of `events`, newest first, the last page when shorter than
     /// `limit`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use rolegate::audit::{AuditLog, AuditPage, AuditQuery, Cursor, EventId, HostEvent, Outcome};
+    /// # use rolegate::OrgId;
+    /// # let log = AuditLog::in_memory();
+    /// # for _ in 0..2 {
+    /// #     log.record(HostEvent::new(OrgId::new(1), "auth.login", Outcome::Success))?;
+    /// # }
+    /// // A sink's query answer: the two newest events, ids 2 and 1.
+    /// let events = log.query(&AuditQuery::new())?.events;
+    /// let full = AuditPage::new(events.clone(), 2);
+    /// assert_eq!(full.next, Some(Cursor::before(EventId::new(1))), "there may be more");
+    /// assert_eq!(AuditPage::new(events, 3).next, None, "short: the last page");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn new(events: Vec<Event>, limit: usize) -> Self {
         let next = if events.len() < limit {

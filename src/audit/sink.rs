@@ -48,18 +48,48 @@ impl SinkErrorKind {
 
 impl SinkError {
     /// The sink is full.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{SinkError, SinkErrorKind};
+    ///
+    /// let err = SinkError::full("the queue holds 10000 events");
+    /// assert_eq!(err.kind(), SinkErrorKind::Full);
+    /// assert_eq!(err.to_string(), "audit sink full: the queue holds 10000 events");
+    /// ```
     #[must_use]
     pub fn full(message: &str) -> Self {
         Self::new(SinkErrorKind::Full, message)
     }
 
     /// The sink cannot be reached.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{SinkError, SinkErrorKind};
+    ///
+    /// let err = SinkError::unavailable("connection refused");
+    /// assert_eq!(err.kind(), SinkErrorKind::Unavailable);
+    /// assert_eq!(err.to_string(), "audit sink unavailable: connection refused");
+    /// ```
     #[must_use]
     pub fn unavailable(message: &str) -> Self {
         Self::new(SinkErrorKind::Unavailable, message)
     }
 
     /// Any other failure.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{SinkError, SinkErrorKind};
+    ///
+    /// let err = SinkError::other("bad row\nOutcome: success");
+    /// assert_eq!(err.kind(), SinkErrorKind::Other);
+    /// assert_eq!(err.to_string(), "audit sink error: bad row\\nOutcome: success", "cleaned");
+    /// ```
     #[must_use]
     pub fn other(message: &str) -> Self {
         Self::new(SinkErrorKind::Other, message)
@@ -73,6 +103,17 @@ impl SinkError {
     }
 
     /// What kind of failure it is.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{Actor, AuditSink, MemorySink, NewEvent, Outcome, SinkErrorKind};
+    /// use rolegate::directory::Timestamp;
+    ///
+    /// let event = NewEvent::new(Timestamp::EPOCH, Actor::System, "auth.login", Outcome::Success);
+    /// let err = MemorySink::bounded(0).append(event).unwrap_err();
+    /// assert_eq!(err.kind(), SinkErrorKind::Full);
+    /// ```
     #[must_use]
     pub fn kind(&self) -> SinkErrorKind {
         self.kind

@@ -52,6 +52,23 @@ pub struct WriteError(#[source] io::Error);
 /// # Errors
 ///
 /// [`WriteError`] when `out` fails.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::csv::{read_roles, write_roles};
+/// use rolegate::{Catalog, OrgId, Role, Rule};
+///
+/// let catalog = Catalog::standard();
+/// let read = Rule::builder(&catalog, "workflows", "read").build()?;
+/// let role = Role::custom(OrgId::new(1), "Reader", [read])?;
+/// let mut out = Vec::new();
+/// write_roles(&catalog, [&role], &mut out)?;
+/// let text = String::from_utf8(out)?;
+/// assert_eq!(text, "Role name,Resource,Action,Conditions,Must Match\nReader,workflows,read,,organization\n");
+/// assert_eq!(read_roles(&catalog, OrgId::new(1), &text)?, [role]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn write_roles<'r, W: io::Write>(
     catalog: &Catalog,
     roles: impl IntoIterator<Item = &'r Role>,
@@ -101,18 +118,58 @@ pub struct ReadProblem {
 
 impl ReadProblem {
     /// The 1-based line where the problem's row starts.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::csv::read_roles;
+    /// use rolegate::{Catalog, OrgId};
+    ///
+    /// let csv = "Role name,Resource,Action,Conditions,Must Match\n\
+    ///            Editor,workflows,read,,organization\n\
+    ///            Editor,workflows,fly,,organization\n";
+    /// let err = read_roles(&Catalog::standard(), OrgId::new(1), csv).unwrap_err();
+    /// assert_eq!(err.problems().first().map(|p| p.line()), Some(3));
+    /// ```
     #[must_use]
     pub fn line(&self) -> u64 {
         self.line
     }
 
     /// The 1-based column (field) of the problem, 0 for the whole row.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::csv::read_roles;
+    /// use rolegate::{Catalog, OrgId};
+    ///
+    /// let csv = "Role name,Resource,Action,Conditions,Must Match\n\
+    ///            Editor,workflows,read,,tenant\n\
+    ///            Editor,workflows\n";
+    /// let err = read_roles(&Catalog::standard(), OrgId::new(1), csv).unwrap_err();
+    /// let columns: Vec<usize> = err.problems().iter().map(|p| p.column()).collect();
+    /// assert_eq!(columns, [5, 0], "the must-match cell, then the whole row");
+    /// ```
     #[must_use]
     pub fn column(&self) -> usize {
         self.column
     }
 
     /// What the problem is.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::csv::{read_roles, ReadProblemKind};
+    /// use rolegate::{Catalog, OrgId};
+    ///
+    /// let csv = "Role name,Resource,Action,Conditions,Must Match\n\
+    ///            Editor,workflows\n";
+    /// let err = read_roles(&Catalog::standard(), OrgId::new(1), csv).unwrap_err();
+    /// let kind = err.problems().first().map(|p| p.kind());
+    /// assert_eq!(kind, Some(&ReadProblemKind::FieldCount { found: 2 }));
+    /// ```
     #[must_use]
     pub fn kind(&self) -> &ReadProblemKind {
         &self.kind
@@ -191,6 +248,21 @@ pub struct ReadError {
 
 impl ReadError {
     /// Every problem, in file order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::csv::read_roles;
+    /// use rolegate::{Catalog, OrgId};
+    ///
+    /// let csv = "Role name,Resource,Action,Conditions,Must Match\n\
+    ///            Editor,rockets,read,,organization\n\
+    ///            Editor,workflows,read,,organization\n\
+    ///            Editor,workflows,update,,tenant\n";
+    /// let err = read_roles(&Catalog::standard(), OrgId::new(1), csv).unwrap_err();
+    /// let lines: Vec<u64> = err.problems().iter().map(|p| p.line()).collect();
+    /// assert_eq!(lines, [2, 4], "every bad row, in file order");
+    /// ```
     #[must_use]
     pub fn problems(&self) -> &[ReadProblem] {
         &self.problems

@@ -527,6 +527,17 @@ impl Policy {
     }
 
     /// The catalog the policy was compiled against.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Policy};
+    ///
+    /// let policy = Policy::new(Catalog::standard());
+    /// let workflows = policy.catalog().resource_type("workflows")?;
+    /// assert_eq!(policy.catalog().resource_type_name(workflows), Some("workflows"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn catalog(&self) -> &Catalog {
         &self.catalog
@@ -538,12 +549,36 @@ impl Policy {
     }
 
     /// Number of roles, system roles included, deleted roles not.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, OrgId, Policy};
+    ///
+    /// let mut builder = Policy::builder(Catalog::standard());
+    /// assert_eq!(builder.clone().build().role_count(), 6, "the system roles");
+    /// builder.create_role(OrgId::new(1), "Auditor", [])?;
+    /// assert_eq!(builder.build().role_count(), 7);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn role_count(&self) -> usize {
         self.live
     }
 
     /// The role with this id, unless there is none or it was deleted.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Policy, Role, RoleId, SystemRole};
+    ///
+    /// let policy = Policy::new(Catalog::standard());
+    /// assert_eq!(policy.role(SystemRole::Viewer.id()).map(Role::name), Some("Viewer"));
+    /// let unused = RoleId::new(99).ok_or("too large")?;
+    /// assert!(policy.role(unused).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn role(&self, id: RoleId) -> Option<&Role> {
         self.entry(id).map(|e| &e.role)
@@ -551,6 +586,19 @@ impl Policy {
 
     /// Every role with its id: the six system roles first, then custom roles
     /// in the order they were added.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, OrgId, Policy};
+    ///
+    /// let mut builder = Policy::builder(Catalog::standard());
+    /// builder.create_role(OrgId::new(1), "Auditor", [])?;
+    /// let policy = builder.build();
+    /// let names: Vec<&str> = policy.roles().map(|(_, role)| role.name()).collect();
+    /// assert_eq!(names, ["Owner", "Admin", "Developer", "Operator", "Viewer", "End User", "Auditor"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn roles(&self) -> impl Iterator<Item = (RoleId, &Role)> + '_ {
         self.roles.iter().filter_map(|(i, slot)| {
             let entry = slot.entry.as_deref()?;
@@ -561,6 +609,20 @@ impl Policy {
     /// The role a user of `organization` would mean by `name`: a system role,
     /// or one of that organization's custom roles; compared
     /// case-insensitively after trimming.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, OrgId, Policy, SystemRole};
+    ///
+    /// let mut builder = Policy::builder(Catalog::standard());
+    /// let auditor = builder.create_role(OrgId::new(1), "Auditor", [])?;
+    /// let policy = builder.build();
+    /// assert_eq!(policy.role_named(OrgId::new(1), " auditor "), Some(auditor));
+    /// assert_eq!(policy.role_named(OrgId::new(2), "Auditor"), None, "another organization's role");
+    /// assert_eq!(policy.role_named(OrgId::new(2), "viewer"), Some(SystemRole::Viewer.id()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn role_named(&self, organization: OrgId, name: &str) -> Option<RoleId> {
         if let Some(system) = SystemRole::from_name(name) {
@@ -589,6 +651,18 @@ impl Policy {
 
     /// Heap bytes the compiled tables of one role hold, beyond the role's
     /// source rules.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Policy, RoleId, SystemRole};
+    ///
+    /// let policy = Policy::new(Catalog::standard());
+    /// let owner = policy.compiled_role_bytes(SystemRole::Owner.id());
+    /// assert!(owner.is_some_and(|bytes| bytes > 0));
+    /// assert_eq!(policy.compiled_role_bytes(RoleId::new(99).ok_or("too large")?), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn compiled_role_bytes(&self, id: RoleId) -> Option<usize> {
         self.entry(id)
