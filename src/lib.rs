@@ -28,7 +28,11 @@
 //!
 //! # Features
 //!
-//! None yet. Besides `bitflags`, `hashbrown`, `smallvec` and `thiserror`,
+//! - `serde`: serde for ids, statuses, outcomes, rules in their text form
+//!   and the store's records, and the JSON documents of
+//!   [`document`].
+//!
+//! Besides `bitflags`, `hashbrown`, `smallvec` and `thiserror`,
 //! the engine uses `arc-swap` (publishing snapshots without readers taking a
 //! lock), `imbl` (persistent maps, so that a snapshot shares what a change
 //! does not touch) and `csv` (RFC 4180 reading and writing).
@@ -41,6 +45,8 @@
 
 mod id;
 mod persistent;
+#[cfg(feature = "serde")]
+mod serde;
 mod text;
 
 pub mod audit;

@@ -272,6 +272,111 @@ impl AuditQuery {
         self.limit
     }
 
+    /// The organization filter, if set: for sinks that query their own
+    /// store.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::AuditQuery;
+    /// use rolegate::OrgId;
+    ///
+    /// assert_eq!(AuditQuery::new().organization(OrgId::new(2)).organization_filter(), Some(OrgId::new(2)));
+    /// ```
+    #[must_use]
+    pub fn organization_filter(&self) -> Option<OrgId> {
+        self.organization
+    }
+
+    /// The user filter, if set.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::AuditQuery;
+    /// use rolegate::UserId;
+    ///
+    /// assert_eq!(AuditQuery::new().user(UserId::new(3)).user_filter(), Some(UserId::new(3)));
+    /// ```
+    #[must_use]
+    pub fn user_filter(&self) -> Option<UserId> {
+        self.user
+    }
+
+    /// The action filter, if set.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::AuditQuery;
+    ///
+    /// assert_eq!(AuditQuery::new().action("auth.login").action_filter(), Some("auth.login"));
+    /// ```
+    #[must_use]
+    pub fn action_filter(&self) -> Option<&str> {
+        self.action.as_deref()
+    }
+
+    /// The resource type filter, if set.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::AuditQuery;
+    ///
+    /// assert_eq!(AuditQuery::new().resource_type("role").resource_type_filter(), Some("role"));
+    /// ```
+    #[must_use]
+    pub fn resource_type_filter(&self) -> Option<&str> {
+        self.resource_type.as_deref()
+    }
+
+    /// The outcome filter, if set.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{AuditQuery, Outcome};
+    ///
+    /// assert_eq!(AuditQuery::new().outcome(Outcome::Denied).outcome_filter(), Some(Outcome::Denied));
+    /// ```
+    #[must_use]
+    pub fn outcome_filter(&self) -> Option<Outcome> {
+        self.outcome
+    }
+
+    /// The time range, `from` included and `until` not, if set.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::AuditQuery;
+    /// use rolegate::directory::Timestamp;
+    ///
+    /// let (from, until) = (Timestamp::EPOCH, Timestamp::from_unix_millis(10));
+    /// assert_eq!(AuditQuery::new().between(from, until).time_filter(), Some((from, until)));
+    /// ```
+    #[must_use]
+    pub fn time_filter(&self) -> Option<(Timestamp, Timestamp)> {
+        self.from.zip(self.until)
+    }
+
+    /// Only events with an id below this one, if set: where the previous
+    /// page ended.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{AuditQuery, Cursor, EventId};
+    ///
+    /// let next = AuditQuery::new().after(Cursor::before(EventId::new(40)));
+    /// assert_eq!(next.cursor(), Some(EventId::new(40)));
+    /// ```
+    #[must_use]
+    pub fn cursor(&self) -> Option<EventId> {
+        self.before
+    }
+
     /// Whether `event` passes every filter, the cursor included.
     ///
     /// # Examples

@@ -80,6 +80,25 @@ impl User {
         self
     }
 
+    /// Sets when the user was last active: for a user read back from a
+    /// store.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::directory::Timestamp;
+    /// use rolegate::{OrgId, SystemRole, User, UserId};
+    ///
+    /// let at = Timestamp::from_unix_millis(1_700_000_000_000);
+    /// let user = User::new(UserId::new(1), OrgId::new(1), SystemRole::Viewer.id()).with_last_active(at);
+    /// assert_eq!(user.last_active(), Some(at));
+    /// ```
+    #[must_use]
+    pub fn with_last_active(mut self, at: Timestamp) -> Self {
+        self.last_active = Some(at);
+        self
+    }
+
     /// The user's id.
     #[must_use]
     pub fn id(&self) -> UserId {
