@@ -609,6 +609,17 @@ impl<'e> Admin<'e> {
     }
 
     /// Who the calls are made by.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::Actor;
+    /// use rolegate::{Catalog, Engine, UserId};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// assert_eq!(engine.admin(UserId::new(1)).actor(), Actor::User(UserId::new(1)));
+    /// assert_eq!(engine.bootstrap().actor(), Actor::System);
+    /// ```
     #[must_use]
     pub fn actor(&self) -> Actor {
         self.actor
@@ -621,6 +632,28 @@ impl<'e> Admin<'e> {
     /// [`AdminError::Denied`] without `roles.manage`, or for a rule the actor
     /// does not hold as broadly; [`AdminError::Role`] for a bad name, a name
     /// the organization already has, or a rule of another catalog.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::engine::GuardError;
+    /// use rolegate::{AdminError, Catalog, Engine, OrgId, Rule, SystemRole, User, UserId};
+    ///
+    /// # let engine = Engine::new(Catalog::standard());
+    /// # let org = OrgId::new(1);
+    /// # engine.bootstrap().add_user(User::new(UserId::new(1), org, SystemRole::Admin.id()))?;
+    /// # engine.bootstrap().add_user(User::new(UserId::new(2), org, SystemRole::Viewer.id()))?;
+    /// // User 1 is an Admin, user 2 a Viewer.
+    /// let run = Rule::builder(engine.catalog(), "workflows", "execute").build()?;
+    /// let runner = engine.admin(UserId::new(1)).create_role(org, "Runner", [run])?;
+    /// let roles = engine.snapshot().roles(org);
+    /// assert_eq!(roles.last().map(|r| (r.id, r.name.as_str(), r.rules)), Some((runner, "Runner", 1)));
+    ///
+    /// // A Viewer lacks roles.manage.
+    /// let err = engine.admin(UserId::new(2)).create_role(org, "Auditor", []).unwrap_err();
+    /// assert_eq!(err, AdminError::Denied(GuardError::MissingPermission { permission: "roles.manage".into() }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn create_role<I>(
         &self,
         organization: OrgId,
@@ -646,6 +679,24 @@ impl<'e> Admin<'e> {
     /// As [`create_role`](Self::create_role), and
     /// [`AdminError::UnknownRole`] for a source that is not visible to the
     /// organization.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{AdminError, Catalog, Engine, OrgId, SystemRole};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// let org = OrgId::new(1);
+    /// let reader = engine.bootstrap().duplicate_role(org, SystemRole::Viewer.id(), "Reader")?;
+    /// let roles = engine.snapshot().roles(org);
+    /// let copy = roles.iter().find(|r| r.id == reader).ok_or("listed")?;
+    /// assert_eq!((copy.name.as_str(), copy.permissions), ("Reader", 7));
+    ///
+    /// // Another organization's custom role is not visible.
+    /// let err = engine.bootstrap().duplicate_role(OrgId::new(2), reader, "Reader").unwrap_err();
+    /// assert_eq!(err, AdminError::UnknownRole { role: reader });
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn duplicate_role(
         &self,
         organization: OrgId,
@@ -672,6 +723,23 @@ impl<'e> Admin<'e> {
     /// line and column; [`AdminError::Denied`] without `roles.manage` or
     /// for a rule the actor does not hold as broadly. Either way nothing is
     /// imported.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Engine, OrgId};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// let org = OrgId::new(1);
+    /// let header = "Role name,Resource,Action,Conditions,Must Match\n";
+    /// let first = engine.bootstrap().import_roles(org, &format!("{header}Auditor,audit_log,read,,organization\n"))?;
+    /// // The same name, compared case-insensitively: the role is replaced, not added.
+    /// let again = engine.bootstrap().import_roles(org, &format!("{header}auditor,activity,read,,organization\n"))?;
+    /// assert_eq!((again.created.len(), &again.updated), (0, &first.created));
+    /// let roles = engine.snapshot().roles(org);
+    /// assert_eq!(roles.last().map(|r| (r.name.as_str(), r.rules)), Some(("auditor", 1)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn import_roles(&self, organization: OrgId, csv: &str) -> Result<RoleImport, AdminError> {
         let actor = self.actor;
         self.engine
@@ -688,6 +756,24 @@ impl<'e> Admin<'e> {
     /// organization already has; [`AdminError::UnknownRole`];
     /// [`AdminError::Denied`] without `roles.manage` or when the role grants
     /// something the actor does not hold as broadly.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{AdminError, Catalog, Engine, OrgId, RoleError};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// let org = OrgId::new(1);
+    /// let boot = engine.bootstrap();
+    /// let auditors = boot.create_role(org, "Auditors", [])?;
+    /// let reviewers = boot.create_role(org, "Reviewers", [])?;
+    /// assert_eq!(boot.rename_role(auditors, "Compliance")?.id, auditors);
+    /// assert_eq!(engine.snapshot().policy().role(auditors).map(|r| r.name()), Some("Compliance"));
+    ///
+    /// let err = boot.rename_role(reviewers, "compliance").unwrap_err();
+    /// assert!(matches!(err, AdminError::Role(RoleError::DuplicateName { .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn rename_role(&self, role: RoleId, name: &str) -> Result<RoleEdit, AdminError> {
         let actor = self.actor;
         self.engine
@@ -704,6 +790,27 @@ impl<'e> Admin<'e> {
     /// of the role as broadly, before and after
     /// ([`GuardError::Escalation`](super::GuardError::Escalation)
     /// otherwise).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Engine, OrgId, Resource, ResourceId, Rule, User, UserId};
+    ///
+    /// # let engine = Engine::new(Catalog::standard());
+    /// # let org = OrgId::new(1);
+    /// let catalog = engine.catalog();
+    /// let boot = engine.bootstrap();
+    /// let runner = boot.create_role(org, "Runner", [Rule::builder(catalog, "workflows", "read").build()?])?;
+    /// boot.add_user(User::new(UserId::new(5), org, runner))?;
+    /// let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(1), org);
+    /// let execute = catalog.action("execute")?;
+    /// assert!(!engine.can_user(UserId::new(5), execute, &workflow));
+    ///
+    /// let edit = boot.replace_rules(runner, [Rule::builder(catalog, "workflows", "execute").build()?])?;
+    /// assert_eq!(edit.holders, 1);
+    /// assert!(engine.can_user(UserId::new(5), execute, &workflow));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn replace_rules<I>(&self, role: RoleId, rules: I) -> Result<RoleEdit, AdminError>
     where
         I: IntoIterator<Item = Rule>,
@@ -725,6 +832,26 @@ impl<'e> Admin<'e> {
     /// [`AdminError::Role`] for a system role; [`AdminError::UnknownRole`];
     /// [`AdminError::Denied`] without `roles.manage` (and, to move holders,
     /// `members.manage` and the right to give the target role).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{AdminError, Catalog, Engine, OrgId, SystemRole, User, UserId};
+    ///
+    /// # let engine = Engine::new(Catalog::standard());
+    /// # let org = OrgId::new(1);
+    /// let boot = engine.bootstrap();
+    /// let temp = boot.create_role(org, "Temp", [])?;
+    /// boot.add_user(User::new(UserId::new(5), org, temp))?;
+    /// let err = boot.delete_role(temp, None).unwrap_err();
+    /// assert_eq!(err, AdminError::RoleInUse { name: "Temp".into(), holders: 1 });
+    ///
+    /// assert_eq!(boot.delete_role(temp, Some(SystemRole::Viewer.id()))?.moved, 1);
+    /// let snapshot = engine.snapshot();
+    /// assert_eq!(snapshot.user(UserId::new(5)).map(|u| u.role()), Some(SystemRole::Viewer.id()));
+    /// assert!(snapshot.policy().role(temp).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn delete_role(
         &self,
         role: RoleId,
@@ -745,6 +872,29 @@ impl<'e> Admin<'e> {
     /// what the actor does not hold, or the Owner role given by a
     /// non-Owner; [`AdminError::DuplicateUser`]; [`AdminError::UnknownRole`];
     /// [`AdminError::UnknownTeam`]; [`AdminError::CrossOrganization`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::engine::GuardError;
+    /// use rolegate::{AdminError, Catalog, Engine, OrgId, SystemRole, User, UserId};
+    ///
+    /// # let engine = Engine::new(Catalog::standard());
+    /// # let org = OrgId::new(1);
+    /// # engine.bootstrap().add_user(User::new(UserId::new(1), org, SystemRole::Admin.id()))?;
+    /// # engine.bootstrap().add_user(User::new(UserId::new(2), org, SystemRole::Viewer.id()))?;
+    /// // User 1 is an Admin, user 2 a Viewer.
+    /// let admin = engine.admin(UserId::new(1));
+    /// admin.add_user(User::new(UserId::new(3), org, SystemRole::Developer.id()))?;
+    /// assert_eq!(engine.snapshot().user(UserId::new(3)).map(|u| u.role()), Some(SystemRole::Developer.id()));
+    ///
+    /// // Only an Owner gives the Owner role; a Viewer lacks members.manage.
+    /// let owner = User::new(UserId::new(4), org, SystemRole::Owner.id());
+    /// assert_eq!(admin.add_user(owner.clone()), Err(AdminError::Denied(GuardError::OwnerOnly)));
+    /// let err = engine.admin(UserId::new(2)).add_user(owner).unwrap_err();
+    /// assert_eq!(err, AdminError::Denied(GuardError::MissingPermission { permission: "members.manage".into() }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn add_user(&self, user: User) -> Result<(), AdminError> {
         let actor = self.actor;
         let target = Target::NewUser(user.id(), user.organization());
@@ -760,6 +910,28 @@ impl<'e> Admin<'e> {
     /// [`AdminError::UnknownUser`]; [`AdminError::Denied`] without
     /// `members.manage`, for an Owner removed by a non-Owner, or for the last
     /// active Owner.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::engine::GuardError;
+    /// use rolegate::{AdminError, Catalog, Engine, OrgId, SystemRole, User, UserId};
+    ///
+    /// # let engine = Engine::new(Catalog::standard());
+    /// # let org = OrgId::new(1);
+    /// # engine.bootstrap().add_user(User::new(UserId::new(1), org, SystemRole::Owner.id()))?;
+    /// # engine.bootstrap().add_user(User::new(UserId::new(2), org, SystemRole::Admin.id()))?;
+    /// # engine.bootstrap().add_user(User::new(UserId::new(3), org, SystemRole::Viewer.id()))?;
+    /// // User 1 is the Owner, user 2 an Admin, user 3 a Viewer.
+    /// engine.admin(UserId::new(2)).remove_user(UserId::new(3))?;
+    /// assert!(engine.snapshot().user(UserId::new(3)).is_none());
+    ///
+    /// // Only an Owner removes an Owner.
+    /// let err = engine.admin(UserId::new(2)).remove_user(UserId::new(1)).unwrap_err();
+    /// assert_eq!(err, AdminError::Denied(GuardError::OwnerOnly));
+    /// assert!(engine.snapshot().user(UserId::new(1)).is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn remove_user(&self, user: UserId) -> Result<(), AdminError> {
         let actor = self.actor;
         self.engine
@@ -776,6 +948,27 @@ impl<'e> Admin<'e> {
     /// [`AdminError::Denied`] without `members.manage`, for a role granting
     /// what the actor does not hold, for giving or taking Owner as a
     /// non-Owner, or for demoting the last active Owner.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::engine::GuardError;
+    /// use rolegate::{AdminError, Catalog, Engine, OrgId, SystemRole, User, UserId};
+    ///
+    /// # let engine = Engine::new(Catalog::standard());
+    /// # let org = OrgId::new(1);
+    /// # engine.bootstrap().add_user(User::new(UserId::new(1), org, SystemRole::Admin.id()))?;
+    /// # engine.bootstrap().add_user(User::new(UserId::new(2), org, SystemRole::Viewer.id()))?;
+    /// // User 1 is an Admin, user 2 a Viewer.
+    /// let admin = engine.admin(UserId::new(1));
+    /// admin.assign_role(UserId::new(2), SystemRole::Developer.id())?;
+    /// assert_eq!(engine.snapshot().user(UserId::new(2)).map(|u| u.role()), Some(SystemRole::Developer.id()));
+    ///
+    /// // Only an Owner gives the Owner role.
+    /// let err = admin.assign_role(UserId::new(2), SystemRole::Owner.id()).unwrap_err();
+    /// assert_eq!(err, AdminError::Denied(GuardError::OwnerOnly));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn assign_role(&self, user: UserId, role: RoleId) -> Result<(), AdminError> {
         let actor = self.actor;
         self.engine
@@ -793,6 +986,30 @@ impl<'e> Admin<'e> {
     /// `members.manage`, for an Owner's status changed by a non-Owner, for
     /// activating a user whose role grants what the actor does not hold, or
     /// for suspending the last active Owner.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::engine::GuardError;
+    /// use rolegate::{AdminError, Catalog, Engine, OrgId, Resource, ResourceId, SystemRole, User, UserId, UserStatus};
+    ///
+    /// # let engine = Engine::new(Catalog::standard());
+    /// # let org = OrgId::new(1);
+    /// # engine.bootstrap().add_user(User::new(UserId::new(1), org, SystemRole::Admin.id()))?;
+    /// # engine.bootstrap().add_user(User::new(UserId::new(2), org, SystemRole::Viewer.id()))?;
+    /// // User 1 is an Admin, user 2 a Viewer.
+    /// let catalog = engine.catalog();
+    /// let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(1), org);
+    /// let read = catalog.action("read")?;
+    /// assert!(engine.can_user(UserId::new(2), read, &workflow));
+    /// engine.admin(UserId::new(1)).set_status(UserId::new(2), UserStatus::Suspended)?;
+    /// assert!(!engine.can_user(UserId::new(2), read, &workflow));
+    ///
+    /// // A suspended user can no longer act.
+    /// let err = engine.admin(UserId::new(2)).set_status(UserId::new(2), UserStatus::Active).unwrap_err();
+    /// assert!(matches!(err, AdminError::Denied(GuardError::InactiveActor { .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn set_status(&self, user: UserId, status: UserStatus) -> Result<(), AdminError> {
         let actor = self.actor;
         self.engine
@@ -807,6 +1024,27 @@ impl<'e> Admin<'e> {
     ///
     /// [`AdminError::Denied`] without `members.manage`;
     /// [`AdminError::InvalidTeamName`]; [`AdminError::DuplicateTeamName`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::engine::GuardError;
+    /// use rolegate::{AdminError, Catalog, Engine, OrgId, SystemRole, User, UserId};
+    ///
+    /// # let engine = Engine::new(Catalog::standard());
+    /// # let org = OrgId::new(1);
+    /// # engine.bootstrap().add_user(User::new(UserId::new(1), org, SystemRole::Admin.id()))?;
+    /// # engine.bootstrap().add_user(User::new(UserId::new(2), org, SystemRole::Viewer.id()))?;
+    /// // User 1 is an Admin, user 2 a Viewer.
+    /// let ops = engine.admin(UserId::new(1)).create_team(org, "Ops")?;
+    /// let teams = engine.snapshot().teams(org);
+    /// assert_eq!(teams.iter().map(|t| (t.id, t.name.as_str())).collect::<Vec<_>>(), [(ops, "Ops")]);
+    ///
+    /// // A Viewer lacks members.manage.
+    /// let err = engine.admin(UserId::new(2)).create_team(org, "Web").unwrap_err();
+    /// assert_eq!(err, AdminError::Denied(GuardError::MissingPermission { permission: "members.manage".into() }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn create_team(&self, organization: OrgId, name: &str) -> Result<TeamId, AdminError> {
         let actor = self.actor;
         self.engine
@@ -857,6 +1095,24 @@ impl<'e> Admin<'e> {
     ///
     /// [`AdminError::UnknownTeam`], and as
     /// [`create_team`](Self::create_team).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{AdminError, Catalog, Engine, OrgId};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// let org = OrgId::new(1);
+    /// let boot = engine.bootstrap();
+    /// let ops = boot.create_team(org, "Ops")?;
+    /// boot.create_team(org, "Web")?;
+    /// boot.rename_team(ops, "Platform")?;
+    /// assert_eq!(engine.snapshot().team(ops).map(|t| t.name().to_owned()), Some("Platform".into()));
+    ///
+    /// let err = boot.rename_team(ops, "web").unwrap_err();
+    /// assert!(matches!(err, AdminError::DuplicateTeamName { .. }), "names are unique");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn rename_team(&self, team: TeamId, name: &str) -> Result<(), AdminError> {
         let actor = self.actor;
         self.engine
@@ -871,6 +1127,24 @@ impl<'e> Admin<'e> {
     ///
     /// [`AdminError::UnknownTeam`]; [`AdminError::Denied`] without
     /// `members.manage`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{AdminError, Catalog, Engine, OrgId, SystemRole, User, UserId};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// let org = OrgId::new(1);
+    /// let boot = engine.bootstrap();
+    /// let ops = boot.create_team(org, "Ops")?;
+    /// boot.add_user(User::new(UserId::new(1), org, SystemRole::Developer.id()).with_team(ops))?;
+    /// boot.delete_team(ops)?;
+    /// let snapshot = engine.snapshot();
+    /// assert!(snapshot.team(ops).is_none());
+    /// assert_eq!(snapshot.user(UserId::new(1)).map(|u| u.teams().len()), Some(0));
+    /// assert_eq!(boot.delete_team(ops), Err(AdminError::UnknownTeam { team: ops }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn delete_team(&self, team: TeamId) -> Result<(), AdminError> {
         let actor = self.actor;
         self.engine
@@ -887,6 +1161,26 @@ impl<'e> Admin<'e> {
     /// [`AdminError::UnknownTeam`]; [`AdminError::UnknownUser`];
     /// [`AdminError::CrossOrganization`]; [`AdminError::Denied`] without
     /// `members.manage`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{AdminError, Catalog, Engine, OrgId, SystemRole, User, UserId};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// let org = OrgId::new(1);
+    /// let boot = engine.bootstrap();
+    /// let ops = boot.create_team(org, "Ops")?;
+    /// boot.add_user(User::new(UserId::new(1), org, SystemRole::Developer.id()))?;
+    /// boot.add_to_team(ops, UserId::new(1))?;
+    /// assert_eq!(engine.snapshot().team(ops).map(|t| t.member_count()), Some(1));
+    ///
+    /// // A user of another organization cannot join.
+    /// boot.add_user(User::new(UserId::new(2), OrgId::new(2), SystemRole::Developer.id()))?;
+    /// let err = boot.add_to_team(ops, UserId::new(2)).unwrap_err();
+    /// assert!(matches!(err, AdminError::CrossOrganization { .. }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn add_to_team(&self, team: TeamId, user: UserId) -> Result<(), AdminError> {
         let actor = self.actor;
         self.engine
@@ -901,6 +1195,30 @@ impl<'e> Admin<'e> {
     /// # Errors
     ///
     /// As [`add_to_team`](Self::add_to_team).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::engine::GuardError;
+    /// use rolegate::{AdminError, Catalog, Engine, OrgId, SystemRole, User, UserId};
+    ///
+    /// # let engine = Engine::new(Catalog::standard());
+    /// # let org = OrgId::new(1);
+    /// # engine.bootstrap().add_user(User::new(UserId::new(1), org, SystemRole::Admin.id()))?;
+    /// # engine.bootstrap().add_user(User::new(UserId::new(2), org, SystemRole::Viewer.id()))?;
+    /// // User 1 is an Admin, user 2 a Viewer.
+    /// # let ops = engine.bootstrap().create_team(org, "Ops")?;
+    /// # engine.bootstrap().add_to_team(ops, UserId::new(2))?;
+    /// // User 2 is in team `ops`; a Viewer lacks members.manage.
+    /// let err = engine.admin(UserId::new(2)).remove_from_team(ops, UserId::new(2)).unwrap_err();
+    /// assert_eq!(err, AdminError::Denied(GuardError::MissingPermission { permission: "members.manage".into() }));
+    ///
+    /// engine.admin(UserId::new(1)).remove_from_team(ops, UserId::new(2))?;
+    /// let snapshot = engine.snapshot();
+    /// assert_eq!(snapshot.team(ops).map(|t| t.member_count()), Some(0));
+    /// assert_eq!(snapshot.user(UserId::new(2)).map(|u| u.teams().is_empty()), Some(true));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn remove_from_team(&self, team: TeamId, user: UserId) -> Result<(), AdminError> {
         let actor = self.actor;
         self.engine
@@ -918,6 +1236,24 @@ impl<'e> Admin<'e> {
     /// [`AdminError::UnknownTeam`]; [`AdminError::UnknownRole`];
     /// [`AdminError::Denied`] as for [`assign_role`](Self::assign_role), for
     /// any member.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::directory::PeopleFilter;
+    /// use rolegate::{Catalog, Engine, OrgId, SystemRole, User, UserId};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// let org = OrgId::new(1);
+    /// let boot = engine.bootstrap();
+    /// let ops = boot.create_team(org, "Ops")?;
+    /// boot.add_user(User::new(UserId::new(1), org, SystemRole::Viewer.id()).with_team(ops))?;
+    /// boot.add_user(User::new(UserId::new(2), org, SystemRole::Operator.id()).with_team(ops))?;
+    /// assert_eq!(boot.assign_team_role(ops, SystemRole::Operator.id())?, 1, "one member changed role");
+    /// let operators = engine.snapshot().people(org, &PeopleFilter::new().role(SystemRole::Operator.id()));
+    /// assert_eq!(operators.len(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn assign_team_role(&self, team: TeamId, role: RoleId) -> Result<usize, AdminError> {
         let actor = self.actor;
         self.engine

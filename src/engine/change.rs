@@ -123,6 +123,23 @@ pub enum Change {
 impl Change {
     /// The organization the change concerns, looked up in `snapshot` where
     /// the change names only a user, role or team.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::engine::Change;
+    /// use rolegate::{Catalog, Engine, OrgId, SystemRole, User, UserId, UserStatus};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// engine.bootstrap().add_user(User::new(UserId::new(3), OrgId::new(2), SystemRole::Viewer.id()))?;
+    /// let snapshot = engine.snapshot();
+    /// // The change names only a user: their organization is looked up.
+    /// let suspend = Change::SetStatus { user: UserId::new(3), status: UserStatus::Suspended };
+    /// assert_eq!(suspend.organization(&snapshot), Some(OrgId::new(2)));
+    /// let unknown = Change::RemoveUser { user: UserId::new(9) };
+    /// assert_eq!(unknown.organization(&snapshot), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn organization(&self, snapshot: &super::Snapshot) -> Option<OrgId> {
         let dir = &snapshot.directory;

@@ -98,12 +98,45 @@ pub struct MatrixCell {
 
 impl MatrixCell {
     /// Whether any rule grants the permission.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Engine, SystemRole};
+    ///
+    /// let snapshot = Engine::new(Catalog::standard()).snapshot();
+    /// let matrix = snapshot.permission_matrix(SystemRole::Viewer.id()).ok_or("a role")?;
+    /// let workflows = matrix.rows.iter().find(|r| r.name == "workflows").ok_or("a row")?;
+    /// let cell = |action: &str| workflows.cells.iter().find(|c| c.action_name == action);
+    /// assert_eq!(cell("read").map(|c| c.granted()), Some(true));
+    /// assert_eq!(cell("update").map(|c| c.granted()), Some(false));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn granted(&self) -> bool {
         !self.rules.is_empty()
     }
 
     /// Whether a rule grants it without must-match keys or conditions.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Engine, SystemRole};
+    ///
+    /// let snapshot = Engine::new(Catalog::standard()).snapshot();
+    /// let cell = |role: SystemRole| {
+    ///     let matrix = snapshot.permission_matrix(role.id())?;
+    ///     let row = matrix.rows.into_iter().find(|r| r.name == "connections")?;
+    ///     row.cells.into_iter().find(|c| c.action_name == "read")
+    /// };
+    /// let viewer = cell(SystemRole::Viewer).ok_or("a cell")?;
+    /// let end_user = cell(SystemRole::EndUser).ok_or("a cell")?;
+    /// assert!(viewer.granted() && viewer.unconditional());
+    /// // End User's rule must match the customer and the owner.
+    /// assert!(end_user.granted() && !end_user.unconditional());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn unconditional(&self) -> bool {
         self.rules.iter().any(Rule::is_unconditional)
@@ -149,6 +182,22 @@ impl Snapshot {
 
     /// The roles an organization sees: the six system roles, then its custom
     /// roles in the order they were created.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Engine, OrgId};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// let org = OrgId::new(1);
+    /// let auditors = engine.bootstrap().create_role(org, "Auditors", [])?;
+    /// engine.bootstrap().create_role(OrgId::new(2), "Elsewhere", [])?;
+    /// let roles = engine.snapshot().roles(org);
+    /// let names: Vec<&str> = roles.iter().map(|r| r.name.as_str()).collect();
+    /// assert_eq!(names, ["Owner", "Admin", "Developer", "Operator", "Viewer", "End User", "Auditors"]);
+    /// assert_eq!(roles.last().map(|r| r.id), Some(auditors));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn roles(&self, organization: OrgId) -> Vec<RoleSummary> {
         SystemRole::ALL
@@ -185,6 +234,23 @@ impl Snapshot {
 
     /// The role's grants for every applicable action of every grantable
     /// resource type; `None` for an unknown or deleted role.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Engine, OrgId, SystemRole};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// let matrix = engine.snapshot().permission_matrix(SystemRole::Operator.id()).ok_or("a role")?;
+    /// assert_eq!(matrix.rows.len(), 11, "one row per grantable resource type");
+    /// let granted = matrix.rows.iter().flat_map(|r| &r.cells).filter(|c| c.granted()).count();
+    /// assert_eq!(granted, 18);
+    ///
+    /// let temp = engine.bootstrap().create_role(OrgId::new(1), "Temp", [])?;
+    /// engine.bootstrap().delete_role(temp, None)?;
+    /// assert!(engine.snapshot().permission_matrix(temp).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn permission_matrix(&self, role: RoleId) -> Option<PermissionMatrix> {
         let rules = self.policy.role(role)?.rules();
@@ -298,12 +364,42 @@ impl Snapshot {
     }
 
     /// A team.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Engine, OrgId, TeamId};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// let ops = engine.bootstrap().create_team(OrgId::new(1), "Ops")?;
+    /// let snapshot = engine.snapshot();
+    /// assert_eq!(snapshot.team(ops).map(|t| t.name()), Some("Ops"));
+    /// assert!(snapshot.team(TeamId::new(99)).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn team(&self, id: TeamId) -> Option<&Team> {
         self.directory.team(id)
     }
 
     /// An organization's teams, in id order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Engine, OrgId, SystemRole, User, UserId};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// let org = OrgId::new(1);
+    /// let boot = engine.bootstrap();
+    /// let web = boot.create_team(org, "Web")?;
+    /// let ops = boot.create_team(org, "Ops")?;
+    /// boot.add_user(User::new(UserId::new(1), org, SystemRole::Developer.id()).with_team(ops))?;
+    /// let teams = engine.snapshot().teams(org);
+    /// let listed: Vec<_> = teams.iter().map(|t| (t.id, t.name.as_str(), t.members)).collect();
+    /// assert_eq!(listed, [(web, "Web", 0), (ops, "Ops", 1)]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn teams(&self, organization: OrgId) -> Vec<TeamSummary> {
         self.directory

@@ -81,12 +81,36 @@ impl Snapshot {
     }
 
     /// The compiled policy of this state.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Engine, OrgId};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// let runner = engine.bootstrap().create_role(OrgId::new(1), "Runner", [])?;
+    /// let snapshot = engine.snapshot();
+    /// assert_eq!(snapshot.policy().role(runner).map(|r| r.name()), Some("Runner"));
+    /// assert_eq!(snapshot.policy().roles().count(), 7);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn policy(&self) -> &Policy {
         &self.policy
     }
 
     /// The catalog.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Engine};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// let snapshot = engine.snapshot();
+    /// assert_eq!(snapshot.catalog().fingerprint(), engine.catalog().fingerprint());
+    /// assert!(snapshot.catalog().resource_type("workflows").is_ok());
+    /// ```
     #[must_use]
     pub fn catalog(&self) -> &Catalog {
         self.policy.catalog()
@@ -113,6 +137,24 @@ impl Snapshot {
     }
 
     /// [`Policy::can`] on this state.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Engine, OrgId, Resource, ResourceId, SystemRole, User, UserId};
+    ///
+    /// # let engine = Engine::new(Catalog::standard());
+    /// # let org = OrgId::new(1);
+    /// # engine.bootstrap().add_user(User::new(UserId::new(2), org, SystemRole::Viewer.id()))?;
+    /// # let catalog = engine.catalog();
+    /// # let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(1), org);
+    /// // User 2 is a Viewer.
+    /// let snapshot = engine.snapshot();
+    /// let viewer = snapshot.subject(UserId::new(2)).ok_or("added")?;
+    /// assert!(snapshot.can(&viewer, catalog.action("read")?, &workflow));
+    /// assert!(!snapshot.can(&viewer, catalog.action("delete")?, &workflow));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[inline]
     #[must_use]
     pub fn can(&self, subject: &Subject, action: ActionId, resource: &Resource<'_>) -> bool {
@@ -120,6 +162,25 @@ impl Snapshot {
     }
 
     /// [`Policy::explain`] on this state.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Denial, Engine, OrgId, Resource, ResourceId, SystemRole, User, UserId};
+    ///
+    /// # let engine = Engine::new(Catalog::standard());
+    /// # let org = OrgId::new(1);
+    /// # engine.bootstrap().add_user(User::new(UserId::new(2), org, SystemRole::Viewer.id()))?;
+    /// # let catalog = engine.catalog();
+    /// # let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(1), org);
+    /// // User 2 is a Viewer.
+    /// let snapshot = engine.snapshot();
+    /// let viewer = snapshot.subject(UserId::new(2)).ok_or("added")?;
+    /// assert!(snapshot.explain(&viewer, catalog.action("read")?, &workflow).is_allowed());
+    /// let why = snapshot.explain(&viewer, catalog.action("delete")?, &workflow);
+    /// assert!(matches!(why.denial(), Some(Denial::NoRule { .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn explain(
         &self,
@@ -131,6 +192,22 @@ impl Snapshot {
     }
 
     /// A user of the directory, with their latest recorded activity.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::directory::Timestamp;
+    /// use rolegate::{Catalog, Engine, OrgId, SystemRole, User, UserId};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// engine.bootstrap().add_user(User::new(UserId::new(1), OrgId::new(1), SystemRole::Viewer.id()))?;
+    /// let snapshot = engine.snapshot();
+    /// let at = Timestamp::from_unix_millis(1_795_426_200_000);
+    /// engine.record_activity(UserId::new(1), at);
+    /// assert_eq!(snapshot.user(UserId::new(1)).and_then(|u| u.last_active()), Some(at));
+    /// assert!(snapshot.user(UserId::new(2)).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn user(&self, id: UserId) -> Option<User> {
         self.directory.record(id).map(|r| r.current())
@@ -138,6 +215,21 @@ impl Snapshot {
 
     /// A user of the directory as the subject of a check: their current
     /// role, status, customer and teams.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, CustomerId, Engine, OrgId, SystemRole, User, UserId};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// let widget = User::new(UserId::new(4), OrgId::new(1), SystemRole::EndUser.id()).with_customer(CustomerId::new(30));
+    /// engine.bootstrap().add_user(widget)?;
+    /// let snapshot = engine.snapshot();
+    /// let subject = snapshot.subject(UserId::new(4)).ok_or("just added")?;
+    /// assert_eq!((subject.role(), subject.customer()), (SystemRole::EndUser.id(), Some(CustomerId::new(30))));
+    /// assert!(snapshot.subject(UserId::new(5)).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn subject(&self, id: UserId) -> Option<Subject> {
         self.directory.user(id).map(User::subject)
@@ -145,6 +237,26 @@ impl Snapshot {
 
     /// Whether the directory's user `id` may perform `action` on `resource`;
     /// an unknown user is denied.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Engine, OrgId, Resource, ResourceId, SystemRole, User, UserId};
+    ///
+    /// # let engine = Engine::new(Catalog::standard());
+    /// # let org = OrgId::new(1);
+    /// # engine.bootstrap().add_user(User::new(UserId::new(2), org, SystemRole::Viewer.id()))?;
+    /// # let catalog = engine.catalog();
+    /// # let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(1), org);
+    /// // User 2 is a Viewer.
+    /// let execute = catalog.action("execute")?;
+    /// let before = engine.snapshot();
+    /// engine.bootstrap().assign_role(UserId::new(2), SystemRole::Operator.id())?;
+    /// assert!(!before.can_user(UserId::new(2), execute, &workflow), "a snapshot does not change");
+    /// assert!(engine.snapshot().can_user(UserId::new(2), execute, &workflow));
+    /// assert!(!engine.snapshot().can_user(UserId::new(9), execute, &workflow), "unknown users are denied");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn can_user(&self, id: UserId, action: ActionId, resource: &Resource<'_>) -> bool {
         self.directory
@@ -282,6 +394,30 @@ impl Engine {
     /// [`AuthorizeError::Denied`] when the check denies; [`AuthorizeError::Audit`] when it
     /// allows but the log cannot promise a record and its policy refuses
     /// unrecorded actions.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{AuditQuery, AuthorizeError, Outcome};
+    /// use rolegate::{Catalog, Engine, OrgId, Resource, ResourceId, SystemRole, User, UserId};
+    ///
+    /// # let engine = Engine::new(Catalog::standard());
+    /// # let org = OrgId::new(1);
+    /// # engine.bootstrap().add_user(User::new(UserId::new(3), org, SystemRole::Operator.id()))?;
+    /// # let catalog = engine.catalog();
+    /// # let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(5), org);
+    /// // User 3 is an Operator.
+    /// let operator = engine.snapshot().subject(UserId::new(3)).ok_or("added")?;
+    /// let grant = engine.authorize(&operator, catalog.action("execute")?, &workflow)?;
+    /// grant.success()?;
+    /// let denied = engine.authorize(&operator, catalog.action("delete")?, &workflow);
+    /// assert!(matches!(denied, Err(AuthorizeError::Denied { .. })));
+    ///
+    /// let page = engine.audit().query(&AuditQuery::new().resource_type("workflows"))?;
+    /// let outcomes: Vec<Outcome> = page.events.iter().map(|e| e.outcome()).collect();
+    /// assert_eq!(outcomes, [Outcome::Denied, Outcome::Success], "newest first");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn authorize(
         &self,
         subject: &Subject,
@@ -329,6 +465,19 @@ impl Engine {
 
     /// The current state, to run many checks and listings on. Costs one
     /// reference count; the checks on it cost nothing more.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Engine, OrgId};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// let snapshot = engine.snapshot();
+    /// engine.bootstrap().create_team(OrgId::new(1), "Ops")?;
+    /// assert!(snapshot.teams(OrgId::new(1)).is_empty(), "a snapshot does not change");
+    /// assert_eq!(engine.snapshot().teams(OrgId::new(1)).len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn snapshot(&self) -> Arc<Snapshot> {
         self.inner.current.load_full()
@@ -342,6 +491,28 @@ impl Engine {
     /// at check time ([`Snapshot::subject`]) or use
     /// [`can_user`](Self::can_user), so that a role or status change applies
     /// to the next check.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Engine, OrgId, Resource, ResourceId, SystemRole, User, UserId};
+    ///
+    /// # let engine = Engine::new(Catalog::standard());
+    /// # let org = OrgId::new(1);
+    /// # engine.bootstrap().add_user(User::new(UserId::new(2), org, SystemRole::Developer.id()))?;
+    /// # let catalog = engine.catalog();
+    /// # let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(1), org);
+    /// // User 2 is a Developer.
+    /// let update = catalog.action("update")?;
+    /// let developer = engine.snapshot().subject(UserId::new(2)).ok_or("added")?;
+    /// assert!(engine.can(&developer, update, &workflow));
+    /// engine.bootstrap().assign_role(UserId::new(2), SystemRole::Viewer.id())?;
+    /// // A subject built before the change still carries the old role.
+    /// assert!(engine.can(&developer, update, &workflow));
+    /// let viewer = engine.snapshot().subject(UserId::new(2)).ok_or("added")?;
+    /// assert!(!engine.can(&viewer, update, &workflow));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[inline]
     #[must_use]
     pub fn can(&self, subject: &Subject, action: ActionId, resource: &Resource<'_>) -> bool {
@@ -350,12 +521,49 @@ impl Engine {
 
     /// [`Snapshot::can_user`] on the current state: the directory's view of
     /// the user, so that role and status changes apply at once.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Engine, OrgId, Resource, ResourceId, SystemRole, User, UserId, UserStatus};
+    ///
+    /// # let engine = Engine::new(Catalog::standard());
+    /// # let org = OrgId::new(1);
+    /// # engine.bootstrap().add_user(User::new(UserId::new(2), org, SystemRole::Viewer.id()))?;
+    /// # let catalog = engine.catalog();
+    /// # let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(1), org);
+    /// // User 2 is a Viewer.
+    /// let read = catalog.action("read")?;
+    /// assert!(engine.can_user(UserId::new(2), read, &workflow));
+    /// engine.bootstrap().set_status(UserId::new(2), UserStatus::Suspended)?;
+    /// assert!(!engine.can_user(UserId::new(2), read, &workflow));
+    /// assert!(!engine.can_user(UserId::new(9), read, &workflow), "unknown users are denied");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn can_user(&self, user: UserId, action: ActionId, resource: &Resource<'_>) -> bool {
         self.inner.current.load().can_user(user, action, resource)
     }
 
     /// [`Policy::explain`] on the current state.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Denial, Engine, OrgId, Resource, ResourceId, SystemRole, User, UserId};
+    ///
+    /// # let engine = Engine::new(Catalog::standard());
+    /// # let org = OrgId::new(1);
+    /// # engine.bootstrap().add_user(User::new(UserId::new(2), org, SystemRole::Viewer.id()))?;
+    /// # let catalog = engine.catalog();
+    /// # let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(1), org);
+    /// // User 2 is a Viewer.
+    /// let viewer = engine.snapshot().subject(UserId::new(2)).ok_or("added")?;
+    /// let why = engine.explain(&viewer, catalog.action("update")?, &workflow);
+    /// let permission = catalog.permission("workflows", "update")?;
+    /// assert_eq!(why.denial(), Some(&Denial::NoRule { role: SystemRole::Viewer.id(), permission }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn explain(
         &self,
@@ -368,6 +576,24 @@ impl Engine {
 
     /// Administrative calls in the name of `actor`, each checked by the
     /// delegation guard.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::engine::GuardError;
+    /// use rolegate::{AdminError, Catalog, Engine, OrgId, SystemRole, User, UserId};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// let org = OrgId::new(1);
+    /// engine.bootstrap().add_user(User::new(UserId::new(1), org, SystemRole::Admin.id()))?;
+    /// let ops = engine.admin(UserId::new(1)).create_team(org, "Ops")?;
+    /// assert!(engine.snapshot().team(ops).is_some());
+    ///
+    /// // The guard checks the acting user: one not in the directory cannot act.
+    /// let err = engine.admin(UserId::new(9)).create_team(org, "Web").unwrap_err();
+    /// assert_eq!(err, AdminError::Denied(GuardError::UnknownActor { user: UserId::new(9) }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn admin(&self, actor: UserId) -> Admin<'_> {
         Admin::new(self, Actor::User(actor))
@@ -376,6 +602,24 @@ impl Engine {
     /// Administrative calls from trusted configuration, in the system's
     /// name: not subject to the delegation guard (the last-Owner rule still
     /// holds).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::engine::GuardError;
+    /// use rolegate::{AdminError, Catalog, Engine, OrgId, SystemRole, User, UserId, UserStatus};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// let org = OrgId::new(1);
+    /// let boot = engine.bootstrap();
+    /// boot.add_user(User::new(UserId::new(1), org, SystemRole::Owner.id()))?;
+    /// assert_eq!(engine.snapshot().user(UserId::new(1)).map(|u| u.role()), Some(SystemRole::Owner.id()));
+    ///
+    /// // The last-Owner rule holds even for the system.
+    /// let err = boot.set_status(UserId::new(1), UserStatus::Suspended).unwrap_err();
+    /// assert_eq!(err, AdminError::Denied(GuardError::LastOwner { organization: org }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn bootstrap(&self) -> Admin<'_> {
         Admin::new(self, Actor::System)
@@ -384,6 +628,23 @@ impl Engine {
     /// Records that `user` was active at `at`: a later time replaces an
     /// earlier one. Not an administrative change: no new snapshot, no
     /// guard. Returns whether the user exists.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::directory::Timestamp;
+    /// use rolegate::{Catalog, Engine, OrgId, SystemRole, User, UserId};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// engine.bootstrap().add_user(User::new(UserId::new(1), OrgId::new(1), SystemRole::Viewer.id()))?;
+    /// let at = Timestamp::from_unix_millis(1_795_426_200_000);
+    /// assert!(engine.record_activity(UserId::new(1), at));
+    /// assert!(engine.record_activity(UserId::new(1), Timestamp::EPOCH), "earlier: ignored");
+    /// assert_eq!(engine.snapshot().user(UserId::new(1)).and_then(|u| u.last_active()), Some(at));
+    /// assert_eq!(engine.snapshot().revision().get(), 1, "no new snapshot");
+    /// assert!(!engine.record_activity(UserId::new(9), at), "no such user");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn record_activity(&self, user: UserId, at: Timestamp) -> bool {
         match self.inner.current.load().directory.record(user) {
             Some(record) => {
