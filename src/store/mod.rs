@@ -568,6 +568,20 @@ pub trait Store: Send + Sync + fmt::Debug {
     fn commits_since(&self, after: Revision) -> Result<Vec<Commit>, StoreError>;
 }
 
+impl<S: Store + ?Sized> Store for Box<S> {
+    fn load(&self) -> Result<StoredState, StoreError> {
+        (**self).load()
+    }
+
+    fn commit(&self, commit: &Commit) -> Result<(), StoreError> {
+        (**self).commit(commit)
+    }
+
+    fn commits_since(&self, after: Revision) -> Result<Vec<Commit>, StoreError> {
+        (**self).commits_since(after)
+    }
+}
+
 impl<S: Store + ?Sized> Store for Arc<S> {
     fn load(&self) -> Result<StoredState, StoreError> {
         (**self).load()

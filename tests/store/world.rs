@@ -22,7 +22,6 @@ pub struct Built {
     pub deleted_role: RoleId,
     pub deleted_team: TeamId,
     pub teams: Vec<TeamId>,
-    pub users: Vec<UserId>,
 }
 
 fn rule(engine: &Engine, ty: &str, action: &str, keys: MustMatch, conditions: &str) -> Rule {
@@ -46,13 +45,22 @@ pub fn populate(engine: &Engine) -> Built {
     let marketing = admin.create_team(ACME, "Marketing").unwrap();
     let platform = admin.create_team(ACME, "Platform").unwrap();
     let doomed = admin.create_team(ACME, "Doomed").unwrap();
-    let ops = engine.admin(UserId::new(100)).create_team(GLOBEX, "Ops").unwrap();
+    let ops = engine
+        .admin(UserId::new(100))
+        .create_team(GLOBEX, "Ops")
+        .unwrap();
     let editor = admin
         .create_role(
             ACME,
             "Marketing Editor",
             [
-                rule(engine, "workflows", "read", MustMatch::TEAM, r#"status != "archived""#),
+                rule(
+                    engine,
+                    "workflows",
+                    "read",
+                    MustMatch::TEAM,
+                    r#"status != "archived""#,
+                ),
                 rule(
                     engine,
                     "workflows",
@@ -67,9 +75,12 @@ pub fn populate(engine: &Engine) -> Built {
         .duplicate_role(ACME, SystemRole::Developer.id(), "Release Engineer")
         .unwrap();
     let temp = admin
-        .create_role(ACME, "Temp", [rule(engine, "tools", "read", MustMatch::empty(), "")])
+        .create_role(
+            ACME,
+            "Temp",
+            [rule(engine, "tools", "read", MustMatch::empty(), "")],
+        )
         .unwrap();
-    let mut users = Vec::new();
     for (n, org, role, teams) in [
         (2, ACME, SystemRole::Admin.id(), vec![platform]),
         (3, ACME, editor, vec![marketing]),
@@ -85,20 +96,28 @@ pub fn populate(engine: &Engine) -> Built {
         }
         let actor = if org == ACME { 1 } else { 100 };
         engine.admin(UserId::new(actor)).add_user(user).unwrap();
-        users.push(UserId::new(n));
     }
     let end_user = User::new(UserId::new(7), ACME, SystemRole::EndUser.id())
         .with_customer(CustomerId::new(30));
     admin.add_user(end_user).unwrap();
-    users.push(UserId::new(7));
-    admin.set_status(UserId::new(6), UserStatus::Suspended).unwrap();
-    admin.assign_role(UserId::new(6), SystemRole::Operator.id()).unwrap();
+    admin
+        .set_status(UserId::new(6), UserStatus::Suspended)
+        .unwrap();
+    admin
+        .assign_role(UserId::new(6), SystemRole::Operator.id())
+        .unwrap();
     admin.rename_role(release, "Release Manager").unwrap();
     admin
         .replace_rules(
             editor,
             [
-                rule(engine, "workflows", "read", MustMatch::TEAM, r#"status != "archived""#),
+                rule(
+                    engine,
+                    "workflows",
+                    "read",
+                    MustMatch::TEAM,
+                    r#"status != "archived""#,
+                ),
                 rule(
                     engine,
                     "workflows",
@@ -111,17 +130,20 @@ pub fn populate(engine: &Engine) -> Built {
         )
         .unwrap();
     // Deletions with moves.
-    admin.delete_role(temp, Some(SystemRole::Viewer.id())).unwrap();
+    admin
+        .delete_role(temp, Some(SystemRole::Viewer.id()))
+        .unwrap();
     admin.delete_team(doomed).unwrap();
     admin.rename_team(platform, "Platform Team").unwrap();
     admin.add_to_team(platform, UserId::new(3)).unwrap();
     admin.remove_from_team(marketing, UserId::new(4)).unwrap();
-    admin.assign_team_role(platform, SystemRole::Developer.id()).unwrap();
+    admin
+        .assign_team_role(platform, SystemRole::Developer.id())
+        .unwrap();
     engine
         .admin(UserId::new(100))
         .remove_user(UserId::new(102))
         .unwrap();
-    users.retain(|u| *u != UserId::new(102));
     // An import: one new role, one update.
     let csv = "Role name,Resource,Action,Conditions,Must Match\n\
                Auditor,audit_log,read,,organization\n\
@@ -137,7 +159,6 @@ pub fn populate(engine: &Engine) -> Built {
         deleted_role: temp,
         deleted_team: doomed,
         teams: vec![marketing, platform, ops, TeamId::new(900)],
-        users,
     }
 }
 
@@ -151,7 +172,12 @@ fn decisions(engine: &Engine, out: &mut String) {
     let mut probes = Vec::new();
     for ty in catalog.resource_types() {
         for org in ORGS {
-            for team in [None, Some(TeamId::new(1)), Some(TeamId::new(2)), Some(TeamId::new(3))] {
+            for team in [
+                None,
+                Some(TeamId::new(1)),
+                Some(TeamId::new(2)),
+                Some(TeamId::new(3)),
+            ] {
                 for owner in [None, Some(UserId::new(3)), Some(UserId::new(7))] {
                     let mut r = Resource::new(ty, ResourceId::new(probes.len() as u64), org)
                         .with_customer(CustomerId::new(30));
@@ -162,7 +188,9 @@ fn decisions(engine: &Engine, out: &mut String) {
                         r = r.with_owner(o);
                     }
                     if catalog.attribute_type(ty, status).is_some() {
-                        r = r.with_attribute(status, "draft").with_attribute(priority, 2_i64);
+                        r = r
+                            .with_attribute(status, "draft")
+                            .with_attribute(priority, 2_i64);
                     }
                     probes.push(r);
                 }
@@ -208,7 +236,15 @@ pub fn fingerprint(engine: &Engine) -> String {
         let people: Vec<_> = snapshot
             .people(org, &PeopleFilter::new())
             .into_iter()
-            .map(|p| (p.user.id(), p.role, p.teams, p.user.status(), p.user.customer()))
+            .map(|p| {
+                (
+                    p.user.id(),
+                    p.role,
+                    p.teams,
+                    p.user.status(),
+                    p.user.customer(),
+                )
+            })
             .collect();
         writeln!(out, "{people:?}").unwrap();
         writeln!(out, "{:?}", snapshot.teams(org)).unwrap();
