@@ -147,6 +147,24 @@ impl Grant {
     /// [`AuditError::Sink`] when the sink would not take the completion;
     /// the work is done, so the loss is also counted in
     /// [`AuditLog::dropped`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use rolegate::audit::{AuditQuery, Outcome};
+    /// # use rolegate::{Catalog, Engine, OrgId, Resource, ResourceId, SystemRole, User, UserId};
+    /// # let engine = Engine::new(Catalog::standard());
+    /// # let org = OrgId::new(1);
+    /// # engine.bootstrap().add_user(User::new(UserId::new(3), org, SystemRole::Developer.id()))?;
+    /// let catalog = engine.catalog();
+    /// let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(5), org);
+    /// let developer = engine.snapshot().subject(UserId::new(3)).ok_or("added")?;
+    /// let grant = engine.authorize(&developer, catalog.action("execute")?, &workflow)?;
+    /// let id = grant.success()?;
+    /// let page = engine.audit().query(&AuditQuery::new().action("workflows.execute"))?;
+    /// assert_eq!((page.events[0].id(), page.events[0].outcome()), (id, Outcome::Success));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn success(mut self) -> Result<EventId, AuditError> {
         self.complete(Outcome::Success, None)
     }

@@ -67,6 +67,18 @@ impl MemorySink {
     }
 
     /// A sink holding at most `capacity` events.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{AuditLog, HostEvent, MemorySink, Outcome};
+    /// use rolegate::OrgId;
+    ///
+    /// let log = AuditLog::new(MemorySink::bounded(1));
+    /// let login = || HostEvent::new(OrgId::new(1), "auth.login", Outcome::Success);
+    /// assert!(log.record(login()).is_ok());
+    /// assert!(log.record(login()).is_err(), "full: refused under the default policy");
+    /// ```
     #[must_use]
     pub fn bounded(capacity: usize) -> Self {
         Self {

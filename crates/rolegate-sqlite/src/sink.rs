@@ -42,11 +42,13 @@ pub enum Durability {
     /// `authorize` returned survives a crash of the process or the machine.
     Strict,
     /// Appends and completions are queued and written by a background
-    /// thread, many to a transaction, at most `max_events` at a time and at
-    /// most `max_delay` after the oldest was queued (`synchronous =
-    /// NORMAL`). A crash loses at most what was queued and not yet written:
-    /// fewer than `max_events` events, queued during the last `max_delay`.
-    /// A write that fails is reported by the next call (an error) and
+    /// thread, many to a transaction: at most `max_events` at a time, a
+    /// batch starting at most `max_delay` after its first event was queued
+    /// (`synchronous = NORMAL`). The queue holds at most `max_events`
+    /// operations; an append waits while it is full. A crash of the process
+    /// therefore loses at most the events not yet written: at most twice
+    /// `max_events` (one batch being written, one queued). A write that
+    /// fails is reported by the next call (an error) and its events are
     /// counted in [`SqliteSink::lost`].
     Batched {
         /// The most events one transaction writes, and the most a crash
@@ -277,6 +279,10 @@ fn writer(
                 Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => break,
             }
         }
+        let queued = batch
+            .iter()
+            .filter(|op| matches!(op, Op::Append(..)))
+            .count() as u64;
         let written = (|| -> Result<(), SinkError> {
             let tx = conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -293,10 +299,9 @@ fn writer(
             tx.commit()
                 .map_err(|e| sink("cannot commit an audit batch", &e))
         })();
-        let events = batch.len() as u64;
         batch.clear();
         if let Err(e) = &written {
-            lost.fetch_add(events.max(1), Ordering::SeqCst);
+            lost.fetch_add(queued, Ordering::SeqCst);
             *failure.lock().unwrap_or_else(PoisonError::into_inner) = Some(e.clone());
         }
         for answer in flushes {
@@ -384,7 +389,7 @@ impl SqliteSink {
                 let writer_conn =
                     Connection::open(path).map_err(|e| sql("cannot open the file", e))?;
                 schema::configure(&writer_conn, synchronous)?;
-                let (queue, ops) = mpsc::sync_channel(max_events.max(1) * 4);
+                let (queue, ops) = mpsc::sync_channel(max_events.max(1));
                 let failure = Arc::new(Mutex::new(None));
                 let (f, l) = (Arc::clone(&failure), Arc::clone(&lost));
                 let max_events = max_events.max(1);
