@@ -29,8 +29,7 @@
 //! # Features
 //!
 //! - `serde`: serde for ids, statuses, outcomes, rules in their text form
-//!   and the store's records, and the JSON documents of
-//!   [`document`].
+//!   and the store's records.
 //!
 //! Besides `bitflags`, `hashbrown`, `smallvec` and `thiserror`,
 //! the engine uses `arc-swap` (publishing snapshots without readers taking a
