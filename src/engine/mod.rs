@@ -12,16 +12,20 @@
 //! check on a [`Snapshot`] taken once per request writes nothing at all.
 
 mod admin;
+mod builder;
 mod change;
 mod error;
 mod guard;
 mod listing;
 mod persist;
+mod snapshot;
 
 pub use admin::{Admin, RoleDeletion, RoleEdit, RoleImport};
+pub use builder::EngineBuilder;
 pub use change::Change;
 pub use error::{AdminError, GuardError};
 pub use listing::{MatrixCell, MatrixRow, PermissionMatrix, Person, RoleSummary, TeamSummary};
+pub use snapshot::Snapshot;
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -32,238 +36,11 @@ use crate::audit::{
 };
 
 use crate::catalog::Catalog;
-use crate::directory::{Directory, Timestamp, User};
+use crate::directory::Timestamp;
 use crate::evaluate::{Explanation, Resource, Subject};
-use crate::id::{ActionId, OrgId, RoleId, TeamId, UserId};
-use crate::policy::Policy;
-use crate::rule::Rule;
+use crate::id::{ActionId, UserId};
 use crate::store::{Commit, Revision, Store, StoreError, StoreErrorKind};
 use admin::Target;
-
-/// One consistent state of the engine: the compiled policy and the
-/// directory, as of one version.
-///
-/// Take one per request with [`Engine::snapshot`] and run as many checks on
-/// it as the request needs: they all see the same state, and cost no
-/// synchronisation at all.
-///
-/// # Examples
-///
-/// ```
-/// use rolegate::{Catalog, Engine, OrgId, Resource, ResourceId, SystemRole, User, UserId};
-///
-/// let engine = Engine::new(Catalog::standard());
-/// let org = OrgId::new(1);
-/// engine.bootstrap().add_user(User::new(UserId::new(7), org, SystemRole::Viewer.id()))?;
-///
-/// let snapshot = engine.snapshot();
-/// let catalog = snapshot.policy().catalog();
-/// let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(1), org);
-/// let viewer = snapshot.subject(UserId::new(7)).ok_or("just added")?;
-/// assert!(snapshot.can(&viewer, catalog.action("read")?, &workflow));
-/// assert!(!snapshot.can(&viewer, catalog.action("update")?, &workflow));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Clone, Debug)]
-pub struct Snapshot {
-    pub(crate) policy: Policy,
-    pub(crate) directory: Directory,
-    pub(crate) revision: Revision,
-}
-
-impl Snapshot {
-    fn new(catalog: Arc<Catalog>) -> Self {
-        Self {
-            policy: Policy::new(catalog),
-            directory: Directory::default(),
-            revision: Revision::ZERO,
-        }
-    }
-
-    /// The compiled policy of this state.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use rolegate::{Catalog, Engine, OrgId};
-    ///
-    /// let engine = Engine::new(Catalog::standard());
-    /// let runner = engine.bootstrap().create_role(OrgId::new(1), "Runner", [])?;
-    /// let snapshot = engine.snapshot();
-    /// assert_eq!(snapshot.policy().role(runner).map(|r| r.name()), Some("Runner"));
-    /// assert_eq!(snapshot.policy().roles().count(), 7);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn policy(&self) -> &Policy {
-        &self.policy
-    }
-
-    /// The catalog.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use rolegate::{Catalog, Engine};
-    ///
-    /// let engine = Engine::new(Catalog::standard());
-    /// let snapshot = engine.snapshot();
-    /// assert_eq!(snapshot.catalog().fingerprint(), engine.catalog().fingerprint());
-    /// assert!(snapshot.catalog().resource_type("workflows").is_ok());
-    /// ```
-    #[must_use]
-    pub fn catalog(&self) -> &Catalog {
-        self.policy.catalog()
-    }
-
-    /// The revision of this state: how many changes led to it, and, on a
-    /// store, the store revision it reflects.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use rolegate::store::Revision;
-    /// use rolegate::{Catalog, Engine, OrgId};
-    ///
-    /// let engine = Engine::new(Catalog::standard());
-    /// assert_eq!(engine.snapshot().revision(), Revision::ZERO);
-    /// engine.bootstrap().create_team(OrgId::new(1), "Ops")?;
-    /// assert_eq!(engine.snapshot().revision(), Revision::new(1));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn revision(&self) -> Revision {
-        self.revision
-    }
-
-    /// [`Policy::can`] on this state.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use rolegate::{Catalog, Engine, OrgId, Resource, ResourceId, SystemRole, User, UserId};
-    ///
-    /// # let engine = Engine::new(Catalog::standard());
-    /// # let org = OrgId::new(1);
-    /// # engine.bootstrap().add_user(User::new(UserId::new(2), org, SystemRole::Viewer.id()))?;
-    /// # let catalog = engine.catalog();
-    /// # let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(1), org);
-    /// // User 2 is a Viewer.
-    /// let snapshot = engine.snapshot();
-    /// let viewer = snapshot.subject(UserId::new(2)).ok_or("added")?;
-    /// assert!(snapshot.can(&viewer, catalog.action("read")?, &workflow));
-    /// assert!(!snapshot.can(&viewer, catalog.action("delete")?, &workflow));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[inline]
-    #[must_use]
-    pub fn can(&self, subject: &Subject, action: ActionId, resource: &Resource<'_>) -> bool {
-        self.policy.can(subject, action, resource)
-    }
-
-    /// [`Policy::explain`] on this state.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use rolegate::{Catalog, Denial, Engine, OrgId, Resource, ResourceId, SystemRole, User, UserId};
-    ///
-    /// # let engine = Engine::new(Catalog::standard());
-    /// # let org = OrgId::new(1);
-    /// # engine.bootstrap().add_user(User::new(UserId::new(2), org, SystemRole::Viewer.id()))?;
-    /// # let catalog = engine.catalog();
-    /// # let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(1), org);
-    /// // User 2 is a Viewer.
-    /// let snapshot = engine.snapshot();
-    /// let viewer = snapshot.subject(UserId::new(2)).ok_or("added")?;
-    /// assert!(snapshot.explain(&viewer, catalog.action("read")?, &workflow).is_allowed());
-    /// let why = snapshot.explain(&viewer, catalog.action("delete")?, &workflow);
-    /// assert!(matches!(why.denial(), Some(Denial::NoRule { .. })));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn explain(
-        &self,
-        subject: &Subject,
-        action: ActionId,
-        resource: &Resource<'_>,
-    ) -> Explanation {
-        self.policy.explain(subject, action, resource)
-    }
-
-    /// A user of the directory, with their latest recorded activity.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use rolegate::directory::Timestamp;
-    /// use rolegate::{Catalog, Engine, OrgId, SystemRole, User, UserId};
-    ///
-    /// let engine = Engine::new(Catalog::standard());
-    /// engine.bootstrap().add_user(User::new(UserId::new(1), OrgId::new(1), SystemRole::Viewer.id()))?;
-    /// let snapshot = engine.snapshot();
-    /// let at = Timestamp::from_unix_millis(1_795_426_200_000);
-    /// engine.record_activity(UserId::new(1), at);
-    /// assert_eq!(snapshot.user(UserId::new(1)).and_then(|u| u.last_active()), Some(at));
-    /// assert!(snapshot.user(UserId::new(2)).is_none());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn user(&self, id: UserId) -> Option<User> {
-        self.directory.record(id).map(|r| r.current())
-    }
-
-    /// A user of the directory as the subject of a check: their current
-    /// role, status, customer and teams.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use rolegate::{Catalog, CustomerId, Engine, OrgId, SystemRole, User, UserId};
-    ///
-    /// let engine = Engine::new(Catalog::standard());
-    /// let widget = User::new(UserId::new(4), OrgId::new(1), SystemRole::EndUser.id()).with_customer(CustomerId::new(30));
-    /// engine.bootstrap().add_user(widget)?;
-    /// let snapshot = engine.snapshot();
-    /// let subject = snapshot.subject(UserId::new(4)).ok_or("just added")?;
-    /// assert_eq!((subject.role(), subject.customer()), (SystemRole::EndUser.id(), Some(CustomerId::new(30))));
-    /// assert!(snapshot.subject(UserId::new(5)).is_none());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn subject(&self, id: UserId) -> Option<Subject> {
-        self.directory.user(id).map(User::subject)
-    }
-
-    /// Whether the directory's user `id` may perform `action` on `resource`;
-    /// an unknown user is denied.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use rolegate::{Catalog, Engine, OrgId, Resource, ResourceId, SystemRole, User, UserId};
-    ///
-    /// # let engine = Engine::new(Catalog::standard());
-    /// # let org = OrgId::new(1);
-    /// # engine.bootstrap().add_user(User::new(UserId::new(2), org, SystemRole::Viewer.id()))?;
-    /// # let catalog = engine.catalog();
-    /// # let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(1), org);
-    /// // User 2 is a Viewer.
-    /// let execute = catalog.action("execute")?;
-    /// let before = engine.snapshot();
-    /// engine.bootstrap().assign_role(UserId::new(2), SystemRole::Operator.id())?;
-    /// assert!(!before.can_user(UserId::new(2), execute, &workflow), "a snapshot does not change");
-    /// assert!(engine.snapshot().can_user(UserId::new(2), execute, &workflow));
-    /// assert!(!engine.snapshot().can_user(UserId::new(9), execute, &workflow), "unknown users are denied");
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn can_user(&self, id: UserId, action: ActionId, resource: &Resource<'_>) -> bool {
-        self.directory
-            .user(id)
-            .is_some_and(|u| self.policy.can(&u.subject(), action, resource))
-    }
-}
 
 /// The live engine: cheap to clone and share across threads and tasks.
 ///
@@ -483,7 +260,7 @@ impl Engine {
         self.inner.current.load_full()
     }
 
-    /// [`Policy::can`] on the current state, without a lock or a reference
+    /// [`Policy::can`](crate::Policy::can) on the current state, without a lock or a reference
     /// count: loading the snapshot marks a slot that belongs to the calling
     /// thread, so threads checking at once do not contend.
     ///
@@ -545,7 +322,7 @@ impl Engine {
         self.inner.current.load().can_user(user, action, resource)
     }
 
-    /// [`Policy::explain`] on the current state.
+    /// [`Policy::explain`](crate::Policy::explain) on the current state.
     ///
     /// # Examples
     ///
@@ -842,206 +619,4 @@ fn error_text(error: &AdminError) -> String {
         source = cause.source();
     }
     text
-}
-
-/// Loads an engine in bulk from trusted data, validating each item as it is
-/// added. Made by [`Engine::builder`].
-///
-/// Items are checked as [`Engine::bootstrap`] checks them, but no snapshot
-/// is published until [`build`](Self::build), and nothing is recorded in the
-/// audit log: loading restores a state, it changes none. Each method that
-/// creates something returns its id.
-///
-/// # Examples
-///
-/// ```
-/// use rolegate::audit::{AuditLog, MemorySink};
-/// use rolegate::{Catalog, Engine, OrgId, SystemRole, User, UserId};
-///
-/// let org = OrgId::new(1);
-/// let mut builder = Engine::builder(Catalog::standard());
-/// builder.audit(AuditLog::new(MemorySink::bounded(10_000)));
-/// let ops = builder.create_team(org, "Ops")?;
-/// builder.add_user(User::new(UserId::new(1), org, SystemRole::Operator.id()).with_team(ops))?;
-/// let engine = builder.build();
-/// assert_eq!(engine.snapshot().team(ops).map(|t| t.member_count()), Some(1));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Debug)]
-pub struct EngineBuilder {
-    snapshot: Snapshot,
-    audit: AuditLog,
-    /// Whether anything was added.
-    loaded: bool,
-}
-
-impl EngineBuilder {
-    /// Uses `log` as the engine's audit log (an in-memory log by default).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use rolegate::audit::{AuditLog, MemorySink, OnSinkFailure};
-    /// use rolegate::{Catalog, Engine};
-    ///
-    /// let mut builder = Engine::builder(Catalog::standard());
-    /// builder.audit(AuditLog::new(MemorySink::new()).on_failure(OnSinkFailure::Count));
-    /// let engine = builder.build();
-    /// assert_eq!(engine.audit().policy(), OnSinkFailure::Count);
-    /// ```
-    pub fn audit(&mut self, log: AuditLog) -> &mut Self {
-        self.audit = log;
-        self
-    }
-
-    fn add<T>(
-        &mut self,
-        call: impl FnOnce(&Snapshot) -> Result<(Change, T), AdminError>,
-    ) -> Result<T, AdminError> {
-        let (change, out) = call(&self.snapshot)?;
-        let effects = change.effects(&self.snapshot);
-        // Validated against this very state, so the effects apply.
-        persist::apply(&mut self.snapshot, &effects).map_err(AdminError::Store)?;
-        self.loaded = true;
-        Ok(out)
-    }
-
-    /// Creates a custom role; returns its id.
-    ///
-    /// # Errors
-    ///
-    /// As [`Admin::create_role`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use rolegate::{Catalog, Engine, OrgId, Rule};
-    ///
-    /// let catalog = Catalog::standard();
-    /// let read = Rule::builder(&catalog, "audit_log", "read").build()?;
-    /// let mut builder = Engine::builder(catalog);
-    /// let auditor = builder.create_role(OrgId::new(1), "Auditor", [read])?;
-    /// assert!(builder.create_role(OrgId::new(1), "auditor", []).is_err(), "names are unique");
-    /// let engine = builder.build();
-    /// assert_eq!(engine.snapshot().policy().role(auditor).map(|r| r.name()), Some("Auditor"));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn create_role<I>(
-        &mut self,
-        organization: OrgId,
-        name: &str,
-        rules: I,
-    ) -> Result<RoleId, AdminError>
-    where
-        I: IntoIterator<Item = Rule>,
-    {
-        let rules = rules.into_iter().collect();
-        self.add(|s| admin::create_role(s, Actor::System, organization, name, rules))
-    }
-
-    /// Creates a team; returns its id.
-    ///
-    /// # Errors
-    ///
-    /// As [`Admin::create_team`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use rolegate::{Catalog, Engine, OrgId};
-    ///
-    /// let mut builder = Engine::builder(Catalog::standard());
-    /// let ops = builder.create_team(OrgId::new(1), "Ops")?;
-    /// assert!(builder.create_team(OrgId::new(1), "ops").is_err(), "names are unique");
-    /// let engine = builder.build();
-    /// assert_eq!(engine.snapshot().team(ops).map(|t| t.name().to_owned()), Some("Ops".into()));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn create_team(&mut self, organization: OrgId, name: &str) -> Result<TeamId, AdminError> {
-        self.add(|s| admin::create_team(s, Actor::System, organization, name, None))
-    }
-
-    /// Adds a user.
-    ///
-    /// # Errors
-    ///
-    /// As [`Admin::add_user`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use rolegate::{Catalog, Engine, OrgId, SystemRole, User, UserId};
-    ///
-    /// let mut builder = Engine::builder(Catalog::standard());
-    /// let ada = User::new(UserId::new(1), OrgId::new(1), SystemRole::Owner.id());
-    /// builder.add_user(ada.clone())?;
-    /// assert!(builder.add_user(ada).is_err(), "ids are unique");
-    /// assert!(builder.build().snapshot().user(UserId::new(1)).is_some());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn add_user(&mut self, user: User) -> Result<(), AdminError> {
-        self.add(|s| admin::add_user(s, Actor::System, user))
-    }
-
-    /// Publishes the loaded state as a new engine.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use rolegate::{Catalog, Engine, OrgId};
-    ///
-    /// let engine = Engine::builder(Catalog::standard()).build();
-    /// assert_eq!(engine.snapshot().roles(OrgId::new(1)).len(), 6);
-    /// ```
-    #[must_use]
-    pub fn build(self) -> Engine {
-        Engine::from_snapshot(self.snapshot, self.audit, None)
-    }
-
-    /// Opens the engine on `store`: loads the store's whole state, checks
-    /// it against the catalog, and returns an engine that writes every
-    /// administrative change through the store before it takes effect. The
-    /// builder itself must hold nothing: the store is the record.
-    ///
-    /// # Errors
-    ///
-    /// A [`StoreError`]: the store's own when it cannot be read;
-    /// [`StoreErrorKind::Corrupt`] naming the record when what it holds
-    /// does not fit the catalog (an unknown resource, a user holding a role
-    /// of another organization, ...) or when the builder already holds
-    /// roles, teams or users.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::sync::Arc;
-    /// use rolegate::store::MemoryStore;
-    /// use rolegate::{Catalog, Engine, OrgId, SystemRole, User, UserId};
-    ///
-    /// let store = Arc::new(MemoryStore::new());
-    /// let engine = Engine::builder(Catalog::standard()).open(Arc::clone(&store))?;
-    /// engine.bootstrap().add_user(User::new(UserId::new(1), OrgId::new(1), SystemRole::Owner.id()))?;
-    /// drop(engine);
-    ///
-    /// // A new engine on the same store starts where the last one ended.
-    /// let again = Engine::builder(Catalog::standard()).open(store)?;
-    /// assert!(again.snapshot().user(UserId::new(1)).is_some());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn open(mut self, store: impl Store + 'static) -> Result<Engine, StoreError> {
-        if self.loaded {
-            return Err(StoreError::new(
-                StoreErrorKind::Corrupt,
-                "an engine opened on a store loads its state from the store; the builder already holds some",
-            ));
-        }
-        let store: Arc<dyn Store> = Arc::new(store);
-        let state = store.load()?;
-        persist::load(&mut self.snapshot, state)?;
-        Ok(Engine::from_snapshot(
-            self.snapshot,
-            self.audit,
-            Some(store),
-        ))
-    }
 }
