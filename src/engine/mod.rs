@@ -27,6 +27,8 @@ pub use error::{AdminError, GuardError};
 pub use listing::{MatrixCell, MatrixRow, PermissionMatrix, Person, RoleSummary, TeamSummary};
 pub use snapshot::Snapshot;
 
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use arc_swap::ArcSwap;
@@ -77,8 +79,35 @@ pub struct Engine {
     inner: Arc<Inner>,
 }
 
+/// Numbers engines, for the per-thread cache of their current state.
+static ENGINES: AtomicU64 = AtomicU64::new(1);
+
+/// How many engines a thread keeps the current state of.
+const CACHED: usize = 4;
+
+/// A thread's copy of an engine's current state, with the generation it was
+/// current at.
+struct Cached {
+    engine: u64,
+    generation: u64,
+    snapshot: Arc<Snapshot>,
+}
+
+thread_local! {
+    /// The current state of the last engines this thread checked on. A check
+    /// uses it while the engine's generation has not moved: one atomic load,
+    /// no reference count, no write to memory another thread reads.
+    static CURRENT: RefCell<[Option<Cached>; CACHED]> =
+        const { RefCell::new([const { None }; CACHED]) };
+}
+
 #[derive(Debug)]
 struct Inner {
+    /// This engine among all engines of the process, for the per-thread
+    /// cache.
+    id: u64,
+    /// Moves up by one each time a new state is published, after it is.
+    generation: AtomicU64,
     catalog: Arc<Catalog>,
     current: ArcSwap<Snapshot>,
     writer: Mutex<()>,
@@ -89,6 +118,73 @@ struct Inner {
 }
 
 impl Engine {
+    /// Runs `f` on the current state. The state comes from the calling
+    /// thread's cache while the engine's generation has not moved since it
+    /// was cached, so a check costs one atomic load on top of the check
+    /// itself; a state published before the load began is always seen.
+    #[inline]
+    fn with_current<R>(&self, f: impl FnOnce(&Snapshot) -> R) -> R {
+        let generation = self.inner.generation.load(Ordering::Acquire);
+        let id = self.inner.id;
+        CURRENT.with(|cache| {
+            let Ok(mut cache) = cache.try_borrow_mut() else {
+                return f(&self.inner.current.load());
+            };
+            // The engine checked on last sits first.
+            if let [Some(first), ..] = &*cache
+                && first.engine == id
+                && first.generation == generation
+            {
+                return f(&first.snapshot);
+            }
+            self.refill(&mut cache, generation, f)
+        })
+    }
+
+    /// Not first in the cache, or not current: bring this engine's entry
+    /// to the front, taking the current state if it moved on, and run `f`.
+    #[cold]
+    #[inline(never)]
+    fn refill<R>(
+        &self,
+        cache: &mut [Option<Cached>; CACHED],
+        generation: u64,
+        f: impl FnOnce(&Snapshot) -> R,
+    ) -> R {
+        let id = self.inner.id;
+        // The entry of this engine, or else the oldest, moves to the front.
+        let at = cache
+            .iter()
+            .position(|c| c.as_ref().is_some_and(|c| c.engine == id))
+            .unwrap_or(CACHED - 1);
+        if let Some(moved) = cache.get_mut(..=at) {
+            moved.rotate_right(1);
+        }
+        let Some(first) = cache.first_mut() else {
+            return f(&self.inner.current.load());
+        };
+        match first {
+            Some(c) if c.engine == id && c.generation == generation => f(&c.snapshot),
+            _ => {
+                let snapshot = self.inner.current.load_full();
+                let result = f(&snapshot);
+                *first = Some(Cached {
+                    engine: id,
+                    generation,
+                    snapshot,
+                });
+                result
+            }
+        }
+    }
+
+    /// Makes `next` the current state, then moves the generation, so that a
+    /// check that loads the new generation finds the new state.
+    fn publish(&self, next: Snapshot) {
+        self.inner.current.store(Arc::new(next));
+        self.inner.generation.fetch_add(1, Ordering::Release);
+    }
+
     /// An engine over `catalog` with the six system roles and nothing else,
     /// recording into an in-memory audit log.
     ///
@@ -132,6 +228,8 @@ impl Engine {
     fn from_snapshot(snapshot: Snapshot, audit: AuditLog, store: Option<Arc<dyn Store>>) -> Self {
         Self {
             inner: Arc::new(Inner {
+                id: ENGINES.fetch_add(1, Ordering::Relaxed),
+                generation: AtomicU64::new(0),
                 catalog: Arc::clone(snapshot.policy.shared_catalog()),
                 current: ArcSwap::from_pointee(snapshot),
                 writer: Mutex::new(()),
@@ -293,7 +391,7 @@ impl Engine {
     #[inline]
     #[must_use]
     pub fn can(&self, subject: &Subject, action: ActionId, resource: &Resource<'_>) -> bool {
-        self.inner.current.load().can(subject, action, resource)
+        self.with_current(|s| s.can(subject, action, resource))
     }
 
     /// [`Snapshot::can_user`] on the current state: the directory's view of
@@ -319,7 +417,7 @@ impl Engine {
     /// ```
     #[must_use]
     pub fn can_user(&self, user: UserId, action: ActionId, resource: &Resource<'_>) -> bool {
-        self.inner.current.load().can_user(user, action, resource)
+        self.with_current(|s| s.can_user(user, action, resource))
     }
 
     /// [`Policy::explain`](crate::Policy::explain) on the current state.
@@ -348,7 +446,7 @@ impl Engine {
         action: ActionId,
         resource: &Resource<'_>,
     ) -> Explanation {
-        self.inner.current.load().explain(subject, action, resource)
+        self.with_current(|s| s.explain(subject, action, resource))
     }
 
     /// Administrative calls in the name of `actor`, each checked by the
@@ -513,7 +611,7 @@ impl Engine {
             next.revision = commit.revision();
         }
         let revision = next.revision;
-        self.inner.current.store(Arc::new(next));
+        self.publish(next);
         Ok(revision)
     }
 
@@ -581,7 +679,7 @@ impl Engine {
             let (outcome, reason, result) = match committed {
                 Ok(()) => {
                     next.revision = commit.revision();
-                    self.inner.current.store(Arc::new(next));
+                    self.publish(next);
                     (Outcome::Success, None, Some(Ok(out)))
                 }
                 Err(e) if e.kind() == StoreErrorKind::Conflict && attempt < ATTEMPTS => (

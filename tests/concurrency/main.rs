@@ -23,6 +23,7 @@
 mod activity;
 mod helpers;
 mod isolation;
+mod many_engines;
 mod readers;
 mod revocation;
 mod sharing;
