@@ -23,13 +23,17 @@
 //!   the in-memory store.
 //! - [`engine`]: the live state of every organization, its snapshots, and
 //!   administrative calls through the delegation guard.
+//! - `document` (feature `serde`): the policy and the directory of an
+//!   engine as JSON documents, stable and versioned, and an engine restored
+//!   from them.
 //!
 //! The decision rules are written out in [`semantics`].
 //!
 //! # Features
 //!
-//! - `serde`: serde for ids, statuses, outcomes, rules in their text form
-//!   and the store's records.
+//! - `serde`: serde for ids, statuses, outcomes, attribute types, rules in
+//!   their text form and the store's records, and the JSON documents of the
+//!   `document` module.
 //!
 //! Besides `bitflags`, `hashbrown`, `smallvec` and `thiserror`,
 //! the engine uses `arc-swap` (publishing snapshots without readers taking a
@@ -53,6 +57,8 @@ pub mod catalog;
 pub mod condition;
 pub mod csv;
 pub mod directory;
+#[cfg(feature = "serde")]
+pub mod document;
 pub mod engine;
 pub mod evaluate;
 pub mod policy;

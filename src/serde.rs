@@ -1,19 +1,21 @@
 //! serde for the values a store or a service keeps and sends (feature
-//! `serde`): ids and revisions as numbers, statuses and outcomes as
-//! lowercase words, must-match keys as a list of names, rules in their text
-//! form, and the store's records. Reading checks what it can without a
-//! catalog (known keys, sorted teams); rules are checked when resolved.
+//! `serde`): ids and revisions as numbers, statuses, outcomes and attribute
+//! types as lowercase words, must-match keys as a list of names, rules in
+//! their text form, and the store's records. Reading checks what it can
+//! without a catalog (known keys, sorted teams); rules are checked when
+//! resolved. The JSON documents are in `document`.
 
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::audit::{EventId, Outcome};
-use crate::catalog::RuleSpec;
+use crate::catalog::{AttrType, RuleSpec};
 use crate::directory::{Timestamp, User};
 use crate::evaluate::UserStatus;
 use crate::id::{CustomerId, OrgId, ResourceId, RoleId, TeamId, UserId};
 use crate::rule::MustMatch;
 use crate::store::{Commit, Counters, Effect, Revision, StoredRole, StoredState, StoredTeam};
+use crate::text::excerpt;
 
 macro_rules! as_u64 {
     ($($name:ty),*) => {$(
@@ -76,6 +78,35 @@ impl<'de> Deserialize<'de> for UserStatus {
     }
 }
 
+/// An attribute type as its lowercase name: `"string"`, `"integer"`, ...
+impl Serialize for AttrType {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for AttrType {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        [
+            AttrType::String,
+            AttrType::Integer,
+            AttrType::Boolean,
+            AttrType::User,
+            AttrType::Organization,
+            AttrType::Customer,
+        ]
+        .into_iter()
+        .find(|t| t.name() == text)
+        .ok_or_else(|| {
+            D::Error::custom(format!(
+                "unknown attribute type {:?}: expected string, integer, boolean, user, organization or customer",
+                excerpt(&text)
+            ))
+        })
+    }
+}
+
 impl Serialize for Outcome {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
@@ -95,7 +126,8 @@ impl<'de> Deserialize<'de> for Outcome {
         .find(|o| o.as_str() == text)
         .ok_or_else(|| {
             D::Error::custom(format!(
-                "unknown outcome {text:?}: expected allowed, success, failure or denied"
+                "unknown outcome {:?}: expected allowed, success, failure or denied",
+                excerpt(&text)
             ))
         })
     }
@@ -123,7 +155,8 @@ impl<'de> Deserialize<'de> for MustMatch {
                 Some(&(key, _)) => keys |= key,
                 None => {
                     return Err(D::Error::custom(format!(
-                        "unknown must-match key {name:?}: expected organization, customer, team or owner"
+                        "unknown must-match key {:?}: expected organization, customer, team or owner",
+                        excerpt(name)
                     )));
                 }
             }
@@ -208,7 +241,7 @@ impl Serialize for User {
 }
 
 /// A user read back: teams come sorted and once each, as [`User`] keeps
-/// them.
+/// them (sorted once, so that a long list costs no more than sorting it).
 impl<'de> Deserialize<'de> for User {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let r = UserRepr::deserialize(d)?;
@@ -216,9 +249,10 @@ impl<'de> Deserialize<'de> for User {
         if let Some(c) = r.customer {
             user = user.with_customer(c);
         }
-        for team in r.teams {
-            user = user.with_team(team);
-        }
+        let mut teams = r.teams;
+        teams.sort_unstable();
+        teams.dedup();
+        user.teams = teams.into();
         user.last_active = r.last_active;
         Ok(user)
     }

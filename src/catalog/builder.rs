@@ -589,10 +589,11 @@ impl CatalogBuilder {
             }
         }
 
-        let targets = self.resolve_syncs(&catalog, &types, &actions, &attributes)?;
+        let (declared, targets) = self.resolve_syncs(&catalog, &types, &actions, &attributes)?;
         for (entry, t) in types.iter_mut().zip(targets) {
             entry.sync_targets = t.into();
         }
+        catalog.syncs = declared.into();
 
         catalog.types = types.into();
         catalog.actions = actions.into();
@@ -711,15 +712,23 @@ impl CatalogBuilder {
         Ok((names, per_type))
     }
 
-    /// Checks every sync and returns, per type, the transitive closure of its
-    /// sync targets.
+    /// Checks every sync and returns the syncs as declared, `(from, to)` in
+    /// declaration order, and per type the transitive closure of its sync
+    /// targets.
+    #[allow(clippy::type_complexity)]
     fn resolve_syncs(
         &self,
         catalog: &Catalog,
         types: &[TypeEntry],
         actions: &[Box<str>],
         attributes: &[Box<str>],
-    ) -> Result<Vec<Vec<ResourceTypeId>>, CatalogError> {
+    ) -> Result<
+        (
+            Vec<(ResourceTypeId, ResourceTypeId)>,
+            Vec<Vec<ResourceTypeId>>,
+        ),
+        CatalogError,
+    > {
         let lookup = |name: &str| {
             catalog.type_by_name.get(name).copied().ok_or_else(|| {
                 CatalogError::UnknownResourceType {
@@ -729,6 +738,7 @@ impl CatalogBuilder {
             })
         };
         let mut direct: Vec<Vec<ResourceTypeId>> = vec![Vec::new(); types.len()];
+        let mut declared = Vec::with_capacity(self.syncs.len());
         for (from_name, to_name) in &self.syncs {
             let from = lookup(from_name)?;
             let to = lookup(to_name)?;
@@ -775,6 +785,7 @@ impl CatalogBuilder {
                 });
             }
             edges.push(to);
+            declared.push((from, to));
         }
 
         // Transitive closure by depth-first search from each type; meeting
@@ -806,7 +817,7 @@ impl CatalogBuilder {
             order.sort_unstable();
             closure.push(order);
         }
-        Ok(closure)
+        Ok((declared, closure))
     }
 }
 

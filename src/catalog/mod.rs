@@ -165,6 +165,8 @@ pub struct Catalog {
     action_by_name: HashMap<Box<str>, ActionId>,
     attribute_by_name: HashMap<Box<str>, AttributeId>,
     builtin_rules: Box<[Rule]>,
+    /// The syncs as declared: `(from, to)`, in declaration order.
+    syncs: Box<[(ResourceTypeId, ResourceTypeId)]>,
     grantable_count: usize,
     fingerprint: u64,
 }
@@ -249,6 +251,7 @@ impl Catalog {
             action_by_name: HashMap::new(),
             attribute_by_name: HashMap::new(),
             builtin_rules: Box::new([]),
+            syncs: Box::new([]),
             grantable_count: 0,
             fingerprint: 0,
         }
@@ -800,6 +803,36 @@ impl Catalog {
         self.types
             .get(resource.index())
             .map_or(&[], |t| &t.sync_targets)
+    }
+
+    /// The syncs as declared with [`CatalogBuilder::sync`]: `(from, to)`
+    /// pairs, in declaration order, without the chains
+    /// [`sync_targets`](Self::sync_targets) follows.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::Catalog;
+    ///
+    /// let catalog = Catalog::builder()
+    ///     .resource_type("content", ["read", "update"])
+    ///     .resource_type("attachments", ["read", "update"])
+    ///     .resource_type("thumbnails", ["read", "update"])
+    ///     .sync("attachments", "thumbnails")
+    ///     .sync("content", "attachments")
+    ///     .build()?;
+    /// let names: Vec<(&str, &str)> = catalog
+    ///     .syncs()
+    ///     .iter()
+    ///     .filter_map(|&(from, to)| Some((catalog.resource_type_name(from)?, catalog.resource_type_name(to)?)))
+    ///     .collect();
+    /// assert_eq!(names, [("attachments", "thumbnails"), ("content", "attachments")]);
+    /// assert!(Catalog::standard().syncs().is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn syncs(&self) -> &[(ResourceTypeId, ResourceTypeId)] {
+        &self.syncs
     }
 
     /// The built-in rules, which every role holds and nobody can remove.

@@ -122,6 +122,61 @@ pub(crate) fn counters(snapshot: &Snapshot) -> Counters {
     }
 }
 
+impl Snapshot {
+    /// This state as a store keeps it: the custom roles of every
+    /// organization with their rules in text form, the teams and the users
+    /// (with their latest activity), each in id order, the id counters and
+    /// the revision. A [`MemoryStore`](crate::store::MemoryStore) made with
+    /// it opens as this state.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::store::MemoryStore;
+    /// use rolegate::{Catalog, Engine, OrgId, SystemRole, User, UserId};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// let ops = engine.bootstrap().create_team(OrgId::new(1), "Ops")?;
+    /// engine.bootstrap().add_user(User::new(UserId::new(1), OrgId::new(1), SystemRole::Owner.id()).with_team(ops))?;
+    /// let state = engine.snapshot().stored_state();
+    /// assert_eq!((state.teams.len(), state.users.len()), (1, 1));
+    ///
+    /// let copy = Engine::builder(Catalog::standard()).open(MemoryStore::with_state(state))?;
+    /// assert_eq!(copy.snapshot().team(ops).map(|t| t.member_count()), Some(1));
+    /// assert_eq!(copy.revision(), engine.revision());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn stored_state(&self) -> StoredState {
+        let catalog = self.catalog();
+        let roles = self
+            .policy
+            .roles()
+            .filter_map(|(id, role)| stored_role(catalog, id, role))
+            .collect();
+        let mut teams: Vec<StoredTeam> = self
+            .directory
+            .teams
+            .values()
+            .map(|t| StoredTeam {
+                id: t.id,
+                organization: t.organization,
+                name: t.name.to_string(),
+            })
+            .collect();
+        teams.sort_unstable_by_key(|t| t.id);
+        let mut users: Vec<User> = self.directory.users.values().map(|r| r.current()).collect();
+        users.sort_unstable_by_key(User::id);
+        StoredState {
+            revision: self.revision,
+            counters: counters(self),
+            roles,
+            teams,
+            users,
+        }
+    }
+}
+
 /// A record the catalog or the rest of the state does not accept.
 fn corrupt(what: &str, source: Option<Box<dyn std::error::Error + Send + Sync>>) -> StoreError {
     match source {

@@ -16,6 +16,9 @@ struct State {
     roles: BTreeMap<RoleId, StoredRole>,
     teams: BTreeMap<TeamId, StoredTeam>,
     users: BTreeMap<UserId, User>,
+    /// The revision the first commit of `log` was made on: zero, or the
+    /// revision of the state the store was made with.
+    log_base: Revision,
     log: Vec<Commit>,
 }
 
@@ -57,6 +60,54 @@ impl MemoryStore {
     #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A store holding `state`, at its revision, with no commit before it:
+    /// what an engine opened on it loads, and checks, as it would load a
+    /// database. Records are keyed by id; of two with the same id, the later
+    /// one is kept.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use rolegate::store::{MemoryStore, Revision, Store, StoredState, StoredTeam};
+    /// use rolegate::{Catalog, Engine, OrgId, TeamId};
+    ///
+    /// let state = StoredState {
+    ///     revision: Revision::new(4),
+    ///     teams: vec![StoredTeam { id: TeamId::new(3), organization: OrgId::new(1), name: "Ops".into() }],
+    ///     ..StoredState::default()
+    /// };
+    /// let store = Arc::new(MemoryStore::with_state(state));
+    /// let engine = Engine::builder(Catalog::standard()).open(Arc::clone(&store))?;
+    /// assert_eq!(engine.revision(), Revision::new(4));
+    /// let next = engine.bootstrap().create_team(OrgId::new(1), "Dev")?;
+    /// assert_eq!(next, TeamId::new(4));
+    /// assert_eq!(store.revision(), Revision::new(5));
+    /// assert_eq!(store.commits_since(Revision::new(4))?.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn with_state(state: StoredState) -> Self {
+        let StoredState {
+            revision,
+            counters,
+            roles,
+            teams,
+            users,
+        } = state;
+        Self {
+            state: Mutex::new(State {
+                revision,
+                counters,
+                roles: roles.into_iter().map(|r| (r.id, r)).collect(),
+                teams: teams.into_iter().map(|t| (t.id, t)).collect(),
+                users: users.into_iter().map(|u| (u.id(), u)).collect(),
+                log_base: revision,
+                log: Vec::new(),
+            }),
+        }
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -133,8 +184,15 @@ impl Store for MemoryStore {
 
     fn commits_since(&self, after: Revision) -> Result<Vec<Commit>, StoreError> {
         let state = self.state();
-        // Commit `n` (from 1) sits at index `n - 1`.
-        let start = usize::try_from(after.get()).unwrap_or(usize::MAX);
+        // The commit on `log_base + n` sits at index `n`; a store made with
+        // a state keeps no commit before it.
+        let Some(offset) = after.get().checked_sub(state.log_base.get()) else {
+            return Err(StoreError::unavailable(&format!(
+                "the store keeps no commit before {}",
+                state.log_base
+            )));
+        };
+        let start = usize::try_from(offset).unwrap_or(usize::MAX);
         Ok(state.log.get(start..).unwrap_or_default().to_vec())
     }
 }
