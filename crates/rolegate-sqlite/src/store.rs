@@ -31,6 +31,9 @@ pub(crate) fn from_sql(n: i64) -> u64 {
 /// and memberships in their own tables, and every commit in a change log
 /// that other engines on the file catch up from.
 ///
+/// Every commit is synced to disk (`synchronous = FULL`) before it returns,
+/// so a change that took effect survives a crash of the machine too.
+///
 /// Several engines, in one process or several, may open the same file:
 /// each commit runs in an immediate transaction that first checks the
 /// file's revision, so a change validated against an old state is refused
@@ -111,7 +114,7 @@ impl SqliteStore {
     }
 
     fn from_connection(mut conn: Connection) -> Result<Self, StoreError> {
-        schema::configure(&conn, "NORMAL")?;
+        schema::configure(&conn, "FULL")?;
         schema::migrate(&mut conn)?;
         Ok(Self {
             conn: Mutex::new(conn),
