@@ -177,24 +177,27 @@ impl Subject {
         self
     }
 
-    /// Adds a team; a team the subject already has is not added twice. Up to
-    /// four teams are kept inline.
+    /// Adds a team; a team the subject already has is not added twice.
+    /// Teams are kept in id order, so subjects with the same teams are equal
+    /// whatever order they were added in. Up to four teams are kept inline.
     ///
     /// # Examples
     ///
     /// ```
     /// use rolegate::{OrgId, Subject, SystemRole, TeamId, UserId, UserStatus};
     ///
-    /// let subject = Subject::new(UserId::new(10), OrgId::new(1), SystemRole::Developer.id(), UserStatus::Active)
-    ///     .with_team(TeamId::new(5))
-    ///     .with_team(TeamId::new(5));
-    /// // A team already held is not added twice.
-    /// assert_eq!(subject.teams(), [TeamId::new(5)]);
+    /// let base = Subject::new(UserId::new(10), OrgId::new(1), SystemRole::Developer.id(), UserStatus::Active);
+    /// let subject = base.clone().with_team(TeamId::new(5)).with_team(TeamId::new(2)).with_team(TeamId::new(5));
+    /// // A team already held is not added twice; teams are in id order.
+    /// assert_eq!(subject.teams(), [TeamId::new(2), TeamId::new(5)]);
+    /// assert_eq!(subject, base.with_teams([TeamId::new(5), TeamId::new(2)]));
     /// ```
     #[must_use]
     pub fn with_team(mut self, team: TeamId) -> Self {
-        if !self.teams.contains(&team) {
-            self.teams.push(team);
+        // Kept sorted and once each, so that subjects with the same teams
+        // are equal whatever order the teams were added in.
+        if let Err(at) = self.teams.binary_search(&team) {
+            self.teams.insert(at, team);
         }
         self
     }
