@@ -295,4 +295,45 @@ mod tests {
         );
         assert_eq!(table.iter().count(), 2000);
     }
+
+    #[test]
+    fn a_block_of_deleted_slots_is_freed_and_its_indexes_stay_empty() {
+        let mut table = RoleTable::default();
+        for i in 0..100 {
+            table.push(Slot {
+                entry: Some(Arc::new(RoleEntry {
+                    role: crate::role::Role::custom(OrgId::new(1), &format!("r{i}"), []).unwrap(),
+                    compiled: super::super::CompiledRole {
+                        organization: Some(OrgId::new(1)),
+                        head: MaskWord::default(),
+                        tail: Box::new([]),
+                        spans: Arc::new([]),
+                        grants: Box::new([]),
+                        tests: Box::new([]),
+                    },
+                })),
+                ..org(i)
+            });
+        }
+        // Empty all of the second block of 32, and one slot of the third.
+        for i in 32..64 {
+            assert!(table.clear(i));
+        }
+        assert!(table.clear(70));
+        let leaves = |t: &RoleTable| match &t.root {
+            Node::Inner(children) => children.iter().filter(|c| c.is_some()).count(),
+            Node::Leaf(_) => 1,
+        };
+        assert_eq!(leaves(&table), 3, "the emptied block is freed");
+        assert!(table.get(40).is_none());
+        assert!(table.get(70).is_some_and(|s| s.entry.is_none()));
+        assert!(table.get(71).is_some_and(|s| s.entry.is_some()));
+        assert_eq!(
+            table.iter().filter(|(_, s)| s.entry.is_some()).count(),
+            100 - 33
+        );
+        // A freed block takes a slot again.
+        assert!(table.put_at(40, org(40)));
+        assert_eq!(leaves(&table), 4);
+    }
 }
