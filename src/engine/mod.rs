@@ -118,39 +118,43 @@ struct Inner {
 }
 
 impl Engine {
-    /// Runs `f` on the current state. The state comes from the calling
+    /// Runs `check` on the current state. The state comes from the calling
     /// thread's cache while the engine's generation has not moved since it
     /// was cached, so a check costs one atomic load on top of the check
-    /// itself; a state published before the load began is always seen.
+    /// itself; a state published before the load began is always seen. A
+    /// thread whose cache is gone (it is being torn down) or busy reads the
+    /// shared state instead.
     #[inline]
-    fn with_current<R>(&self, f: impl FnOnce(&Snapshot) -> R) -> R {
+    fn check_current(&self, check: impl Fn(&Snapshot) -> bool) -> bool {
         let generation = self.inner.generation.load(Ordering::Acquire);
         let id = self.inner.id;
-        CURRENT.with(|cache| {
-            let Ok(mut cache) = cache.try_borrow_mut() else {
-                return f(&self.inner.current.load());
-            };
-            // The engine checked on last sits first.
-            if let [Some(first), ..] = &*cache
-                && first.engine == id
-                && first.generation == generation
-            {
-                return f(&first.snapshot);
-            }
-            self.refill(&mut cache, generation, f)
-        })
+        CURRENT
+            .try_with(|cache| {
+                let Ok(mut cache) = cache.try_borrow_mut() else {
+                    return check(&self.inner.current.load());
+                };
+                // The engine checked on last sits first.
+                if let [Some(first), ..] = &*cache
+                    && first.engine == id
+                    && first.generation == generation
+                {
+                    return check(&first.snapshot);
+                }
+                self.refill(&mut cache, generation, &check)
+            })
+            .unwrap_or_else(|_| check(&self.inner.current.load()))
     }
 
     /// Not first in the cache, or not current: bring this engine's entry
-    /// to the front, taking the current state if it moved on, and run `f`.
+    /// to the front, taking the current state if it moved on, and check.
     #[cold]
     #[inline(never)]
-    fn refill<R>(
+    fn refill(
         &self,
         cache: &mut [Option<Cached>; CACHED],
         generation: u64,
-        f: impl FnOnce(&Snapshot) -> R,
-    ) -> R {
+        check: &impl Fn(&Snapshot) -> bool,
+    ) -> bool {
         let id = self.inner.id;
         // The entry of this engine, or else the oldest, moves to the front.
         let at = cache
@@ -161,19 +165,19 @@ impl Engine {
             moved.rotate_right(1);
         }
         let Some(first) = cache.first_mut() else {
-            return f(&self.inner.current.load());
+            return check(&self.inner.current.load());
         };
         match first {
-            Some(c) if c.engine == id && c.generation == generation => f(&c.snapshot),
+            Some(c) if c.engine == id && c.generation == generation => check(&c.snapshot),
             _ => {
                 let snapshot = self.inner.current.load_full();
-                let result = f(&snapshot);
+                let allowed = check(&snapshot);
                 *first = Some(Cached {
                     engine: id,
                     generation,
                     snapshot,
                 });
-                result
+                allowed
             }
         }
     }
@@ -391,7 +395,7 @@ impl Engine {
     #[inline]
     #[must_use]
     pub fn can(&self, subject: &Subject, action: ActionId, resource: &Resource<'_>) -> bool {
-        self.with_current(|s| s.can(subject, action, resource))
+        self.check_current(|s| s.can(subject, action, resource))
     }
 
     /// [`Snapshot::can_user`] on the current state: the directory's view of
@@ -417,7 +421,7 @@ impl Engine {
     /// ```
     #[must_use]
     pub fn can_user(&self, user: UserId, action: ActionId, resource: &Resource<'_>) -> bool {
-        self.with_current(|s| s.can_user(user, action, resource))
+        self.check_current(|s| s.can_user(user, action, resource))
     }
 
     /// [`Policy::explain`](crate::Policy::explain) on the current state.
@@ -446,7 +450,7 @@ impl Engine {
         action: ActionId,
         resource: &Resource<'_>,
     ) -> Explanation {
-        self.with_current(|s| s.explain(subject, action, resource))
+        self.inner.current.load().explain(subject, action, resource)
     }
 
     /// Administrative calls in the name of `actor`, each checked by the
@@ -502,7 +506,8 @@ impl Engine {
 
     /// Records that `user` was active at `at`: a later time replaces an
     /// earlier one. Not an administrative change: no new snapshot, no
-    /// guard. Returns whether the user exists.
+    /// guard, nothing written to the store; the time reaches a store with
+    /// the user's next change. Returns whether the user exists.
     ///
     /// # Examples
     ///

@@ -5,7 +5,7 @@ use super::{Change, Snapshot};
 use crate::catalog::Catalog;
 use crate::directory::{Team, User};
 use crate::id::{OrgId, RoleId, TeamId, UserId};
-use crate::role::{Role, RoleKind};
+use crate::role::{Role, RoleKind, SystemRole};
 use crate::store::{
     Counters, Effect, StoreError, StoreErrorKind, StoredRole, StoredState, StoredTeam,
 };
@@ -273,7 +273,7 @@ pub(crate) fn apply(snapshot: &mut Snapshot, effects: &[Effect]) -> Result<(), S
                     .policy
                     .role(stored.id)
                     .is_some_and(|r| r.organization() != Some(stored.organization));
-                if taken || other_org || stored.id.index() < crate::role::SystemRole::ALL.len() {
+                if taken || other_org || stored.id.index() < SystemRole::ALL.len() {
                     return Err(corrupt(
                         &format!("stored role {} clashes with another role", stored.id),
                         None,
@@ -282,6 +282,16 @@ pub(crate) fn apply(snapshot: &mut Snapshot, effects: &[Effect]) -> Result<(), S
                 snapshot.policy.put_role(stored.id, role);
             }
             Effect::DeleteRole(id) => {
+                let live = snapshot.policy.role(*id).is_some();
+                let held = !snapshot.directory.all_holders(*id).is_empty();
+                if id.index() < SystemRole::ALL.len() || !live || held {
+                    return Err(corrupt(
+                        &format!(
+                            "the store deletes {id}, a system role, no live role, or a role users hold"
+                        ),
+                        None,
+                    ));
+                }
                 snapshot.policy.remove_role(*id);
             }
             Effect::PutTeam(stored) => match snapshot.directory.team(stored.id) {
@@ -301,12 +311,28 @@ pub(crate) fn apply(snapshot: &mut Snapshot, effects: &[Effect]) -> Result<(), S
                     members: imbl::OrdSet::new(),
                 }),
             },
-            Effect::DeleteTeam(id) => snapshot.directory.delete_team(*id),
+            Effect::DeleteTeam(id) => {
+                if snapshot.directory.team(*id).is_none() {
+                    return Err(corrupt(
+                        &format!("the store deletes team {id}, which does not exist"),
+                        None,
+                    ));
+                }
+                snapshot.directory.delete_team(*id);
+            }
             Effect::PutUser(user) => {
                 check_user(snapshot, user)?;
                 snapshot.directory.put_user(user.clone());
             }
-            Effect::DeleteUser(id) => snapshot.directory.remove_user(*id),
+            Effect::DeleteUser(id) => {
+                if snapshot.directory.user(*id).is_none() {
+                    return Err(corrupt(
+                        &format!("the store deletes user {id}, who does not exist"),
+                        None,
+                    ));
+                }
+                snapshot.directory.remove_user(*id);
+            }
         }
     }
     Ok(())

@@ -213,7 +213,9 @@ pub enum Effect {
     /// Removes a team; its id is not given to another team.
     DeleteTeam(TeamId),
     /// Adds or replaces a user, with their role, status, customer, teams
-    /// and last activity.
+    /// and last activity. Activity recorded with
+    /// [`Engine::record_activity`](crate::Engine::record_activity) is not a
+    /// change: it reaches the store only with the user's next change.
     PutUser(User),
     /// Removes a user.
     DeleteUser(UserId),

@@ -51,3 +51,67 @@ fn checks_on_many_engines_from_one_thread_answer_from_each_engine() {
         }
     }
 }
+
+/// Checks from a thread-local's destructor, after the engine's per-thread
+/// cache is gone: answered from the shared state, not a panic.
+#[test]
+fn a_check_during_thread_teardown_answers_from_the_shared_state() {
+    use std::cell::RefCell;
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    static ANSWERED: AtomicBool = AtomicBool::new(false);
+    static ENGINE: Mutex<Option<Engine>> = Mutex::new(None);
+
+    struct CheckOnDrop;
+    impl Drop for CheckOnDrop {
+        fn drop(&mut self) {
+            let engine = ENGINE.lock().unwrap().clone().unwrap();
+            let catalog = engine.catalog();
+            let workflow = Resource::new(
+                catalog.resource_type("workflows").unwrap(),
+                ResourceId::new(1),
+                OrgId::new(1),
+            );
+            let allowed = engine.can_user(
+                UserId::new(7),
+                catalog.action("execute").unwrap(),
+                &workflow,
+            );
+            ANSWERED.store(allowed, Ordering::SeqCst);
+        }
+    }
+    thread_local! {
+        static GUARD: RefCell<Option<CheckOnDrop>> = const { RefCell::new(None) };
+    }
+
+    let engine = Engine::new(Catalog::standard());
+    engine
+        .bootstrap()
+        .add_user(User::new(
+            UserId::new(7),
+            OrgId::new(1),
+            SystemRole::Operator.id(),
+        ))
+        .unwrap();
+    *ENGINE.lock().unwrap() = Some(engine.clone());
+    std::thread::spawn(|| {
+        // Registered first, so destroyed last: after the engine's cache.
+        GUARD.with(|g| *g.borrow_mut() = Some(CheckOnDrop));
+        let engine = ENGINE.lock().unwrap().clone().unwrap();
+        let catalog = engine.catalog();
+        let workflow = Resource::new(
+            catalog.resource_type("workflows").unwrap(),
+            ResourceId::new(1),
+            OrgId::new(1),
+        );
+        assert!(engine.can_user(
+            UserId::new(7),
+            catalog.action("execute").unwrap(),
+            &workflow
+        ));
+    })
+    .join()
+    .unwrap();
+    assert!(ANSWERED.load(Ordering::SeqCst), "the check ran and allowed");
+}

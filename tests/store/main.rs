@@ -12,6 +12,7 @@ mod ops;
 mod scenarios;
 mod world;
 
+mod corrupt;
 mod faults;
 mod reopen;
 mod writers;

@@ -1,5 +1,5 @@
--- The engine's state: custom roles, teams, users and memberships, each row
--- with the revision that last wrote it.
+-- The engine's state: custom roles, teams and users, each row with the
+-- revision that last wrote it, and memberships.
 CREATE TABLE state (
     id INTEGER PRIMARY KEY CHECK (id = 0),
     revision INTEGER NOT NULL,

@@ -3,10 +3,18 @@
 use rolegate::audit::SinkError;
 use rolegate::store::{StoreError, StoreErrorKind};
 
-/// A SQLite failure as a store error: busy and locked files are
-/// unavailable, anything else too, with SQLite's error as the source.
+/// A SQLite failure as a store error, with SQLite's error as the source: a
+/// value of the wrong type or out of range is a corrupt record; anything
+/// else (a busy or locked file, a full disk, ...) makes the store
+/// unavailable.
 pub(crate) fn sql(what: &str, error: rusqlite::Error) -> StoreError {
-    StoreError::with_source(StoreErrorKind::Unavailable, what, error)
+    let kind = match error {
+        rusqlite::Error::FromSqlConversionFailure(..)
+        | rusqlite::Error::InvalidColumnType(..)
+        | rusqlite::Error::IntegralValueOutOfRange(..) => StoreErrorKind::Corrupt,
+        _ => StoreErrorKind::Unavailable,
+    };
+    StoreError::with_source(kind, what, error)
 }
 
 /// A stored record that does not read back.

@@ -3,7 +3,7 @@
 //! # The file
 //!
 //! One SQLite file in WAL mode holds everything: `roles`, `teams`, `users`
-//! and `memberships` (each row with the revision that last wrote it), the
+//! (each row with the revision that last wrote it) and `memberships`, the
 //! `commits` change log by revision, and the `events` of the audit trail,
 //! with an index for each audit filter. The schema is versioned: numbered
 //! migrations run in order when a file is opened, the version kept in the
@@ -21,5 +21,5 @@ mod sink;
 mod store;
 
 pub use schema::VERSION as SCHEMA_VERSION;
-pub use sink::{Durability, SqliteSink};
+pub use sink::{Durability, MAX_BATCH, SqliteSink};
 pub use store::SqliteStore;

@@ -25,8 +25,8 @@ pub(crate) fn configure(conn: &Connection, synchronous: &str) -> Result<(), Stor
     Ok(())
 }
 
-/// Brings the file's schema to [`VERSION`], each migration in its own
-/// transaction; refuses a file written by a newer version.
+/// Brings the file's schema to [`VERSION`], the missing migrations in order
+/// and all in one transaction; refuses a file written by a newer version.
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)

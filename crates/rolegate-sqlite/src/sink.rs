@@ -3,7 +3,7 @@
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, SyncSender};
+use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -42,14 +42,18 @@ pub enum Durability {
     /// `authorize` returned survives a crash of the process or the machine.
     Strict,
     /// Appends and completions are queued and written by a background
-    /// thread, many to a transaction: at most `max_events` at a time, a
-    /// batch starting at most `max_delay` after its first event was queued
-    /// (`synchronous = NORMAL`). The queue holds at most `max_events`
-    /// operations; an append waits while it is full. A crash of the process
-    /// therefore loses at most the events not yet written: at most twice
-    /// `max_events` (one batch being written, one queued). A write that
-    /// fails is reported by the next call (an error) and its events are
-    /// counted in [`SqliteSink::lost`].
+    /// thread, many to a transaction (`synchronous = NORMAL`): at most
+    /// `max_events` at a time (and at most [`MAX_BATCH`]), a batch being
+    /// written at most `max_delay` after the writer took its first
+    /// operation. The queue holds at most `max_events` operations; an
+    /// append waits while it is full. A crash of the process therefore
+    /// loses at most the operations not yet written: at most twice
+    /// `max_events` (one batch being written, one queued). A batch that
+    /// still fails after three tries is dropped: its appends and
+    /// completions are counted in [`SqliteSink::lost`], and the next call
+    /// on the sink returns the failure once, as an error, without doing its
+    /// work (under the log's default policy, that call is refused). A
+    /// failure while the sink is dropped is counted and nothing else.
     Batched {
         /// The most events one transaction writes, and the most a crash
         /// can lose.
@@ -75,13 +79,13 @@ fn take_ids(conn: &mut Connection, count: u64) -> Result<(u64, u64), rusqlite::E
     let start: i64 = tx.query_row("SELECT next FROM sequences WHERE name = 'event'", [], |r| {
         r.get(0)
     })?;
-    let start = from_sql(start);
-    tx.execute(
-        "UPDATE sequences SET next = ?1 WHERE name = 'event'",
-        [to_sql(start + count)],
-    )?;
+    let end = start
+        .checked_add(i64::try_from(count).unwrap_or(i64::MAX))
+        .filter(|_| start > 0)
+        .ok_or_else(|| rusqlite::Error::IntegralValueOutOfRange(0, start))?;
+    tx.execute("UPDATE sequences SET next = ?1 WHERE name = 'event'", [end])?;
     tx.commit()?;
-    Ok((start, start + count))
+    Ok((from_sql(start), from_sql(end)))
 }
 
 fn actor_of(actor: Actor) -> Option<i64> {
@@ -114,13 +118,22 @@ fn insert(conn: &Connection, id: EventId, e: &NewEvent) -> rusqlite::Result<()> 
     .map(drop)
 }
 
-fn complete(conn: &Connection, id: EventId, c: &Completion) -> Result<(), SinkError> {
+/// Why a completion was not written.
+enum Missing {
+    /// No allowed event has the id.
+    NoEvent,
+    /// SQLite failed.
+    Sql(SinkError),
+}
+
+fn complete(conn: &Connection, id: EventId, c: &Completion) -> Result<(), Missing> {
+    let failed = |e: rusqlite::Error| Missing::Sql(sink("cannot complete an event", &e));
     let mut stmt = conn
         .prepare_cached(
             "UPDATE events SET outcome = ?2, reason = ?3, completed_at = ?4
              WHERE id = ?1 AND outcome = 'allowed'",
         )
-        .map_err(|e| sink("cannot complete an event", &e))?;
+        .map_err(failed)?;
     let changed = stmt
         .execute(params![
             to_sql(id.get()),
@@ -128,17 +141,16 @@ fn complete(conn: &Connection, id: EventId, c: &Completion) -> Result<(), SinkEr
             c.reason,
             c.at.unix_millis()
         ])
-        .map_err(|e| sink("cannot complete an event", &e))?;
+        .map_err(failed)?;
     if changed == 1 {
         Ok(())
     } else {
-        Err(SinkError::other(&format!(
-            "the audit trail holds no allowed event {id}"
-        )))
+        Err(Missing::NoEvent)
     }
 }
 
-fn outcome_of(text: &str) -> Outcome {
+/// A stored outcome; an unknown one is a corrupt row.
+fn outcome_of(text: &str) -> rusqlite::Result<Outcome> {
     [
         Outcome::Allowed,
         Outcome::Success,
@@ -147,7 +159,13 @@ fn outcome_of(text: &str) -> Outcome {
     ]
     .into_iter()
     .find(|o| o.as_str() == text)
-    .unwrap_or(Outcome::Failure)
+    .ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            9,
+            rusqlite::types::Type::Text,
+            format!("unknown outcome {text:?}").into(),
+        )
+    })
 }
 
 /// The events that pass `query`, newest first, in SQL.
@@ -200,7 +218,7 @@ fn query(conn: &Connection, q: &AuditQuery) -> Result<AuditPage, SinkError> {
                 Timestamp::from_unix_millis(row.get(1)?),
                 actor,
                 &row.get::<_, String>(6)?,
-                outcome_of(&row.get::<_, String>(9)?),
+                outcome_of(&row.get::<_, String>(9)?)?,
             );
             e.organization = row
                 .get::<_, Option<i64>>(2)?
@@ -248,7 +266,45 @@ struct Batcher {
     failure: Arc<Mutex<Option<SinkError>>>,
 }
 
-/// Writes queued operations in transactions of at most `max_events`.
+/// The most operations one batch writes.
+pub const MAX_BATCH: usize = 65_536;
+
+/// How often a batch that fails to write is tried, in all.
+const BATCH_TRIES: u32 = 3;
+
+/// Writes one batch in one transaction: appends inserted, completions
+/// applied. A completion whose event is not on the file (its append was
+/// lost, and counted) is counted, not an error: it must not cost the rest
+/// of the batch.
+fn write_batch(conn: &mut Connection, ops: &[Op], lost: &AtomicU64) -> Result<(), SinkError> {
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(|e| sink("cannot start an audit batch", &e))?;
+    let mut missing = 0;
+    for op in ops {
+        match op {
+            Op::Append(id, e) => {
+                insert(&tx, *id, e).map_err(|e| sink("cannot append an event", &e))?;
+            }
+            Op::Complete(id, c) => match complete(&tx, *id, c) {
+                Ok(()) => {}
+                Err(Missing::NoEvent) => missing += 1,
+                Err(Missing::Sql(e)) => return Err(e),
+            },
+            Op::Flush(_) => {}
+        }
+    }
+    tx.commit()
+        .map_err(|e| sink("cannot commit an audit batch", &e))?;
+    lost.fetch_add(missing, Ordering::SeqCst);
+    Ok(())
+}
+
+/// Writes queued operations in transactions of at most `max_events`, each
+/// batch starting at most `max_delay` after the writer took its first
+/// operation. A batch that still fails after [`BATCH_TRIES`] tries is
+/// dropped: its events are counted as lost and the failure is kept for the
+/// sink to report.
 fn writer(
     mut conn: Connection,
     ops: Receiver<Op>,
@@ -257,55 +313,51 @@ fn writer(
     failure: Arc<Mutex<Option<SinkError>>>,
     lost: Arc<AtomicU64>,
 ) {
-    let mut batch: Vec<Op> = Vec::with_capacity(max_events);
+    let mut batch: Vec<Op> = Vec::with_capacity(max_events.min(1_024));
     loop {
         let first = match ops.recv() {
             Ok(op) => op,
             Err(_) => return,
         };
         batch.push(first);
-        let deadline = Instant::now() + max_delay;
-        let mut flushes = Vec::new();
-        while batch.len() < max_events {
-            if matches!(batch.last(), Some(Op::Flush(_))) {
-                break;
-            }
-            let now = Instant::now();
-            if now >= deadline {
-                break;
-            }
-            match ops.recv_timeout(deadline - now) {
-                Ok(op) => batch.push(op),
-                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => break,
+        // A delay too long to add to now has no deadline.
+        let deadline = Instant::now().checked_add(max_delay);
+        while batch.len() < max_events && !matches!(batch.last(), Some(Op::Flush(_))) {
+            let next = match deadline {
+                Some(deadline) => {
+                    let now = Instant::now();
+                    if now >= deadline {
+                        break;
+                    }
+                    ops.recv_timeout(deadline - now).ok()
+                }
+                None => ops.recv().ok(),
+            };
+            match next {
+                Some(op) => batch.push(op),
+                None => break,
             }
         }
-        let queued = batch
-            .iter()
-            .filter(|op| matches!(op, Op::Append(..)))
-            .count() as u64;
-        let written = (|| -> Result<(), SinkError> {
-            let tx = conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)
-                .map_err(|e| sink("cannot start an audit batch", &e))?;
-            for op in batch.drain(..) {
-                match op {
-                    Op::Append(id, e) => {
-                        insert(&tx, id, &e).map_err(|e| sink("cannot append an event", &e))?;
-                    }
-                    Op::Complete(id, c) => complete(&tx, id, &c)?,
-                    Op::Flush(answer) => flushes.push(answer),
-                }
-            }
-            tx.commit()
-                .map_err(|e| sink("cannot commit an audit batch", &e))
-        })();
-        batch.clear();
+        let mut written = write_batch(&mut conn, &batch, &lost);
+        let mut tries = 1;
+        while written.is_err() && tries < BATCH_TRIES {
+            std::thread::sleep(Duration::from_millis(10 << tries));
+            written = write_batch(&mut conn, &batch, &lost);
+            tries += 1;
+        }
         if let Err(e) = &written {
-            lost.fetch_add(queued, Ordering::SeqCst);
+            let events = batch
+                .iter()
+                .filter(|op| matches!(op, Op::Append(..) | Op::Complete(..)))
+                .count() as u64;
+            lost.fetch_add(events, Ordering::SeqCst);
             *failure.lock().unwrap_or_else(PoisonError::into_inner) = Some(e.clone());
         }
-        for answer in flushes {
-            let _ = answer.send(written.clone());
+        // Every flush is answered, whatever happened to the batch.
+        for op in batch.drain(..) {
+            if let Op::Flush(answer) = op {
+                let _ = answer.send(written.clone());
+            }
         }
     }
 }
@@ -314,6 +366,13 @@ fn writer(
 /// [`SqliteStore`](crate::SqliteStore) keeps the state in: events in one
 /// table with an index per filter, queries in SQL, completions updating the
 /// event in place. See [`Durability`] for the two modes.
+///
+/// Event ids come from a sequence on the file, so that writers on one file
+/// never hand out the same id; a batched sink takes them a block of 1,024 at
+/// a time. With one writer, ids grow in append order. With several writers
+/// on one file, ids are unique but a later event may have a lower id than
+/// an earlier one of another writer: pages newest first are by id, and
+/// each event's time is in [`Event::at`](rolegate::audit::Event::at).
 ///
 /// # Examples
 ///
@@ -389,10 +448,10 @@ impl SqliteSink {
                 let writer_conn =
                     Connection::open(path).map_err(|e| sql("cannot open the file", e))?;
                 schema::configure(&writer_conn, synchronous)?;
-                let (queue, ops) = mpsc::sync_channel(max_events.max(1));
+                let max_events = max_events.clamp(1, MAX_BATCH);
+                let (queue, ops) = mpsc::sync_channel(max_events);
                 let failure = Arc::new(Mutex::new(None));
                 let (f, l) = (Arc::clone(&failure), Arc::clone(&lost));
-                let max_events = max_events.max(1);
                 let thread = std::thread::Builder::new()
                     .name("rolegate-audit".into())
                     .spawn(move || writer(writer_conn, ops, max_events, max_delay, f, l))
@@ -422,8 +481,11 @@ impl SqliteSink {
         self.conn.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// How many events a batched writer failed to write (none in strict
-    /// mode, where every failure is an error of the call).
+    /// How many appends and completions a batched writer failed to write,
+    /// or found no event to complete (none in strict mode, where every
+    /// failure is an error of the call). The engine's
+    /// [`AuditLog::dropped`](rolegate::audit::AuditLog::dropped) does not
+    /// see these: a host on a batched sink watches both.
     ///
     /// # Examples
     ///
@@ -529,10 +591,13 @@ impl AuditSink for SqliteSink {
                         r.get(0)
                     })
                     .map_err(|e| sink("cannot take an event id", &e))?;
+                let next = start.checked_add(1).filter(|_| start > 0).ok_or_else(|| {
+                    SinkError::other("the event id sequence is exhausted or corrupt")
+                })?;
                 let id = EventId::new(from_sql(start));
                 tx.execute(
                     "UPDATE sequences SET next = ?1 WHERE name = 'event'",
-                    [start + 1],
+                    [next],
                 )
                 .map_err(|e| sink("cannot take an event id", &e))?;
                 insert(&tx, id, &event).map_err(|e| sink("cannot append an event", &e))?;
@@ -546,7 +611,12 @@ impl AuditSink for SqliteSink {
     fn complete(&self, id: EventId, completion: &Completion) -> Result<(), SinkError> {
         match &self.batcher {
             Some(b) => self.send(b, Op::Complete(id, completion.clone())),
-            None => complete(&self.conn(), id, completion),
+            None => complete(&self.conn(), id, completion).map_err(|e| match e {
+                Missing::Sql(e) => e,
+                Missing::NoEvent => {
+                    SinkError::other(&format!("the audit trail holds no allowed event {id}"))
+                }
+            }),
         }
     }
 

@@ -128,20 +128,29 @@ impl SqliteStore {
 
 /// The revision and counters row.
 fn state_row(tx: &Connection) -> Result<(Revision, Counters), StoreError> {
-    tx.query_row(
-        "SELECT revision, next_role, next_team FROM state WHERE id = 0",
-        [],
-        |row| {
-            Ok((
-                Revision::new(from_sql(row.get(0)?)),
-                Counters {
-                    next_role: row.get(1)?,
-                    next_team: from_sql(row.get(2)?),
-                },
-            ))
+    let (revision, next_role, next_team): (i64, u32, i64) = tx
+        .query_row(
+            "SELECT revision, next_role, next_team FROM state WHERE id = 0",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )
+        .map_err(|e| sql("cannot read the revision", e))?;
+    // Both only grow from zero and one: a negative one is a corrupt file.
+    if revision < 0 || next_team < 1 {
+        return Err(StoreError::new(
+            rolegate::store::StoreErrorKind::Corrupt,
+            &format!(
+                "the file's revision ({revision}) or team counter ({next_team}) is out of range"
+            ),
+        ));
+    }
+    Ok((
+        Revision::new(from_sql(revision)),
+        Counters {
+            next_role,
+            next_team: from_sql(next_team),
         },
-    )
-    .map_err(|e| sql("cannot read the revision", e))
+    ))
 }
 
 fn status_of(text: &str) -> Result<UserStatus, StoreError> {

@@ -56,6 +56,11 @@ pub(crate) fn create_team(
         Some(id) if id >= next => id,
         Some(id) => return Err(AdminError::TeamIdUsed { team: id, next }),
     };
+    // Only when the ids ran out (a team holds the largest one) is the next
+    // id still taken: refused, never given to a second team.
+    if snapshot.directory.team(team).is_some() {
+        return Err(AdminError::TeamIdUsed { team, next });
+    }
     Ok((
         Change::CreateTeam {
             team,

@@ -86,3 +86,19 @@ fn every_audit_filter_is_served_by_an_index() {
         "{plan}"
     );
 }
+
+#[test]
+fn a_file_with_a_negative_revision_is_corrupt() {
+    let dir = TempDir::new("negative");
+    let path = dir.file("state.db");
+    drop(SqliteStore::open(&path).unwrap());
+    Connection::open(&path)
+        .unwrap()
+        .execute("UPDATE state SET revision = -1", [])
+        .unwrap();
+    let err = rolegate::Engine::builder(rolegate::Catalog::standard())
+        .open(SqliteStore::open(&path).unwrap())
+        .map(drop)
+        .unwrap_err();
+    assert_eq!(err.kind(), StoreErrorKind::Corrupt, "{err}");
+}

@@ -17,6 +17,7 @@ mod scenarios;
 #[path = "../../../../tests/store/world.rs"]
 mod world;
 
+mod batched;
 mod crash;
 mod dir;
 mod file;
