@@ -4,6 +4,7 @@ use core::fmt;
 
 use crate::directory::Timestamp;
 use crate::id::{OrgId, RoleId, UserId};
+use crate::text::excerpt;
 
 /// Who acted: a user of the directory, or the system (trusted
 /// configuration, and host events that name no user).
@@ -132,6 +133,32 @@ impl Outcome {
 impl fmt::Display for Outcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// Text that names no outcome.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::audit::Outcome;
+///
+/// let err = "maybe".parse::<Outcome>().unwrap_err();
+/// assert_eq!(err.to_string(), "unknown outcome \"maybe\": expected allowed, success, failure or denied");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown outcome {0:?}: expected allowed, success, failure or denied")]
+pub struct OutcomeError(String);
+
+impl core::str::FromStr for Outcome {
+    type Err = OutcomeError;
+
+    /// Reads the lowercase name [`Outcome::as_str`] gives.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        [Self::Allowed, Self::Success, Self::Failure, Self::Denied]
+            .into_iter()
+            .find(|o| o.as_str() == text)
+            .ok_or_else(|| OutcomeError(excerpt(text)))
     }
 }
 

@@ -18,7 +18,7 @@ mod sink;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub(crate) use event::clean_text;
-pub use event::{Actor, Completion, Event, EventId, HostEvent, NewEvent, Outcome};
+pub use event::{Actor, Completion, Event, EventId, HostEvent, NewEvent, Outcome, OutcomeError};
 pub(crate) use grant::check_event;
 pub use grant::{AuthorizeError, Grant};
 pub use log::AuditLog;

@@ -151,20 +151,8 @@ fn complete(conn: &Connection, id: EventId, c: &Completion) -> Result<(), Missin
 
 /// A stored outcome; an unknown one is a corrupt row.
 fn outcome_of(text: &str) -> rusqlite::Result<Outcome> {
-    [
-        Outcome::Allowed,
-        Outcome::Success,
-        Outcome::Failure,
-        Outcome::Denied,
-    ]
-    .into_iter()
-    .find(|o| o.as_str() == text)
-    .ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(
-            9,
-            rusqlite::types::Type::Text,
-            format!("unknown outcome {text:?}").into(),
-        )
+    text.parse().map_err(|e: rolegate::audit::OutcomeError| {
+        rusqlite::Error::FromSqlConversionFailure(9, rusqlite::types::Type::Text, Box::new(e))
     })
 }
 
