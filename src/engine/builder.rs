@@ -64,9 +64,7 @@ impl EngineBuilder {
         call: impl FnOnce(&Snapshot) -> Result<(Change, T), AdminError>,
     ) -> Result<T, AdminError> {
         let (change, out) = call(&self.snapshot)?;
-        let effects = change.effects(&self.snapshot);
-        // Validated against this very state, so the effects apply.
-        persist::apply(&mut self.snapshot, &effects).map_err(AdminError::Store)?;
+        change.apply_to(&mut self.snapshot.policy, &mut self.snapshot.directory);
         self.loaded = true;
         Ok(out)
     }

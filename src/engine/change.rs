@@ -1,8 +1,9 @@
 //! The unit of every administrative write: one validated change.
 
-use crate::directory::{Team, User};
+use crate::directory::{Directory, Team, User};
 use crate::evaluate::UserStatus;
 use crate::id::{OrgId, RoleId, TeamId, UserId};
+use crate::policy::Policy;
 use crate::role::Role;
 
 /// One validated administrative change, the unit in which the engine's state
@@ -160,6 +161,61 @@ impl Change {
             | Self::DeleteTeam { team }
             | Self::AddMember { team, .. }
             | Self::RemoveMember { team, .. } => team_org(team),
+        }
+    }
+
+    /// Applies the change to the state it was validated against. The same
+    /// result as applying its [effects](Self::effects) to that state, which
+    /// is what an engine catching up from a store does; this path skips
+    /// rendering and resolving rules.
+    pub(crate) fn apply_to(&self, policy: &mut Policy, directory: &mut Directory) {
+        match self {
+            Self::CreateRole { id, role } | Self::UpdateRole { id, role } => {
+                policy.put_role(*id, role.clone());
+            }
+            Self::ImportRoles { created, updated } => {
+                for (id, role) in created.iter().chain(updated) {
+                    policy.put_role(*id, role.clone());
+                }
+            }
+            Self::DeleteRole { id, move_to } => {
+                if let Some(to) = move_to {
+                    for user in directory.all_holders(*id) {
+                        directory.update_user(user, |u| u.role = *to);
+                    }
+                }
+                policy.remove_role(*id);
+            }
+            Self::AddUser { user } => directory.add_user(user.clone()),
+            Self::RemoveUser { user } => directory.remove_user(*user),
+            Self::AssignRole { users, role } => {
+                for user in users {
+                    directory.update_user(*user, |u| u.role = *role);
+                }
+            }
+            Self::SetStatus { user, status } => {
+                directory.update_user(*user, |u| u.status = *status);
+            }
+            Self::CreateTeam {
+                team,
+                organization,
+                name,
+            } => directory.insert_team(Team {
+                id: *team,
+                organization: *organization,
+                name: name.as_str().into(),
+                members: imbl::OrdSet::new(),
+            }),
+            Self::RenameTeam { team, name } => directory.rename_team(*team, name),
+            Self::DeleteTeam { team } => directory.delete_team(*team),
+            Self::AddMember { team, user } => directory.update_user(*user, |u| {
+                if let Err(at) = u.teams.binary_search(team) {
+                    u.teams.insert(at, *team);
+                }
+            }),
+            Self::RemoveMember { team, user } => {
+                directory.update_user(*user, |u| u.teams.retain(|t| t != team));
+            }
         }
     }
 }

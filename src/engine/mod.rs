@@ -650,10 +650,14 @@ impl Engine {
                 .map_err(AdminError::Store)
                 .and_then(|_| call(&current))
                 .and_then(|(change, out)| {
-                    let effects = change.effects(&current);
                     let mut next = Snapshot::clone(&current);
-                    persist::apply(&mut next, &effects).map_err(AdminError::Store)?;
+                    change.apply_to(&mut next.policy, &mut next.directory);
                     guard::keeps_owners(&current, &next, &change)?;
+                    // Only a store needs the change record by record.
+                    let effects = match &self.inner.store {
+                        Some(_) => change.effects(&current),
+                        None => Vec::new(),
+                    };
                     Ok((change, effects, next, out))
                 });
             let (change, effects, mut next, out) = match prepared {

@@ -186,3 +186,19 @@ pub fn the_last_owner_survives_two_writers(open: impl Fn() -> Engine) {
         .len();
     assert_eq!(owners, 1);
 }
+
+/// A follower that catches up from the store after each call of a leader
+/// answers exactly as the leader: the leader applies each change directly,
+/// the follower through the store's record of it.
+pub fn followers_apply_every_call_alike(open: impl Fn() -> Engine) {
+    let leader = open();
+    let follower = open();
+    let built = populate(&leader);
+    follower.refresh().unwrap();
+    assert_eq!(fingerprint(&follower), fingerprint(&leader));
+    for (action, op) in ops::all(&built) {
+        op(&leader).unwrap_or_else(|e| panic!("{action}: {e}"));
+        assert_eq!(follower.refresh().unwrap(), leader.revision(), "{action}");
+        assert_eq!(fingerprint(&follower), fingerprint(&leader), "{action}");
+    }
+}

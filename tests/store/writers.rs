@@ -7,7 +7,9 @@ use rolegate::store::MemoryStore;
 
 use rolegate::{Catalog, Engine};
 
-use crate::scenarios::{the_last_owner_survives_two_writers, two_writers_lose_nothing};
+use crate::scenarios::{
+    followers_apply_every_call_alike, the_last_owner_survives_two_writers, two_writers_lose_nothing,
+};
 
 fn open(store: &Arc<MemoryStore>) -> Engine {
     Engine::builder(Catalog::standard())
@@ -27,4 +29,10 @@ fn two_engines_on_one_memory_store_keep_the_last_owner() {
         let store = Arc::new(MemoryStore::new());
         the_last_owner_survives_two_writers(|| open(&store));
     }
+}
+
+#[test]
+fn a_follower_on_the_memory_store_applies_every_call_alike() {
+    let store = Arc::new(MemoryStore::new());
+    followers_apply_every_call_alike(|| open(&store));
 }

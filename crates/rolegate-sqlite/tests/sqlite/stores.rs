@@ -10,8 +10,8 @@ use rolegate_sqlite::{Durability, SqliteSink, SqliteStore};
 use crate::dir::TempDir;
 use crate::faulty::Faulty;
 use crate::scenarios::{
-    every_call_survives_a_failed_commit, reopened_engines_answer_alike,
-    the_last_owner_survives_two_writers, two_writers_lose_nothing,
+    every_call_survives_a_failed_commit, followers_apply_every_call_alike,
+    reopened_engines_answer_alike, the_last_owner_survives_two_writers, two_writers_lose_nothing,
 };
 
 /// An engine on the file, its audit trail in the same file.
@@ -78,4 +78,11 @@ fn the_batched_sink_keeps_the_same_trail() {
         builder.open(SqliteStore::open(&path).unwrap()).unwrap()
     };
     reopened_engines_answer_alike(batched, true);
+}
+
+#[test]
+fn a_follower_on_the_file_applies_every_call_alike() {
+    let dir = TempDir::new("follower");
+    let path = dir.file("state.db");
+    followers_apply_every_call_alike(|| open(&path));
 }
