@@ -48,9 +48,7 @@ fn authorize(c: &mut Criterion) {
         .unwrap();
     boot.add_user(User::new(UserId::new(2), ORG, SystemRole::Viewer.id()))
         .unwrap();
-    let snapshot = engine.snapshot();
-    let developer = snapshot.subject(UserId::new(1)).unwrap();
-    let viewer = snapshot.subject(UserId::new(2)).unwrap();
+    let (developer, viewer) = (UserId::new(1), UserId::new(2));
     let catalog = engine.catalog();
     let (execute, delete) = (
         catalog.action("execute").unwrap(),
@@ -78,7 +76,7 @@ fn authorize(c: &mut Criterion) {
     g.bench_function("can", |b| {
         b.iter(|| {
             let d = engine.can(
-                black_box(&developer),
+                black_box(developer),
                 black_box(execute),
                 black_box(&workflow),
             );
@@ -91,7 +89,7 @@ fn authorize(c: &mut Criterion) {
             timed(&sink, iters, || {
                 let grant = engine
                     .authorize(
-                        black_box(&developer),
+                        black_box(developer),
                         black_box(execute),
                         black_box(&workflow),
                     )
@@ -104,7 +102,7 @@ fn authorize(c: &mut Criterion) {
         b.iter_custom(|iters| {
             timed(&sink, iters, || {
                 let refused =
-                    engine.authorize(black_box(&viewer), black_box(delete), black_box(&workflow));
+                    engine.authorize(black_box(viewer), black_box(delete), black_box(&workflow));
                 assert!(matches!(
                     refused,
                     Err(AuthorizeError::Denied { event: Some(_), .. })

@@ -228,23 +228,16 @@ fn engine_overhead(c: &mut Criterion) {
     let snapshot = k.engine.snapshot();
     g.bench_function("snapshot_can", |b| {
         b.iter(|| {
-            let d = snapshot.can(black_box(s), black_box(a), black_box(r));
+            let d = snapshot.can(black_box(UserId::new(1)), black_box(a), black_box(r));
             assert!(d);
             d
         })
     });
     g.bench_function("engine_can", |b| {
         b.iter(|| {
-            let d = k.engine.can(black_box(s), black_box(a), black_box(r));
-            assert!(d);
-            d
-        })
-    });
-    g.bench_function("engine_can_user", |b| {
-        b.iter(|| {
             let d = k
                 .engine
-                .can_user(black_box(UserId::new(1)), black_box(a), black_box(r));
+                .can(black_box(UserId::new(1)), black_box(a), black_box(r));
             assert!(d);
             d
         })
@@ -281,7 +274,7 @@ fn threads(c: &mut Criterion) {
     };
     let engine_check = || {
         k.engine.can(
-            black_box(&k.subject),
+            black_box(UserId::new(1)),
             black_box(k.execute),
             black_box(&k.workflow),
         )

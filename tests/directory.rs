@@ -118,12 +118,12 @@ fn a_users_subject_follows_role_status_and_teams() {
         ACME,
     );
     let read = catalog.action("read").unwrap();
-    assert!(!engine.can_user(UserId::new(2), read, &w), "suspended");
+    assert!(!engine.can(UserId::new(2), read, &w), "suspended");
     admin
         .set_status(UserId::new(2), UserStatus::Active)
         .unwrap();
-    assert!(engine.can_user(UserId::new(2), read, &w));
-    assert!(!engine.can_user(UserId::new(99), read, &w), "unknown user");
+    assert!(engine.can(UserId::new(2), read, &w));
+    assert!(!engine.can(UserId::new(99), read, &w), "unknown user");
 }
 
 #[test]

@@ -632,8 +632,8 @@ impl Event {
     /// engine.bootstrap().add_user(User::new(UserId::new(2), org, SystemRole::Developer.id()))?;
     /// let catalog = engine.catalog();
     /// let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(5), org);
-    /// let developer = engine.snapshot().subject(UserId::new(2)).ok_or("added")?;
-    /// let grant = engine.authorize(&developer, catalog.action("execute")?, &workflow)?;
+    /// let developer = UserId::new(2);
+    /// let grant = engine.authorize(developer, catalog.action("execute")?, &workflow)?;
     ///
     /// let query = AuditQuery::new().action("workflows.execute");
     /// let before = engine.audit().query(&query)?.events;

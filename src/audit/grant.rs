@@ -5,8 +5,8 @@ use super::event::{Completion, EventId, NewEvent, Outcome, clean_text};
 use super::log::AuditLog;
 use super::sink::{AuditError, SinkError};
 use crate::directory::Timestamp;
-use crate::evaluate::{Denial, Resource, Subject};
-use crate::id::ActionId;
+use crate::evaluate::{Denial, Resource};
+use crate::id::{ActionId, OrgId, RoleId, UserId};
 use crate::policy::Policy;
 
 /// Why [`Engine::authorize`](crate::Engine::authorize) refused.
@@ -22,9 +22,9 @@ use crate::policy::Policy;
 /// engine.bootstrap().add_user(User::new(UserId::new(2), org, SystemRole::Viewer.id()))?;
 /// let catalog = engine.catalog();
 /// let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(5), org);
-/// let viewer = engine.snapshot().subject(UserId::new(2)).ok_or("added")?;
+/// let viewer = UserId::new(2);
 ///
-/// match engine.authorize(&viewer, catalog.action("delete")?, &workflow) {
+/// match engine.authorize(viewer, catalog.action("delete")?, &workflow) {
 ///     Err(AuthorizeError::Denied { event, .. }) => assert!(event.is_some(), "recorded at once"),
 ///     other => return Err(format!("expected a denial, got {other:?}").into()),
 /// }
@@ -66,14 +66,14 @@ pub enum AuthorizeError {
 /// engine.bootstrap().add_user(User::new(UserId::new(3), org, SystemRole::Developer.id()))?;
 /// let catalog = engine.catalog();
 /// let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(5), org);
-/// let developer = engine.snapshot().subject(UserId::new(3)).ok_or("added")?;
+/// let developer = UserId::new(3);
 ///
-/// let grant = engine.authorize(&developer, catalog.action("execute")?, &workflow)?;
+/// let grant = engine.authorize(developer, catalog.action("execute")?, &workflow)?;
 /// // ... run the workflow ...
 /// grant.success()?;
 ///
 /// {
-///     let _forgotten = engine.authorize(&developer, catalog.action("execute")?, &workflow)?;
+///     let _forgotten = engine.authorize(developer, catalog.action("execute")?, &workflow)?;
 /// }
 /// let log = engine.audit().query(&AuditQuery::new().action("workflows.execute"))?;
 /// let outcomes: Vec<Outcome> = log.events.iter().map(|e| e.outcome()).collect();
@@ -129,8 +129,8 @@ impl Grant {
     /// engine.bootstrap().add_user(User::new(UserId::new(3), org, SystemRole::Developer.id()))?;
     /// let catalog = engine.catalog();
     /// let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(5), org);
-    /// let developer = engine.snapshot().subject(UserId::new(3)).ok_or("added")?;
-    /// let grant = engine.authorize(&developer, catalog.action("execute")?, &workflow)?;
+    /// let developer = UserId::new(3);
+    /// let grant = engine.authorize(developer, catalog.action("execute")?, &workflow)?;
     /// let id = grant.event().ok_or("recorded")?;
     /// assert_eq!(grant.success()?, id);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -158,8 +158,8 @@ impl Grant {
     /// # engine.bootstrap().add_user(User::new(UserId::new(3), org, SystemRole::Developer.id()))?;
     /// let catalog = engine.catalog();
     /// let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(5), org);
-    /// let developer = engine.snapshot().subject(UserId::new(3)).ok_or("added")?;
-    /// let grant = engine.authorize(&developer, catalog.action("execute")?, &workflow)?;
+    /// let developer = UserId::new(3);
+    /// let grant = engine.authorize(developer, catalog.action("execute")?, &workflow)?;
     /// let id = grant.success()?;
     /// let page = engine.audit().query(&AuditQuery::new().action("workflows.execute"))?;
     /// assert_eq!((page.events[0].id(), page.events[0].outcome()), (id, Outcome::Success));
@@ -185,8 +185,8 @@ impl Grant {
     /// # engine.bootstrap().add_user(User::new(UserId::new(3), org, SystemRole::Developer.id()))?;
     /// let catalog = engine.catalog();
     /// let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(5), org);
-    /// let developer = engine.snapshot().subject(UserId::new(3)).ok_or("added")?;
-    /// let grant = engine.authorize(&developer, catalog.action("execute")?, &workflow)?;
+    /// let developer = UserId::new(3);
+    /// let grant = engine.authorize(developer, catalog.action("execute")?, &workflow)?;
     /// // ... the workflow runs out of time ...
     /// grant.failure("the runner timed out")?;
     /// let page = engine.audit().query(&AuditQuery::new().action("workflows.execute"))?;
@@ -217,7 +217,7 @@ impl Drop for Grant {
 /// resource's type and id.
 pub(crate) fn check_event(
     policy: &Policy,
-    subject: &Subject,
+    (user, organization, role): (UserId, OrgId, Option<RoleId>),
     action: ActionId,
     resource: &Resource<'_>,
     at: Timestamp,
@@ -237,11 +237,9 @@ pub(crate) fn check_event(
     };
     NewEvent {
         at,
-        organization: Some(subject.organization()),
-        actor: Actor::User(subject.id()),
-        role: policy
-            .role(subject.role())
-            .map(|r| (subject.role(), clean_text(r.name()))),
+        organization: Some(organization),
+        actor: Actor::User(user),
+        role: role.and_then(|id| policy.role(id).map(|r| (id, clean_text(r.name())))),
         action: clean_text(&action_name),
         resource_type: Some(clean_text(&type_name)),
         resource_id: Some(resource.id().to_string()),

@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 use smallvec::SmallVec;
 
-use crate::evaluate::{Subject, UserStatus};
+use crate::evaluate::{Subject, UserStatus, Who};
 use crate::id::{CustomerId, OrgId, PermissionId, RoleId, TeamId, UserId};
 
 /// A user of an organization: exactly one role, a status, optional customer,
@@ -276,6 +276,19 @@ impl User {
     #[must_use]
     pub fn last_active(&self) -> Option<Timestamp> {
         self.last_active
+    }
+
+    /// The user as the evaluator reads them, borrowed in place.
+    #[inline]
+    pub(crate) fn who(&self) -> Who<'_> {
+        Who {
+            id: self.id,
+            organization: self.organization,
+            customer: self.customer,
+            teams: &self.teams,
+            role: self.role,
+            status: self.status,
+        }
     }
 
     /// The user as the subject of a check.

@@ -265,8 +265,8 @@ fn checked_state(
 ///
 /// let catalog = restored.catalog();
 /// let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(1), OrgId::new(1));
-/// assert!(restored.can_user(UserId::new(1), catalog.action("execute")?, &workflow));
-/// assert!(!restored.can_user(UserId::new(1), catalog.action("delete")?, &workflow));
+/// assert!(restored.can(UserId::new(1), catalog.action("execute")?, &workflow));
+/// assert!(!restored.can(UserId::new(1), catalog.action("delete")?, &workflow));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn restore(

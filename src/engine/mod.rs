@@ -39,7 +39,7 @@ use crate::audit::{
 
 use crate::catalog::Catalog;
 use crate::directory::Timestamp;
-use crate::evaluate::{Explanation, Resource, Subject};
+use crate::evaluate::{Explanation, Resource};
 use crate::id::{ActionId, UserId};
 use crate::store::{Commit, Revision, Store, StoreError, StoreErrorKind};
 use admin::Target;
@@ -67,11 +67,11 @@ use admin::Target;
 /// let catalog = engine.snapshot().catalog().clone();
 /// let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(9), org);
 /// let execute = catalog.action("execute")?;
-/// assert!(!engine.can_user(UserId::new(2), execute, &workflow));
+/// assert!(!engine.can(UserId::new(2), execute, &workflow));
 ///
 /// // The Owner promotes the Viewer; the next check sees it.
 /// engine.admin(UserId::new(1)).assign_role(UserId::new(2), SystemRole::Operator.id())?;
-/// assert!(engine.can_user(UserId::new(2), execute, &workflow));
+/// assert!(engine.can(UserId::new(2), execute, &workflow));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug)]
@@ -286,10 +286,10 @@ impl Engine {
     /// # let catalog = engine.catalog();
     /// # let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(5), org);
     /// // User 3 is an Operator.
-    /// let operator = engine.snapshot().subject(UserId::new(3)).ok_or("added")?;
-    /// let grant = engine.authorize(&operator, catalog.action("execute")?, &workflow)?;
+    /// let operator = UserId::new(3);
+    /// let grant = engine.authorize(operator, catalog.action("execute")?, &workflow)?;
     /// grant.success()?;
-    /// let denied = engine.authorize(&operator, catalog.action("delete")?, &workflow);
+    /// let denied = engine.authorize(operator, catalog.action("delete")?, &workflow);
     /// assert!(matches!(denied, Err(AuthorizeError::Denied { .. })));
     ///
     /// let page = engine.audit().query(&AuditQuery::new().resource_type("workflows"))?;
@@ -299,14 +299,25 @@ impl Engine {
     /// ```
     pub fn authorize(
         &self,
-        subject: &Subject,
+        user: UserId,
         action: ActionId,
         resource: &Resource<'_>,
     ) -> Result<Grant, AuthorizeError> {
         let snapshot = self.inner.current.load();
         let audit = &self.inner.audit;
-        let mut event = check_event(snapshot.policy(), subject, action, resource, audit.now());
-        let explanation = snapshot.explain(subject, action, resource);
+        // An unknown user's attempt belongs to the organization they tried.
+        let (organization, role) = match snapshot.directory.user(user) {
+            Some(u) => (u.organization(), Some(u.role())),
+            None => (resource.organization(), None),
+        };
+        let mut event = check_event(
+            snapshot.policy(),
+            (user, organization, role),
+            action,
+            resource,
+            audit.now(),
+        );
+        let explanation = snapshot.explain(user, action, resource);
         let reason = (!explanation.is_allowed())
             .then(|| clean_text(&explanation.display(snapshot.policy()).to_string()));
         match explanation {
@@ -362,44 +373,19 @@ impl Engine {
         self.inner.current.load_full()
     }
 
-    /// [`Policy::can`](crate::Policy::can) on the current state, without a lock or a reference
-    /// count: loading the snapshot marks a slot that belongs to the calling
-    /// thread, so threads checking at once do not contend.
+    /// Whether the directory's user `user` may perform `action` on
+    /// `resource`: the engine's first way to check. The user's role,
+    /// status, customer and teams are read from the current state at the
+    /// check, in place, so a role or status change applies to the very next
+    /// check and the cost does not grow with the user's teams; an unknown
+    /// user is denied. The current state comes from a per-thread cache
+    /// revalidated by one atomic load: no lock, no reference count, no
+    /// write another thread reads.
     ///
-    /// The subject carries its role and status: build it from the directory
-    /// at check time ([`Snapshot::subject`]) or use
-    /// [`can_user`](Self::can_user), so that a role or status change applies
-    /// to the next check.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use rolegate::{Catalog, Engine, OrgId, Resource, ResourceId, SystemRole, User, UserId};
-    ///
-    /// # let engine = Engine::new(Catalog::standard());
-    /// # let org = OrgId::new(1);
-    /// # engine.bootstrap().add_user(User::new(UserId::new(2), org, SystemRole::Developer.id()))?;
-    /// # let catalog = engine.catalog();
-    /// # let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(1), org);
-    /// // User 2 is a Developer.
-    /// let update = catalog.action("update")?;
-    /// let developer = engine.snapshot().subject(UserId::new(2)).ok_or("added")?;
-    /// assert!(engine.can(&developer, update, &workflow));
-    /// engine.bootstrap().assign_role(UserId::new(2), SystemRole::Viewer.id())?;
-    /// // A subject built before the change still carries the old role.
-    /// assert!(engine.can(&developer, update, &workflow));
-    /// let viewer = engine.snapshot().subject(UserId::new(2)).ok_or("added")?;
-    /// assert!(!engine.can(&viewer, update, &workflow));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[inline]
-    #[must_use]
-    pub fn can(&self, subject: &Subject, action: ActionId, resource: &Resource<'_>) -> bool {
-        self.check_current(|s| s.can(subject, action, resource))
-    }
-
-    /// [`Snapshot::can_user`] on the current state: the directory's view of
-    /// the user, so that role and status changes apply at once.
+    /// A host that keeps its own directory checks a [`Subject`](crate::Subject) on a
+    /// compiled policy instead ([`Policy::can`](crate::Policy::can)): a
+    /// subject is a value, and answers from the role and status it was
+    /// built with.
     ///
     /// # Examples
     ///
@@ -408,23 +394,56 @@ impl Engine {
     ///
     /// # let engine = Engine::new(Catalog::standard());
     /// # let org = OrgId::new(1);
-    /// # engine.bootstrap().add_user(User::new(UserId::new(2), org, SystemRole::Viewer.id()))?;
+    /// # engine.bootstrap().add_user(User::new(UserId::new(2), org, SystemRole::Developer.id()))?;
     /// # let catalog = engine.catalog();
     /// # let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(1), org);
-    /// // User 2 is a Viewer.
-    /// let read = catalog.action("read")?;
-    /// assert!(engine.can_user(UserId::new(2), read, &workflow));
-    /// engine.bootstrap().set_status(UserId::new(2), UserStatus::Suspended)?;
-    /// assert!(!engine.can_user(UserId::new(2), read, &workflow));
-    /// assert!(!engine.can_user(UserId::new(9), read, &workflow), "unknown users are denied");
+    /// // User 2 is a Developer.
+    /// let (dev, update) = (UserId::new(2), catalog.action("update")?);
+    /// assert!(engine.can(dev, update, &workflow));
+    /// engine.bootstrap().assign_role(dev, SystemRole::Viewer.id())?;
+    /// assert!(!engine.can(dev, update, &workflow), "the next check sees the new role");
+    /// engine.bootstrap().set_status(dev, UserStatus::Suspended)?;
+    /// assert!(!engine.can(dev, catalog.action("read")?, &workflow));
+    /// assert!(!engine.can(UserId::new(9), update, &workflow), "unknown users are denied");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[inline]
+    #[must_use]
+    pub fn can(&self, user: UserId, action: ActionId, resource: &Resource<'_>) -> bool {
+        self.check_current(|s| s.can(user, action, resource))
+    }
+
+    /// [`Snapshot::can_many`] on the current state: which of a list page's
+    /// resources the user may act on, the user and their role read once.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Engine, OrgId, Resource, ResourceId, SystemRole, User, UserId};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// let org = OrgId::new(1);
+    /// engine.bootstrap().add_user(User::new(UserId::new(2), org, SystemRole::Operator.id()))?;
+    /// let catalog = engine.catalog();
+    /// let page = [
+    ///     Resource::new(catalog.resource_type("workflows")?, ResourceId::new(1), org),
+    ///     Resource::new(catalog.resource_type("billing")?, ResourceId::new(1), org),
+    /// ];
+    /// assert_eq!(engine.can_many(UserId::new(2), catalog.action("read")?, &page), [true, false]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
-    pub fn can_user(&self, user: UserId, action: ActionId, resource: &Resource<'_>) -> bool {
-        self.check_current(|s| s.can_user(user, action, resource))
+    pub fn can_many(
+        &self,
+        user: UserId,
+        action: ActionId,
+        resources: &[Resource<'_>],
+    ) -> Vec<bool> {
+        self.inner.current.load().can_many(user, action, resources)
     }
 
-    /// [`Policy::explain`](crate::Policy::explain) on the current state.
+    /// [`Snapshot::explain`] on the current state: why the directory's user
+    /// `user` may or may not perform `action` on `resource`.
     ///
     /// # Examples
     ///
@@ -437,20 +456,14 @@ impl Engine {
     /// # let catalog = engine.catalog();
     /// # let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(1), org);
     /// // User 2 is a Viewer.
-    /// let viewer = engine.snapshot().subject(UserId::new(2)).ok_or("added")?;
-    /// let why = engine.explain(&viewer, catalog.action("update")?, &workflow);
+    /// let why = engine.explain(UserId::new(2), catalog.action("update")?, &workflow);
     /// let permission = catalog.permission("workflows", "update")?;
     /// assert_eq!(why.denial(), Some(&Denial::NoRule { role: SystemRole::Viewer.id(), permission }));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
-    pub fn explain(
-        &self,
-        subject: &Subject,
-        action: ActionId,
-        resource: &Resource<'_>,
-    ) -> Explanation {
-        self.inner.current.load().explain(subject, action, resource)
+    pub fn explain(&self, user: UserId, action: ActionId, resource: &Resource<'_>) -> Explanation {
+        self.inner.current.load().explain(user, action, resource)
     }
 
     /// Administrative calls in the name of `actor`, each checked by the

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::catalog::Catalog;
 use crate::directory::{Directory, User};
-use crate::evaluate::{Explanation, Resource, Subject};
+use crate::evaluate::{Denial, Explanation, Resource, Subject};
 use crate::id::{ActionId, UserId};
 use crate::policy::Policy;
 use crate::store::Revision;
@@ -29,9 +29,9 @@ use crate::store::Revision;
 /// let snapshot = engine.snapshot();
 /// let catalog = snapshot.policy().catalog();
 /// let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(1), org);
-/// let viewer = snapshot.subject(UserId::new(7)).ok_or("just added")?;
-/// assert!(snapshot.can(&viewer, catalog.action("read")?, &workflow));
-/// assert!(!snapshot.can(&viewer, catalog.action("update")?, &workflow));
+/// let viewer = UserId::new(7);
+/// assert!(snapshot.can(viewer, catalog.action("read")?, &workflow));
+/// assert!(!snapshot.can(viewer, catalog.action("update")?, &workflow));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug)]
@@ -106,7 +106,10 @@ impl Snapshot {
         self.revision
     }
 
-    /// [`Policy::can`] on this state.
+    /// Whether the directory's user `user` may perform `action` on
+    /// `resource` in this state: their role, status, customer and teams are
+    /// this state's, read in place, whatever the number of teams. An
+    /// unknown user is denied.
     ///
     /// # Examples
     ///
@@ -120,18 +123,58 @@ impl Snapshot {
     /// # let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(1), org);
     /// // User 2 is a Viewer.
     /// let snapshot = engine.snapshot();
-    /// let viewer = snapshot.subject(UserId::new(2)).ok_or("added")?;
-    /// assert!(snapshot.can(&viewer, catalog.action("read")?, &workflow));
-    /// assert!(!snapshot.can(&viewer, catalog.action("delete")?, &workflow));
+    /// assert!(snapshot.can(UserId::new(2), catalog.action("read")?, &workflow));
+    /// assert!(!snapshot.can(UserId::new(2), catalog.action("delete")?, &workflow));
+    /// assert!(!snapshot.can(UserId::new(9), catalog.action("read")?, &workflow), "unknown users are denied");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[inline]
     #[must_use]
-    pub fn can(&self, subject: &Subject, action: ActionId, resource: &Resource<'_>) -> bool {
-        self.policy.can(subject, action, resource)
+    pub fn can(&self, user: UserId, action: ActionId, resource: &Resource<'_>) -> bool {
+        self.directory
+            .user(user)
+            .is_some_and(|u| self.policy.decide(&u.who(), action, resource))
     }
 
-    /// [`Policy::explain`] on this state.
+    /// Which of `resources` the directory's user `user` may perform
+    /// `action` on, in order: a list page checked at once, the user and
+    /// their role read once. An unknown user is denied everything.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Engine, OrgId, Resource, ResourceId, SystemRole, User, UserId};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// let (acme, globex) = (OrgId::new(1), OrgId::new(2));
+    /// engine.bootstrap().add_user(User::new(UserId::new(2), acme, SystemRole::Viewer.id()))?;
+    /// let catalog = engine.catalog();
+    /// let workflows = catalog.resource_type("workflows")?;
+    /// let page: Vec<Resource> = [acme, globex, acme]
+    ///     .iter()
+    ///     .enumerate()
+    ///     .map(|(i, &org)| Resource::new(workflows, ResourceId::new(i as u64), org))
+    ///     .collect();
+    /// let read = catalog.action("read")?;
+    /// assert_eq!(engine.snapshot().can_many(UserId::new(2), read, &page), [true, false, true]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn can_many(
+        &self,
+        user: UserId,
+        action: ActionId,
+        resources: &[Resource<'_>],
+    ) -> Vec<bool> {
+        match self.directory.user(user) {
+            Some(u) => self.policy.decide_many(&u.who(), action, resources),
+            None => vec![false; resources.len()],
+        }
+    }
+
+    /// Why the directory's user `user` may or may not perform `action` on
+    /// `resource` in this state: the rule that allows it, or the reason it
+    /// is denied; it always agrees with [`can`](Self::can).
     ///
     /// # Examples
     ///
@@ -145,20 +188,19 @@ impl Snapshot {
     /// # let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(1), org);
     /// // User 2 is a Viewer.
     /// let snapshot = engine.snapshot();
-    /// let viewer = snapshot.subject(UserId::new(2)).ok_or("added")?;
-    /// assert!(snapshot.explain(&viewer, catalog.action("read")?, &workflow).is_allowed());
-    /// let why = snapshot.explain(&viewer, catalog.action("delete")?, &workflow);
+    /// assert!(snapshot.explain(UserId::new(2), catalog.action("read")?, &workflow).is_allowed());
+    /// let why = snapshot.explain(UserId::new(2), catalog.action("delete")?, &workflow);
     /// assert!(matches!(why.denial(), Some(Denial::NoRule { .. })));
+    /// let unknown = snapshot.explain(UserId::new(9), catalog.action("read")?, &workflow);
+    /// assert_eq!(unknown.denial(), Some(&Denial::UnknownUser { user: UserId::new(9) }));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
-    pub fn explain(
-        &self,
-        subject: &Subject,
-        action: ActionId,
-        resource: &Resource<'_>,
-    ) -> Explanation {
-        self.policy.explain(subject, action, resource)
+    pub fn explain(&self, user: UserId, action: ActionId, resource: &Resource<'_>) -> Explanation {
+        match self.directory.user(user) {
+            Some(u) => self.policy.explain_who(&u.who(), action, resource),
+            None => Explanation::Denied(Denial::UnknownUser { user }),
+        }
     }
 
     /// A user of the directory, with their latest recorded activity.
@@ -203,34 +245,5 @@ impl Snapshot {
     #[must_use]
     pub fn subject(&self, id: UserId) -> Option<Subject> {
         self.directory.user(id).map(User::subject)
-    }
-
-    /// Whether the directory's user `id` may perform `action` on `resource`;
-    /// an unknown user is denied.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use rolegate::{Catalog, Engine, OrgId, Resource, ResourceId, SystemRole, User, UserId};
-    ///
-    /// # let engine = Engine::new(Catalog::standard());
-    /// # let org = OrgId::new(1);
-    /// # engine.bootstrap().add_user(User::new(UserId::new(2), org, SystemRole::Viewer.id()))?;
-    /// # let catalog = engine.catalog();
-    /// # let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(1), org);
-    /// // User 2 is a Viewer.
-    /// let execute = catalog.action("execute")?;
-    /// let before = engine.snapshot();
-    /// engine.bootstrap().assign_role(UserId::new(2), SystemRole::Operator.id())?;
-    /// assert!(!before.can_user(UserId::new(2), execute, &workflow), "a snapshot does not change");
-    /// assert!(engine.snapshot().can_user(UserId::new(2), execute, &workflow));
-    /// assert!(!engine.snapshot().can_user(UserId::new(9), execute, &workflow), "unknown users are denied");
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn can_user(&self, id: UserId, action: ActionId, resource: &Resource<'_>) -> bool {
-        self.directory
-            .user(id)
-            .is_some_and(|u| self.policy.can(&u.subject(), action, resource))
     }
 }

@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-use crate::id::{ActionId, OrgId, PermissionId, ResourceTypeId, RoleId};
+use crate::id::{ActionId, OrgId, PermissionId, ResourceTypeId, RoleId, UserId};
 use crate::policy::{Policy, RuleRef, RuleSource};
 use crate::rule::{MustMatch, Rule};
 
@@ -137,6 +137,11 @@ impl Explanation {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Denial {
+    /// The user is not in the directory of the state checked.
+    UnknownUser {
+        /// The user.
+        user: UserId,
+    },
     /// The subject is not active ([semantics](crate::semantics) §2.2).
     Inactive {
         /// The subject's status.
@@ -376,6 +381,9 @@ impl fmt::Display for ExplanationDisplay<'_> {
             Explanation::Denied(denial) => {
                 f.write_str("denied: ")?;
                 match denial {
+                    Denial::UnknownUser { user } => {
+                        write!(f, "user {user} is not in the directory")
+                    }
                     Denial::Inactive { status } => write!(f, "the subject is {status}"),
                     Denial::OtherOrganization { subject, resource } => write!(
                         f,

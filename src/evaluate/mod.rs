@@ -12,6 +12,7 @@ mod request;
 
 use explain::Unmet;
 pub use explain::{Denial, Explanation, ExplanationDisplay, RuleFailure};
+pub(crate) use request::Who;
 pub use request::{AttributeValue, Resource, StatusError, Subject, UserStatus};
 
 use crate::catalog::NO_PERMISSION;
@@ -55,6 +56,18 @@ impl Policy {
     #[inline]
     #[must_use]
     pub fn can(&self, subject: &Subject, action: ActionId, resource: &Resource<'_>) -> bool {
+        self.decide(&subject.who(), action, resource)
+    }
+
+    /// [`can`](Self::can) on a subject as the evaluator reads it, borrowed
+    /// from a [`Subject`] or from a directory record.
+    #[inline]
+    pub(crate) fn decide(
+        &self,
+        subject: &Who<'_>,
+        action: ActionId,
+        resource: &Resource<'_>,
+    ) -> bool {
         if subject.status != UserStatus::Active || subject.organization != resource.organization {
             return false;
         }
@@ -73,24 +86,36 @@ impl Policy {
         {
             return false;
         }
-        let i = permission.index();
-        let word = i >> 6;
-        let mask = if word == 0 {
-            &slot.head
-        } else {
-            match slot.entry.as_deref().and_then(|e| e.compiled.mask(word)) {
-                Some(mask) => mask,
-                None => return false,
-            }
+        granted(slot, subject, permission, resource)
+    }
+
+    /// [`decide`](Self::decide) over many resources: the subject's status
+    /// and role are read once; each resource costs its organization, its
+    /// permission and the role's bit.
+    pub(crate) fn decide_many(
+        &self,
+        subject: &Who<'_>,
+        action: ActionId,
+        resources: &[Resource<'_>],
+    ) -> Vec<bool> {
+        let slot = self.roles.get(subject.role.index()).filter(|slot| {
+            subject.status == UserStatus::Active
+                && slot
+                    .organization
+                    .is_none_or(|org| org == subject.organization)
+        });
+        let Some(slot) = slot else {
+            return vec![false; resources.len()];
         };
-        let bit = 1u64 << (i & 63);
-        if mask.allow & bit != 0 {
-            return true;
-        }
-        if mask.scoped & bit == 0 {
-            return false;
-        }
-        scoped(slot, subject, permission, resource)
+        resources
+            .iter()
+            .map(|resource| {
+                resource.organization == subject.organization
+                    && self
+                        .cell(resource.resource_type, action)
+                        .is_some_and(|p| granted(slot, subject, p, resource))
+            })
+            .collect()
     }
 
     /// The decision of [`can`](Self::can) with its reason: the rule that
@@ -118,6 +143,16 @@ impl Policy {
     pub fn explain(
         &self,
         subject: &Subject,
+        action: ActionId,
+        resource: &Resource<'_>,
+    ) -> Explanation {
+        self.explain_who(&subject.who(), action, resource)
+    }
+
+    /// [`explain`](Self::explain) on a subject as the evaluator reads it.
+    pub(crate) fn explain_who(
+        &self,
+        subject: &Who<'_>,
         action: ActionId,
         resource: &Resource<'_>,
     ) -> Explanation {
@@ -196,6 +231,35 @@ impl Policy {
     }
 }
 
+/// Whether the role in `slot` grants `permission` on `resource` to the
+/// subject, whose status, organization and role were checked.
+#[inline(always)]
+fn granted(
+    slot: &Slot,
+    subject: &Who<'_>,
+    permission: PermissionId,
+    resource: &Resource<'_>,
+) -> bool {
+    let i = permission.index();
+    let word = i >> 6;
+    let mask = if word == 0 {
+        &slot.head
+    } else {
+        match slot.entry.as_deref().and_then(|e| e.compiled.mask(word)) {
+            Some(mask) => mask,
+            None => return false,
+        }
+    };
+    let bit = 1u64 << (i & 63);
+    if mask.allow & bit != 0 {
+        return true;
+    }
+    if mask.scoped & bit == 0 {
+        return false;
+    }
+    scoped(slot, subject, permission, resource)
+}
+
 /// The narrowed path: the role grants the permission only under must-match
 /// keys or conditions.
 ///
@@ -206,7 +270,7 @@ impl Policy {
 #[inline]
 fn scoped(
     slot: &Slot,
-    subject: &Subject,
+    subject: &Who<'_>,
     permission: PermissionId,
     resource: &Resource<'_>,
 ) -> bool {
@@ -233,7 +297,7 @@ fn any_grant(
     role: &CompiledRole,
     start: u32,
     end: u32,
-    subject: &Subject,
+    subject: &Who<'_>,
     resource: &Resource<'_>,
 ) -> bool {
     role.grants_in(start, end).iter().any(|grant| {
@@ -252,7 +316,7 @@ fn any_grant(
 /// out as the unlikely branch, so that a check that passes runs straight
 /// through.
 #[inline(always)]
-fn keys_hold(needs: MustMatch, subject: &Subject, resource: &Resource<'_>) -> bool {
+fn keys_hold(needs: MustMatch, subject: &Who<'_>, resource: &Resource<'_>) -> bool {
     if needs.contains(MustMatch::CUSTOMER)
         && subject
             .customer
@@ -286,7 +350,7 @@ fn cold() {}
 fn grant_failure(
     role: &CompiledRole,
     grant: &Clause,
-    subject: &Subject,
+    subject: &Who<'_>,
     resource: &Resource<'_>,
 ) -> Option<Unmet> {
     let keys = grant.must_match;
@@ -328,7 +392,7 @@ fn ordering_bit(o: core::cmp::Ordering) -> u8 {
 fn holds(
     attribute: AttributeId,
     check: &Check,
-    subject: &Subject,
+    subject: &Who<'_>,
     resource: &Resource<'_>,
 ) -> bool {
     // String equality, the most common test, is decided here; the other
@@ -361,7 +425,7 @@ fn same_bytes(value: &str, literal: &str, equal: bool) -> bool {
 fn holds_other(
     attribute: AttributeId,
     check: &Check,
-    subject: &Subject,
+    subject: &Who<'_>,
     resource: &Resource<'_>,
 ) -> bool {
     let Some(value) = resource.attribute(attribute) else {

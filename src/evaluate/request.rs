@@ -136,7 +136,34 @@ pub struct Subject {
     pub(crate) status: UserStatus,
 }
 
+/// The subject of a check as the evaluator reads it: borrowed from a
+/// [`Subject`], or from a user of the directory, so that a check by user id
+/// copies nothing, whatever the number of teams.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Who<'a> {
+    pub(crate) id: UserId,
+    pub(crate) organization: OrgId,
+    pub(crate) customer: Option<CustomerId>,
+    /// In id order, each once.
+    pub(crate) teams: &'a [TeamId],
+    pub(crate) role: RoleId,
+    pub(crate) status: UserStatus,
+}
+
 impl Subject {
+    /// The subject as the evaluator reads it.
+    #[inline]
+    pub(crate) fn who(&self) -> Who<'_> {
+        Who {
+            id: self.id,
+            organization: self.organization,
+            customer: self.customer,
+            teams: &self.teams,
+            role: self.role,
+            status: self.status,
+        }
+    }
+
     /// A subject with no customer and no team.
     ///
     /// # Examples

@@ -53,16 +53,16 @@ fn an_allowed_check_records_every_field() {
 fn a_denied_check_records_the_explain_reason_at_once() {
     let w = world(AuditLog::in_memory());
     w.clock.set(w.at(500));
-    let viewer = w.subject(VIEWER);
+    let viewer = VIEWER;
     let execute = w.action("execute");
     let wf = w.workflow(7);
-    let explanation = w.engine.explain(&viewer, execute, &wf);
+    let explanation = w.engine.explain(viewer, execute, &wf);
     let text = explanation
         .display(w.engine.snapshot().policy())
         .to_string();
     assert!(!explanation.is_allowed());
 
-    let (denial, event) = expect_denied(w.engine.authorize(&viewer, execute, &wf));
+    let (denial, event) = expect_denied(w.engine.authorize(viewer, execute, &wf));
     assert_eq!(Some(&denial), explanation.denial());
     let events = all(&w.engine);
     assert_eq!(events.len(), 1, "recorded at once");
@@ -81,7 +81,7 @@ fn a_denied_check_records_the_explain_reason_at_once() {
 
     // Another organization's resource: the reason says so.
     let elsewhere = w.resource("workflows", 8, GLOBEX);
-    let (_, event) = expect_denied(w.engine.authorize(&w.subject(RUNNER), execute, &elsewhere));
+    let (_, event) = expect_denied(w.engine.authorize(RUNNER, execute, &elsewhere));
     let e = &all(&w.engine)[0];
     assert_eq!(Some(e.id()), event);
     assert_eq!(e.organization(), Some(ACME), "the subject's organization");

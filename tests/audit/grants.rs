@@ -10,20 +10,19 @@ use crate::fixture::{DROPPED_REASON, RUNNER, T0, VIEWER, all, expect_denied, wor
 #[test]
 fn can_explain_and_snapshots_never_record() {
     let w = world(AuditLog::in_memory());
-    let runner = w.subject(RUNNER);
-    let viewer = w.subject(VIEWER);
+    let (runner, viewer) = (RUNNER, VIEWER);
     let execute = w.action("execute");
     let wf = w.workflow(1);
     for _ in 0..100 {
-        assert!(w.engine.can(&runner, execute, &wf));
-        assert!(!w.engine.can(&viewer, execute, &wf));
-        assert!(w.engine.can_user(RUNNER, execute, &wf));
-        assert!(!w.engine.can_user(VIEWER, execute, &wf));
+        assert!(w.engine.can(runner, execute, &wf));
+        assert!(!w.engine.can(viewer, execute, &wf));
+        assert!(w.engine.can(RUNNER, execute, &wf));
+        assert!(!w.engine.can(VIEWER, execute, &wf));
         let snapshot = w.engine.snapshot();
-        assert!(snapshot.can(&runner, execute, &wf));
-        assert!(!snapshot.can_user(VIEWER, execute, &wf));
-        assert!(!w.engine.explain(&viewer, execute, &wf).is_allowed());
-        assert!(snapshot.explain(&runner, execute, &wf).is_allowed());
+        assert!(snapshot.can(runner, execute, &wf));
+        assert!(!snapshot.can(VIEWER, execute, &wf));
+        assert!(!w.engine.explain(viewer, execute, &wf).is_allowed());
+        assert!(snapshot.explain(runner, execute, &wf).is_allowed());
     }
     assert!(all(&w.engine).is_empty());
     assert_eq!(w.engine.audit().dropped(), 0);
@@ -102,9 +101,12 @@ fn a_denial_is_recorded_before_authorize_returns() {
         assert_eq!(all(&w.engine).len() as u64, n);
     }
     // Invited and suspended users are denied and recorded the same way.
-    let suspended = w.subject(RUNNER).with_status(UserStatus::Suspended);
+    w.engine
+        .bootstrap()
+        .set_status(RUNNER, UserStatus::Suspended)
+        .unwrap();
     let (denial, event) = expect_denied(w.engine.authorize(
-        &suspended,
+        RUNNER,
         w.action("execute"),
         &w.workflow(9),
     ));

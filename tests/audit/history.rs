@@ -64,7 +64,7 @@ pub(crate) fn mixed_history(w: &World) -> Vec<Row> {
                 let agent = w.resource("agents", i, ACME);
                 let id = w
                     .engine
-                    .authorize(&w.subject(DEV), w.action("read"), &agent)
+                    .authorize(DEV, w.action("read"), &agent)
                     .unwrap()
                     .failure("timeout")
                     .unwrap();
@@ -117,7 +117,7 @@ pub(crate) fn mixed_history(w: &World) -> Vec<Row> {
                 let tool = w.resource("tools", i, GLOBEX);
                 let id = w
                     .engine
-                    .authorize(&w.subject(G_ADMIN), w.action("execute"), &tool)
+                    .authorize(G_ADMIN, w.action("execute"), &tool)
                     .unwrap()
                     .success()
                     .unwrap();

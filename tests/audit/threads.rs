@@ -28,35 +28,34 @@ fn exactly_one_event_per_gated_call_under_threads() {
         let mut writers = Vec::new();
         for t in 0..THREADS {
             writers.push(s.spawn(move || {
-                let runner = w.subject(RUNNER);
-                let viewer = w.subject(VIEWER);
+                let (runner, viewer) = (RUNNER, VIEWER);
                 let execute = w.action("execute");
                 barrier.wait();
                 for i in 0..CALLS {
                     let wf = w.workflow(t * 10_000 + i);
                     // `can` in between: never recorded.
-                    assert!(w.engine.can(&runner, execute, &wf));
-                    assert!(!w.engine.can(&viewer, execute, &wf));
+                    assert!(w.engine.can(runner, execute, &wf));
+                    assert!(!w.engine.can(viewer, execute, &wf));
                     w.clock.advance(1);
                     match (t + i) % 4 {
                         0 => {
                             w.engine
-                                .authorize(&runner, execute, &wf)
+                                .authorize(runner, execute, &wf)
                                 .unwrap()
                                 .success()
                                 .unwrap();
                         }
                         1 => {
                             w.engine
-                                .authorize(&runner, execute, &wf)
+                                .authorize(runner, execute, &wf)
                                 .unwrap()
                                 .failure("worker crashed")
                                 .unwrap();
                         }
-                        2 => drop(w.engine.authorize(&runner, execute, &wf).unwrap()),
+                        2 => drop(w.engine.authorize(runner, execute, &wf).unwrap()),
                         _ => {
                             let (_, event) =
-                                expect_denied(w.engine.authorize(&viewer, execute, &wf));
+                                expect_denied(w.engine.authorize(viewer, execute, &wf));
                             assert!(event.is_some());
                         }
                     }

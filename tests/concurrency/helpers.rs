@@ -108,7 +108,7 @@ pub(crate) fn evaluate(snapshot: &Snapshot, probes: &[Probe], out: &mut Vec<bool
     out.extend(
         probes
             .iter()
-            .map(|p| snapshot.can_user(p.user, p.action, &p.resource)),
+            .map(|p| snapshot.can(p.user, p.action, &p.resource)),
     );
 }
 

@@ -35,7 +35,7 @@ fn checks_on_many_engines_from_one_thread_answer_from_each_engine() {
         for (i, engine) in engines.iter().enumerate() {
             let expected = (i + round) % 2 == 0;
             assert_eq!(
-                engine.can_user(user, execute, &workflow),
+                engine.can(user, execute, &workflow),
                 expected,
                 "engine {i}, round {round}"
             );
@@ -73,7 +73,7 @@ fn a_check_during_thread_teardown_answers_from_the_shared_state() {
                 ResourceId::new(1),
                 OrgId::new(1),
             );
-            let allowed = engine.can_user(
+            let allowed = engine.can(
                 UserId::new(7),
                 catalog.action("execute").unwrap(),
                 &workflow,
@@ -105,7 +105,7 @@ fn a_check_during_thread_teardown_answers_from_the_shared_state() {
             ResourceId::new(1),
             OrgId::new(1),
         );
-        assert!(engine.can_user(
+        assert!(engine.can(
             UserId::new(7),
             catalog.action("execute").unwrap(),
             &workflow

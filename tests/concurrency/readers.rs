@@ -119,7 +119,7 @@ pub(crate) fn direct_reader(
     let mut round = 0;
     while !done.load(Ordering::Acquire) && !stop.load(Ordering::Acquire) {
         for (i, p) in probes.iter().enumerate() {
-            let got = engine.can_user(p.user, p.action, &p.resource);
+            let got = engine.can(p.user, p.action, &p.resource);
             if got != p.in_a && got != p.in_b {
                 return Err(format!(
                     "engine.can_user, round {round}, probe {i} ({}): answered {got}, which is neither \

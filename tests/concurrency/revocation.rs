@@ -18,19 +18,22 @@ const SPIN_AFTER_ACK: u32 = 16;
 /// How a reader checks.
 #[derive(Clone, Copy, Debug)]
 enum Via {
-    /// `engine.can_user(user, ..)`.
+    /// `engine.can(user, ..)`.
     EngineCanUser,
-    /// `engine.can(&subject, ..)`, the subject taken from
-    /// `engine.snapshot().subject(user)` at check time.
-    EngineCanWithFreshSubject,
-    /// `engine.snapshot().can_user(user, ..)`.
+    /// `snapshot.policy().can(&subject, ..)`, the snapshot and its subject
+    /// taken at check time.
+    PolicyCanWithFreshSubject,
+    /// `engine.snapshot().can(user, ..)`.
     SnapshotCanUser,
+    /// `engine.can_many(user, .., &[resource])`.
+    EngineCanMany,
 }
 
-const VIAS: [Via; 3] = [
+const VIAS: [Via; 4] = [
     Via::EngineCanUser,
-    Via::EngineCanWithFreshSubject,
+    Via::PolicyCanWithFreshSubject,
     Via::SnapshotCanUser,
+    Via::EngineCanMany,
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,19 +52,21 @@ struct Request {
 impl Request {
     fn check(&self, engine: &Engine, via: Via) -> Result<bool, String> {
         Ok(match via {
-            Via::EngineCanUser => engine.can_user(self.user, self.action, &self.resource),
-            Via::EngineCanWithFreshSubject => {
-                let subject = engine
-                    .snapshot()
+            Via::EngineCanUser => engine.can(self.user, self.action, &self.resource),
+            Via::PolicyCanWithFreshSubject => {
+                let snapshot = engine.snapshot();
+                let subject = snapshot
                     .subject(self.user)
                     .ok_or_else(|| format!("user {} is missing", self.user.get()))?;
-                engine.can(&subject, self.action, &self.resource)
+                snapshot.policy().can(&subject, self.action, &self.resource)
             }
-            Via::SnapshotCanUser => {
-                engine
-                    .snapshot()
-                    .can_user(self.user, self.action, &self.resource)
+            Via::EngineCanMany => {
+                engine.can_many(self.user, self.action, std::slice::from_ref(&self.resource))
+                    == [true]
             }
+            Via::SnapshotCanUser => engine
+                .snapshot()
+                .can(self.user, self.action, &self.resource),
         })
     }
 }

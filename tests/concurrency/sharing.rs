@@ -60,7 +60,7 @@ fn engine_and_snapshots_can_be_shared_across_threads() {
         thread::spawn(move || {
             (
                 before.revision().get(),
-                before.can_user(WATCHER, update, &workflow),
+                before.can(WATCHER, update, &workflow),
             )
         })
     };
@@ -70,6 +70,6 @@ fn engine_and_snapshots_can_be_shared_across_threads() {
         "the snapshot taken before the promotion still has the Viewer"
     );
     assert_eq!(after.revision().get(), old_version + 1);
-    assert!(after.can_user(WATCHER, update, &workflow));
-    assert!(engine.can_user(WATCHER, update, &workflow));
+    assert!(after.can(WATCHER, update, &workflow));
+    assert!(engine.can(WATCHER, update, &workflow));
 }

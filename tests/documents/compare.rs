@@ -53,7 +53,7 @@ pub(crate) fn decisions(snapshot: &Snapshot, users: &[UserId], teams: &[TeamId])
                             }
                             for &user in users {
                                 for &action in catalog.actions_of(ty) {
-                                    out.push(snapshot.can_user(user, action, &r));
+                                    out.push(snapshot.can(user, action, &r));
                                 }
                             }
                         }

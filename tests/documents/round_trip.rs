@@ -152,8 +152,8 @@ fn small_documents_read_and_restore() {
         .with_team(TeamId::new(1))
         .with_attribute(status, "open");
     let closed = open.clone().with_attribute(status, "closed");
-    assert!(engine.can_user(UserId::new(1), read, &open));
-    assert!(!engine.can_user(UserId::new(1), read, &closed));
+    assert!(engine.can(UserId::new(1), read, &open));
+    assert!(!engine.can(UserId::new(1), read, &closed));
     let user = engine.snapshot().user(UserId::new(2)).unwrap();
     assert_eq!(user.status(), UserStatus::Invited);
     assert_eq!(user.customer(), Some(CustomerId::new(30)));
@@ -253,11 +253,8 @@ fn declared_syncs_survive_a_round_trip() {
     for ty in ["content", "attachments", "thumbnails"] {
         let fr = Resource::new(c.resource_type(ty).unwrap(), ResourceId::new(1), ORGS[0])
             .with_attribute(locale, "fr");
-        assert!(
-            restored.can_user(UserId::new(1), update, &fr),
-            "synced to {ty}"
-        );
-        assert!(engine.can_user(UserId::new(1), update, &fr));
+        assert!(restored.can(UserId::new(1), update, &fr), "synced to {ty}");
+        assert!(engine.can(UserId::new(1), update, &fr));
     }
 
     // The content platform's syncs as well.

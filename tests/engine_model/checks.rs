@@ -70,7 +70,7 @@ fn check_decisions(s: &Snapshot, model: &Model) -> Result<(), String> {
             let action = catalog.action(act).unwrap();
             for u in USERS {
                 ensure_eq!(
-                    s.can_user(UserId::new(u), action, &r),
+                    s.can(UserId::new(u), action, &r),
                     model.allows(u, act, p),
                     "can_user(user {u}, {act}, {p:?})"
                 );

@@ -207,7 +207,7 @@ fn decisions(engine: &Engine, out: &mut String) {
         let mut line = format!("{}:", user.id());
         for r in &probes {
             for action in catalog.actions_of(r.resource_type()) {
-                line.push(if snapshot.can_user(user.id(), *action, r) {
+                line.push(if snapshot.can(user.id(), *action, r) {
                     '1'
                 } else {
                     '0'

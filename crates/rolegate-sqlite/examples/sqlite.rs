@@ -136,8 +136,8 @@ fn decisions(engine: &Engine) -> Result<(), Box<dyn Error>> {
         let subject = snapshot
             .subject(id_of(name)?)
             .ok_or_else(|| format!("{name} is not on the file"))?;
-        let allowed = snapshot.can(&subject, action, resource);
-        let why = snapshot.explain(&subject, action, resource);
+        let allowed = snapshot.can(subject.id(), action, resource);
+        let why = snapshot.explain(subject.id(), action, resource);
         let role = policy.role(subject.role()).map_or("?", |r| r.name());
         println!(
             "{:5}  {name} ({role}) {} {what}",

@@ -379,8 +379,7 @@ fn writer(
 /// engine.bootstrap().add_user(User::new(UserId::new(2), acme, SystemRole::Developer.id()))?;
 /// let catalog = engine.catalog();
 /// let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(7), acme);
-/// let developer = engine.snapshot().subject(UserId::new(2)).ok_or("added")?;
-/// engine.authorize(&developer, catalog.action("execute")?, &workflow)?.success()?;
+/// engine.authorize(UserId::new(2), catalog.action("execute")?, &workflow)?.success()?;
 ///
 /// let page = engine.audit().query(&AuditQuery::new().action("workflows.execute"))?;
 /// assert_eq!(page.events[0].outcome(), Outcome::Success);

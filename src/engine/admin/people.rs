@@ -223,9 +223,9 @@ impl Admin<'_> {
     /// let catalog = engine.catalog();
     /// let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(1), org);
     /// let read = catalog.action("read")?;
-    /// assert!(engine.can_user(UserId::new(2), read, &workflow));
+    /// assert!(engine.can(UserId::new(2), read, &workflow));
     /// engine.admin(UserId::new(1)).set_status(UserId::new(2), UserStatus::Suspended)?;
-    /// assert!(!engine.can_user(UserId::new(2), read, &workflow));
+    /// assert!(!engine.can(UserId::new(2), read, &workflow));
     ///
     /// // A suspended user can no longer act.
     /// let err = engine.admin(UserId::new(2)).set_status(UserId::new(2), UserStatus::Active).unwrap_err();

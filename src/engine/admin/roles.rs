@@ -450,11 +450,11 @@ impl Admin<'_> {
     /// boot.add_user(User::new(UserId::new(5), org, runner))?;
     /// let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(1), org);
     /// let execute = catalog.action("execute")?;
-    /// assert!(!engine.can_user(UserId::new(5), execute, &workflow));
+    /// assert!(!engine.can(UserId::new(5), execute, &workflow));
     ///
     /// let edit = boot.replace_rules(runner, [Rule::builder(catalog, "workflows", "execute").build()?])?;
     /// assert_eq!(edit.holders, 1);
-    /// assert!(engine.can_user(UserId::new(5), execute, &workflow));
+    /// assert!(engine.can(UserId::new(5), execute, &workflow));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn replace_rules<I>(&self, role: RoleId, rules: I) -> Result<RoleEdit, AdminError>

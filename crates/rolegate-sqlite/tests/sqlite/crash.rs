@@ -26,13 +26,13 @@ fn open(path: &Path) -> Engine {
 /// id once `authorize` has returned, and never completes a grant.
 fn child(path: &Path) {
     let engine = open(path);
-    let developer = engine.snapshot().subject(UserId::new(2)).unwrap();
+    let developer = UserId::new(2);
     let catalog = engine.catalog();
     let execute = catalog.action("execute").unwrap();
     let workflows = catalog.resource_type("workflows").unwrap();
     for n in 0..1_000_000u64 {
         let workflow = Resource::new(workflows, ResourceId::new(n), OrgId::new(1));
-        let grant = engine.authorize(&developer, execute, &workflow).unwrap();
+        let grant = engine.authorize(developer, execute, &workflow).unwrap();
         println!("event {}", grant.event().unwrap());
         std::mem::forget(grant);
     }
