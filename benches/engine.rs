@@ -1,6 +1,7 @@
 //! The live engine: building 10,000 custom roles, editing one role among 10
-//! and among 10,000, loading 1,000,000 users, a check through the engine
-//! against one on a compiled policy, and two threads checking against one.
+//! and among 10,000, loading 1,000,000 users, the people listing of an
+//! organization of 100,000, a check through the engine against one on a
+//! compiled policy, and two threads checking against one.
 //!
 //! Each group times a floor: the least work of the same kind (building the
 //! role values without compiling them, building one role value, collecting
@@ -299,12 +300,78 @@ fn threads(c: &mut Criterion) {
     g.finish();
 }
 
+/// The people listing of one organization of 100,000 users, each in 2 of
+/// its 100 teams, filtered by role and team, by role alone, and by team
+/// alone; the floor filters a `Vec` of the same users by the same test and
+/// clones the matches.
+fn people_listing(c: &mut Criterion) {
+    use rolegate::directory::PeopleFilter;
+    const N: u64 = 100_000;
+    let catalog = Catalog::standard();
+    let roles = [
+        SystemRole::Developer.id(),
+        SystemRole::Viewer.id(),
+        SystemRole::Operator.id(),
+    ];
+    let mut builder = Engine::builder(catalog);
+    let teams: Vec<TeamId> = (0..100)
+        .map(|t| builder.create_team(ORG, &format!("Team {t}")).unwrap())
+        .collect();
+    let users: Vec<User> = (1..=N)
+        .map(|i| {
+            User::new(UserId::new(i), ORG, roles[(i % 3) as usize])
+                .with_team(teams[(i % 100) as usize])
+                .with_team(teams[((i + 37) % 100) as usize])
+        })
+        .collect();
+    for user in &users {
+        builder.add_user(user.clone()).unwrap();
+    }
+    let engine = builder.build();
+    let snapshot = engine.snapshot();
+    let (role, team) = (SystemRole::Developer.id(), teams[7]);
+    let expected = users
+        .iter()
+        .filter(|u| u.role() == role && u.teams().contains(&team))
+        .count();
+    assert!(expected > 0);
+
+    let mut g = c.benchmark_group("people_listing");
+    g.bench_function("floor_role_and_team", |b| {
+        b.iter(|| {
+            let found: Vec<User> = users
+                .iter()
+                .filter(|u| u.role() == role && u.teams().contains(&team))
+                .cloned()
+                .collect();
+            assert_eq!(found.len(), expected);
+            found
+        })
+    });
+    let cases = [
+        ("role_and_team", PeopleFilter::new().role(role).team(team)),
+        ("role", PeopleFilter::new().role(role)),
+        ("team", PeopleFilter::new().team(team)),
+    ];
+    for (name, filter) in cases {
+        g.bench_function(format!("engine_{name}"), |b| {
+            b.iter(|| {
+                let people = snapshot.people(ORG, black_box(&filter));
+                assert!(!people.is_empty());
+                people
+            })
+        });
+    }
+    g.finish();
+}
+
 criterion_group!(
     engine,
     engine_overhead,
     threads,
     edit_one_role,
     build_roles,
-    load_users
+    load_users,
+    people_listing
 );
 criterion_main!(engine);

@@ -1,6 +1,7 @@
 //! Memory per compiled role and per user, measured: a counting allocator
 //! records the heap bytes live before and after loading 10,000 custom roles
-//! and 100,000 users into an engine, indexes and snapshots included.
+//! into an engine, and 1,000,000 users into another (100,000 in teams into
+//! a third), indexes and snapshots included.
 //!
 //! Run with `cargo run --release --example memory`.
 #![allow(unsafe_code)] // A global allocator is an `unsafe impl`.
@@ -48,7 +49,7 @@ fn live() -> isize {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     const ROLES: usize = 10_000;
-    const USERS: u64 = 100_000;
+    const USERS: u64 = 1_000_000;
     let catalog = Catalog::standard();
     let org = OrgId::new(1);
     let types = ["connectors", "connections", "workflows", "agents", "tools"];
@@ -85,21 +86,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         (values - start) / ROLES as isize - size_of::<(String, Vec<Rule>)>() as isize,
     );
 
-    let before_users = live();
-    for i in 1..=USERS {
-        builder.add_user(User::new(
-            UserId::new(i),
-            OrgId::new(i % 100),
-            SystemRole::Viewer.id(),
-        ))?;
-    }
-    let with_users = live();
-    println!(
-        "{USERS} users over 100 organizations: {} bytes per user, directory indexes included",
-        (with_users - before_users) / USERS as isize
-    );
-
     let engine = builder.build();
+    users(&catalog, USERS, 0)?;
+    users(&catalog, 100_000, 2)?;
     let snapshot = engine.snapshot();
     let owner = snapshot
         .policy()
@@ -112,5 +101,48 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "compiled tables of Owner (39 rules): {owner} bytes; of End User (9 narrowed rules): {end_user} bytes"
     );
+    Ok(())
+}
+
+/// Loads `n` users over 1,000 organizations (or, with teams, into one
+/// organization with 100 teams, each user in `teams` of them) and prints
+/// what each costs in the built engine.
+fn users(catalog: &Catalog, n: u64, teams: u64) -> Result<(), Box<dyn std::error::Error>> {
+    let mut builder = Engine::builder(catalog.clone());
+    let mut ids = Vec::new();
+    let orgs = if teams == 0 { 1_000 } else { 1 };
+    if teams > 0 {
+        for t in 0..100 {
+            ids.push(builder.create_team(OrgId::new(1), &format!("Team {t}"))?);
+        }
+    }
+    let with_teams = live();
+    for i in 1..=n {
+        let mut user = User::new(
+            UserId::new(i),
+            OrgId::new(1 + i % orgs),
+            SystemRole::Viewer.id(),
+        );
+        for k in 0..teams {
+            user = user.with_team(ids[((i + k * 37) % 100) as usize]);
+        }
+        builder.add_user(user)?;
+    }
+    let engine = builder.build();
+    let after = live();
+    assert_eq!(engine.snapshot().user_count() as u64, n);
+    if teams == 0 {
+        println!(
+            "{n} users over {orgs} organizations: {} bytes per user, directory indexes included",
+            (after - with_teams) / n as isize
+        );
+    } else {
+        println!(
+            "{n} users of one organization, each in {teams} of its 100 teams: {} bytes per user, \
+             membership indexes included",
+            (after - with_teams) / n as isize
+        );
+    }
+    drop(engine);
     Ok(())
 }

@@ -3,17 +3,19 @@
 //! Kept in persistent maps, so that a snapshot of the engine shares all of it
 //! with the next one and a change copies only what it touches.
 
+mod activity;
+mod idset;
+mod state;
+mod table;
 mod time;
 
+pub(crate) use idset::IdSet;
+pub(crate) use state::Directory;
 pub use time::Timestamp;
-
-use crate::persistent::PMap;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
 
 use smallvec::SmallVec;
 
-use crate::evaluate::{Subject, UserStatus, Who};
+use crate::evaluate::{Subject, UserStatus};
 use crate::id::{CustomerId, OrgId, PermissionId, RoleId, TeamId, UserId};
 
 /// A user of an organization: exactly one role, a status, optional customer,
@@ -278,19 +280,6 @@ impl User {
         self.last_active
     }
 
-    /// The user as the evaluator reads them, borrowed in place.
-    #[inline]
-    pub(crate) fn who(&self) -> Who<'_> {
-        Who {
-            id: self.id,
-            organization: self.organization,
-            customer: self.customer,
-            teams: &self.teams,
-            role: self.role,
-            status: self.status,
-        }
-    }
-
     /// The user as the subject of a check.
     ///
     /// # Examples
@@ -338,7 +327,7 @@ pub struct Team {
     pub(crate) id: TeamId,
     pub(crate) organization: OrgId,
     pub(crate) name: Box<str>,
-    pub(crate) members: imbl::OrdSet<UserId>,
+    pub(crate) members: IdSet<UserId>,
 }
 
 impl Team {
@@ -418,7 +407,7 @@ impl Team {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn members(&self) -> impl Iterator<Item = UserId> + '_ {
-        self.members.iter().copied()
+        self.members.iter()
     }
 
     /// Number of members.
@@ -623,243 +612,5 @@ impl PeopleFilter {
     #[must_use]
     pub fn role_filter(&self) -> Option<RoleId> {
         self.role
-    }
-}
-
-/// A user as stored: the value, and the last-active time.
-///
-/// The time lives in a cell that every version of the user's record shares,
-/// old snapshots' and new ones', so that activity recorded while a change
-/// rewrites the user lands in the record that change publishes.
-#[derive(Debug)]
-pub(crate) struct UserRecord {
-    pub(crate) user: User,
-    last_active: Arc<AtomicI64>,
-}
-
-const NEVER: i64 = i64::MIN;
-
-impl UserRecord {
-    pub(crate) fn new(user: User) -> Self {
-        let last = user.last_active.map_or(NEVER, Timestamp::unix_millis);
-        Self {
-            user,
-            last_active: Arc::new(AtomicI64::new(last)),
-        }
-    }
-
-    /// The next version of the same user: the activity cell is shared.
-    fn successor(&self, user: User) -> Self {
-        let record = Self {
-            last_active: Arc::clone(&self.last_active),
-            user,
-        };
-        if let Some(at) = record.user.last_active {
-            record.touch(at);
-        }
-        record
-    }
-
-    /// The user with the latest recorded activity.
-    pub(crate) fn current(&self) -> User {
-        let mut user = self.user.clone();
-        user.last_active = self.last_active();
-        user
-    }
-
-    pub(crate) fn last_active(&self) -> Option<Timestamp> {
-        match self.last_active.load(Ordering::Relaxed) {
-            NEVER => None,
-            ms => Some(Timestamp::from_unix_millis(ms)),
-        }
-    }
-
-    pub(crate) fn touch(&self, at: Timestamp) {
-        self.last_active
-            .fetch_max(at.unix_millis(), Ordering::Relaxed);
-    }
-}
-
-/// Users and teams, in persistent maps with the indexes listings need.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Directory {
-    pub(crate) users: PMap<UserId, Arc<UserRecord>>,
-    pub(crate) org_users: PMap<OrgId, imbl::OrdSet<UserId>>,
-    /// Holders of each role, per organization (system roles are shared).
-    pub(crate) holders: PMap<(OrgId, RoleId), imbl::OrdSet<UserId>>,
-    pub(crate) teams: PMap<TeamId, Arc<Team>>,
-    pub(crate) org_teams: PMap<OrgId, imbl::OrdSet<TeamId>>,
-    pub(crate) team_names: PMap<(OrgId, String), TeamId>,
-    pub(crate) next_team: u64,
-}
-
-impl Directory {
-    pub(crate) fn user(&self, id: UserId) -> Option<&User> {
-        self.users.get(&id).map(|r| &r.user)
-    }
-
-    pub(crate) fn record(&self, id: UserId) -> Option<&Arc<UserRecord>> {
-        self.users.get(&id)
-    }
-
-    pub(crate) fn team(&self, id: TeamId) -> Option<&Team> {
-        self.teams.get(&id).map(|t| &**t)
-    }
-
-    pub(crate) fn team_named(&self, organization: OrgId, name: &str) -> Option<TeamId> {
-        self.team_names
-            .get(&(organization, name.trim().to_lowercase()))
-            .copied()
-    }
-
-    pub(crate) fn holders(
-        &self,
-        organization: OrgId,
-        role: RoleId,
-    ) -> Option<&imbl::OrdSet<UserId>> {
-        self.holders.get(&(organization, role))
-    }
-
-    pub(crate) fn holder_count(&self, organization: OrgId, role: RoleId) -> usize {
-        self.holders(organization, role)
-            .map_or(0, imbl::OrdSet::len)
-    }
-
-    /// Holders of `role` in every organization (a custom role has one).
-    pub(crate) fn all_holders(&self, role: RoleId) -> Vec<UserId> {
-        self.holders
-            .iter()
-            .filter(|((_, r), _)| *r == role)
-            .flat_map(|(_, users)| users.iter().copied())
-            .collect()
-    }
-
-    /// Adds or replaces a user, keeping every index right. Teams the user
-    /// names must exist (checked by the caller).
-    pub(crate) fn put_user(&mut self, user: User) {
-        let record = match self.users.get(&user.id) {
-            Some(old) => old.successor(user),
-            None => UserRecord::new(user),
-        };
-        self.unindex(record.user.id);
-        self.index(record);
-    }
-
-    /// Adds a user known to be new: nothing to unindex first.
-    pub(crate) fn add_user(&mut self, user: User) {
-        self.index(UserRecord::new(user));
-    }
-
-    fn index(&mut self, record: UserRecord) {
-        let user = &record.user;
-        self.org_users
-            .entry(user.organization)
-            .or_default()
-            .insert(user.id);
-        self.holders
-            .entry((user.organization, user.role))
-            .or_default()
-            .insert(user.id);
-        for team in &user.teams {
-            if let Some(t) = self.teams.get_mut(team) {
-                Arc::make_mut(t).members.insert(user.id);
-            }
-        }
-        self.users.insert(user.id, Arc::new(record));
-    }
-
-    /// Removes a user and every index entry of theirs.
-    pub(crate) fn remove_user(&mut self, id: UserId) {
-        self.unindex(id);
-        self.users.remove(&id);
-    }
-
-    fn unindex(&mut self, id: UserId) {
-        let Some(old) = self.users.get(&id).map(|r| r.user.clone()) else {
-            return;
-        };
-        if let Some(set) = self.org_users.get_mut(&old.organization) {
-            set.remove(&id);
-        }
-        let key = (old.organization, old.role);
-        if let Some(set) = self.holders.get_mut(&key) {
-            set.remove(&id);
-            if set.is_empty() {
-                self.holders.remove(&key);
-            }
-        }
-        for team in &old.teams {
-            if let Some(t) = self.teams.get_mut(team) {
-                Arc::make_mut(t).members.remove(&id);
-            }
-        }
-    }
-
-    /// Replaces a user's value with `f` applied to it, keeping activity.
-    pub(crate) fn update_user(&mut self, id: UserId, f: impl FnOnce(&mut User)) {
-        if let Some(record) = self.users.get(&id) {
-            let mut user = record.current();
-            f(&mut user);
-            self.put_user(user);
-        }
-    }
-
-    pub(crate) fn insert_team(&mut self, team: Team) {
-        self.org_teams
-            .entry(team.organization)
-            .or_default()
-            .insert(team.id);
-        self.team_names
-            .insert((team.organization, team.name.to_lowercase()), team.id);
-        self.next_team = self.next_team.max(team.id.get().saturating_add(1));
-        self.teams.insert(team.id, Arc::new(team));
-    }
-
-    pub(crate) fn rename_team(&mut self, id: TeamId, name: &str) {
-        let Some(team) = self.teams.get_mut(&id) else {
-            return;
-        };
-        let team = Arc::make_mut(team);
-        self.team_names
-            .remove(&(team.organization, team.name.to_lowercase()));
-        team.name = name.into();
-        self.team_names
-            .insert((team.organization, name.to_lowercase()), id);
-    }
-
-    /// Deletes a team; its memberships go with it.
-    pub(crate) fn delete_team(&mut self, id: TeamId) {
-        let Some(team) = self.teams.remove(&id) else {
-            return;
-        };
-        if let Some(set) = self.org_teams.get_mut(&team.organization) {
-            set.remove(&id);
-        }
-        self.team_names
-            .remove(&(team.organization, team.name.to_lowercase()));
-        for member in team.members.iter() {
-            self.update_user(*member, |u| u.teams.retain(|t| *t != id));
-        }
-    }
-
-    /// The users of an organization, in id order.
-    pub(crate) fn org_users(&self, organization: OrgId) -> impl Iterator<Item = &User> + '_ {
-        self.org_users
-            .get(&organization)
-            .into_iter()
-            .flat_map(|set| set.iter())
-            .filter_map(|id| self.user(*id))
-    }
-
-    /// Number of active users of `organization` holding `role`.
-    pub(crate) fn active_holders(&self, organization: OrgId, role: RoleId) -> usize {
-        self.holders(organization, role).map_or(0, |set| {
-            set.iter()
-                .filter(|id| {
-                    self.user(**id)
-                        .is_some_and(|u| u.status == UserStatus::Active)
-                })
-                .count()
-        })
     }
 }

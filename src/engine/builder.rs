@@ -2,10 +2,12 @@
 
 use std::sync::Arc;
 
+use hashbrown::HashSet;
+
 use super::{AdminError, Change, Engine, Snapshot, admin, persist};
 use crate::audit::{Actor, AuditLog};
 use crate::directory::User;
-use crate::id::{OrgId, RoleId, TeamId};
+use crate::id::{OrgId, RoleId, TeamId, UserId};
 use crate::rule::Rule;
 use crate::store::{Store, StoreError, StoreErrorKind};
 
@@ -38,6 +40,10 @@ pub struct EngineBuilder {
     pub(super) audit: AuditLog,
     /// Whether anything was added.
     pub(super) loaded: bool,
+    /// Users checked and waiting to be added in one pass when the engine
+    /// is built, and their ids.
+    pub(super) pending: Vec<User>,
+    pub(super) pending_ids: HashSet<UserId>,
 }
 
 impl EngineBuilder {
@@ -143,7 +149,27 @@ impl EngineBuilder {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn add_user(&mut self, user: User) -> Result<(), AdminError> {
-        self.add(|s| admin::add_user(s, Actor::System, user))
+        let id = user.id();
+        if self.pending_ids.contains(&id) {
+            return Err(AdminError::DuplicateUser { user: id });
+        }
+        match admin::add_user(&self.snapshot, Actor::System, user)? {
+            (Change::AddUser { user }, ()) => {
+                self.pending_ids.insert(id);
+                self.pending.push(user);
+            }
+            (change, ()) => {
+                change.apply_to(&mut self.snapshot.policy, &mut self.snapshot.directory)
+            }
+        }
+        self.loaded = true;
+        Ok(())
+    }
+
+    /// The loaded state, with the users added so far indexed in one pass.
+    fn into_snapshot(mut self) -> (Snapshot, AuditLog) {
+        self.snapshot.directory.add_users(self.pending);
+        (self.snapshot, self.audit)
     }
 
     /// Publishes the loaded state as a new engine.
@@ -158,7 +184,8 @@ impl EngineBuilder {
     /// ```
     #[must_use]
     pub fn build(self) -> Engine {
-        Engine::from_snapshot(self.snapshot, self.audit, None)
+        let (snapshot, audit) = self.into_snapshot();
+        Engine::from_snapshot(snapshot, audit, None)
     }
 
     /// Opens the engine on `store`: loads the store's whole state, checks

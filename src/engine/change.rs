@@ -1,6 +1,6 @@
 //! The unit of every administrative write: one validated change.
 
-use crate::directory::{Directory, Team, User};
+use crate::directory::{Directory, IdSet, Team, User};
 use crate::evaluate::UserStatus;
 use crate::id::{OrgId, RoleId, TeamId, UserId};
 use crate::policy::Policy;
@@ -144,7 +144,7 @@ impl Change {
     #[must_use]
     pub fn organization(&self, snapshot: &super::Snapshot) -> Option<OrgId> {
         let dir = &snapshot.directory;
-        let user_org = |u: &UserId| dir.user(*u).map(User::organization);
+        let user_org = |u: &UserId| dir.who(*u).map(|w| w.organization);
         let team_org = |t: &TeamId| dir.team(*t).map(Team::organization);
         match self {
             Self::CreateRole { role, .. } | Self::UpdateRole { role, .. } => role.organization(),
@@ -204,7 +204,7 @@ impl Change {
                 id: *team,
                 organization: *organization,
                 name: name.as_str().into(),
-                members: imbl::OrdSet::new(),
+                members: IdSet::new(),
             }),
             Self::RenameTeam { team, name } => directory.rename_team(*team, name),
             Self::DeleteTeam { team } => directory.delete_team(*team),

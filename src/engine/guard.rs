@@ -11,7 +11,7 @@ use crate::rule::Rule;
 
 /// The acting user, resolved in a snapshot.
 pub(crate) struct Acting<'s> {
-    user: &'s User,
+    user: User,
     role: Option<&'s Role>,
 }
 
@@ -48,8 +48,8 @@ pub(crate) fn acting(
         });
     }
     Ok(Some(Acting {
-        user,
         role: snapshot.policy.role(user.role()),
+        user,
     }))
 }
 

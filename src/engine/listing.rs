@@ -6,8 +6,8 @@ use std::io;
 use super::Snapshot;
 use crate::csv::{self, WriteError};
 use crate::directory::{PeopleFilter, Team, User};
-use crate::evaluate::UserStatus;
-use crate::id::{ActionId, OrgId, PermissionId, ResourceTypeId, RoleId, TeamId};
+use crate::evaluate::{UserStatus, Who};
+use crate::id::{ActionId, OrgId, PermissionId, ResourceTypeId, RoleId, TeamId, UserId};
 use crate::role::{Role, RoleKind, SystemRole};
 use crate::rule::Rule;
 
@@ -309,40 +309,35 @@ impl Snapshot {
     /// ```
     #[must_use]
     pub fn people(&self, organization: OrgId, filter: &PeopleFilter) -> Vec<Person> {
-        let team = filter.team.map(|t| self.directory.team(t));
-        let candidates: Box<dyn Iterator<Item = &User>> = match (team, filter.role) {
-            (Some(None), _) => Box::new(core::iter::empty()),
-            (Some(Some(team)), _) => Box::new(
-                team.members
-                    .iter()
-                    .filter_map(|id| self.directory.user(*id)),
-            ),
-            (None, Some(role)) => Box::new(
-                self.directory
-                    .holders(organization, role)
-                    .into_iter()
-                    .flat_map(|set| set.iter())
-                    .filter_map(|id| self.directory.user(*id)),
-            ),
-            (None, None) => Box::new(self.directory.org_users(organization)),
+        let dir = &self.directory;
+        let candidates: Box<dyn Iterator<Item = Who<'_>>> = match filter.team {
+            Some(team) => match dir.team(team) {
+                Some(team) => Box::new(team.members().filter_map(|id| dir.who(id))),
+                None => Box::new(core::iter::empty()),
+            },
+            None => Box::new(dir.org_members(organization)),
         };
         candidates
-            .filter(|u| u.organization() == organization)
-            .filter(|u| filter.role.is_none_or(|r| u.role() == r))
-            .filter(|u| filter.status.is_none_or(|s| u.status() == s))
-            .filter(|u| filter.team.is_none_or(|t| u.teams().contains(&t)))
+            .filter(|u| u.organization == organization)
+            .filter(|u| filter.role.is_none_or(|r| u.role == r))
+            .filter(|u| filter.status.is_none_or(|s| u.status == s))
             .filter(|u| {
-                filter.can.is_none_or(|p| {
-                    u.status() == UserStatus::Active && self.role_grants(u.role(), p)
-                })
+                filter
+                    .team
+                    .is_none_or(|t| u.teams.binary_search(&t).is_ok())
             })
-            .map(|u| self.person(u))
+            .filter(|u| {
+                filter
+                    .can
+                    .is_none_or(|p| u.status == UserStatus::Active && self.role_grants(u.role, p))
+            })
+            .filter_map(|u| self.person(u.id))
             .collect()
     }
 
-    fn person(&self, user: &User) -> Person {
-        Person {
-            user: self.user(user.id()).unwrap_or_else(|| user.clone()),
+    fn person(&self, id: UserId) -> Option<Person> {
+        let user = self.directory.user(id)?;
+        Some(Person {
             role: self
                 .policy
                 .role(user.role())
@@ -352,7 +347,8 @@ impl Snapshot {
                 .iter()
                 .filter_map(|t| self.directory.team(*t).map(|t| t.name().to_owned()))
                 .collect(),
-        }
+            user,
+        })
     }
 
     /// Whether `role` grants `permission` by any rule (own, synced or built

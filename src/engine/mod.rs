@@ -32,6 +32,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use arc_swap::ArcSwap;
+use hashbrown::HashSet;
 
 use crate::audit::{
     Actor, AuditLog, AuthorizeError, Completion, Grant, Outcome, check_event, clean_text,
@@ -226,6 +227,8 @@ impl Engine {
             snapshot: Snapshot::new(catalog.into()),
             audit: AuditLog::in_memory(),
             loaded: false,
+            pending: Vec::new(),
+            pending_ids: HashSet::new(),
         }
     }
 
@@ -306,8 +309,8 @@ impl Engine {
         let snapshot = self.inner.current.load();
         let audit = &self.inner.audit;
         // An unknown user's attempt belongs to the organization they tried.
-        let (organization, role) = match snapshot.directory.user(user) {
-            Some(u) => (u.organization(), Some(u.role())),
+        let (organization, role) = match snapshot.directory.who(user) {
+            Some(u) => (u.organization, Some(u.role)),
             None => (resource.organization(), None),
         };
         let mut event = check_event(
@@ -539,13 +542,7 @@ impl Engine {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn record_activity(&self, user: UserId, at: Timestamp) -> bool {
-        match self.inner.current.load().directory.record(user) {
-            Some(record) => {
-                record.touch(at);
-                true
-            }
-            None => false,
-        }
+        self.inner.current.load().directory.touch(user, at)
     }
 
     /// The revision the engine serves: its current state's.
@@ -638,7 +635,8 @@ impl Engine {
     /// copy, check the invariants, put the decision on record, commit it to
     /// the store, publish, and record the outcome. A refused or failed call
     /// is recorded too. A commit that loses a race with another writer is
-    /// validated again against the newer state, a few times at most.
+    /// validated again against the newer state after a short pause that
+    /// doubles each time, a bounded number of times.
     pub(crate) fn write<T>(
         &self,
         actor: Actor,
@@ -646,14 +644,14 @@ impl Engine {
         target: Target,
         call: impl Fn(&Snapshot) -> Result<(Change, T), AdminError>,
     ) -> Result<T, AdminError> {
-        const ATTEMPTS: usize = 4;
+        const ATTEMPTS: u32 = 12;
         let _writer = self
             .inner
             .writer
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         let audit = &self.inner.audit;
-        let mut attempt = 0;
+        let mut attempt: u32 = 0;
         loop {
             attempt += 1;
             let caught_up = self.catch_up();
@@ -725,6 +723,11 @@ impl Engine {
             if let Some(result) = result {
                 return result;
             }
+            // Let the writer that won finish its burst: 20 µs, doubling,
+            // at most 2 ms.
+            std::thread::sleep(std::time::Duration::from_micros(
+                (20_u64 << attempt.min(7)).min(2_000),
+            ));
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use super::{Change, Snapshot};
 use crate::catalog::Catalog;
-use crate::directory::{Team, User};
+use crate::directory::{IdSet, Team, User};
 use crate::id::{OrgId, RoleId, TeamId, UserId};
 use crate::role::{Role, RoleKind, SystemRole};
 use crate::store::{
@@ -22,7 +22,7 @@ fn stored_role(catalog: &Catalog, id: RoleId, role: &Role) -> Option<StoredRole>
 
 /// The current value of user `id` in `before`, changed by `f`.
 fn changed_user(before: &Snapshot, id: UserId, f: impl FnOnce(&mut User)) -> Option<Effect> {
-    let mut user = before.directory.record(id)?.current();
+    let mut user = before.directory.user(id)?;
     f(&mut user);
     Some(Effect::PutUser(user))
 }
@@ -165,7 +165,7 @@ impl Snapshot {
             })
             .collect();
         teams.sort_unstable_by_key(|t| t.id);
-        let mut users: Vec<User> = self.directory.users.values().map(|r| r.current()).collect();
+        let mut users: Vec<User> = self.directory.users().collect();
         users.sort_unstable_by_key(User::id);
         StoredState {
             revision: self.revision,
@@ -308,7 +308,7 @@ pub(crate) fn apply(snapshot: &mut Snapshot, effects: &[Effect]) -> Result<(), S
                     id: stored.id,
                     organization: stored.organization,
                     name: stored.name.as_str().into(),
-                    members: imbl::OrdSet::new(),
+                    members: IdSet::new(),
                 }),
             },
             Effect::DeleteTeam(id) => {
@@ -367,16 +367,19 @@ pub(crate) fn load(snapshot: &mut Snapshot, state: StoredState) -> Result<(), St
         }
         apply(snapshot, &[Effect::PutTeam(stored)])?;
     }
-    for user in users {
-        if snapshot.directory.user(user.id()).is_some() {
-            return Err(corrupt(
-                &format!("stored user {} appears twice", user.id()),
-                None,
-            ));
-        }
-        check_user(snapshot, &user)?;
-        snapshot.directory.add_user(user);
+    let mut ids: Vec<UserId> = users.iter().map(User::id).collect();
+    ids.sort_unstable();
+    if let Some(twice) = ids.windows(2).find_map(|w| match w {
+        [a, b] if a == b => Some(*a),
+        _ => None,
+    }) {
+        return Err(corrupt(&format!("stored user {twice} appears twice"), None));
     }
+    drop(ids);
+    for user in &users {
+        check_user(snapshot, user)?;
+    }
+    snapshot.directory.add_users(users);
     raise_counters(snapshot, counters);
     snapshot.revision = revision;
     Ok(())

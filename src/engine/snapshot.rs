@@ -132,8 +132,8 @@ impl Snapshot {
     #[must_use]
     pub fn can(&self, user: UserId, action: ActionId, resource: &Resource<'_>) -> bool {
         self.directory
-            .user(user)
-            .is_some_and(|u| self.policy.decide(&u.who(), action, resource))
+            .who(user)
+            .is_some_and(|who| self.policy.decide(&who, action, resource))
     }
 
     /// Which of `resources` the directory's user `user` may perform
@@ -166,8 +166,8 @@ impl Snapshot {
         action: ActionId,
         resources: &[Resource<'_>],
     ) -> Vec<bool> {
-        match self.directory.user(user) {
-            Some(u) => self.policy.decide_many(&u.who(), action, resources),
+        match self.directory.who(user) {
+            Some(who) => self.policy.decide_many(&who, action, resources),
             None => vec![false; resources.len()],
         }
     }
@@ -197,8 +197,8 @@ impl Snapshot {
     /// ```
     #[must_use]
     pub fn explain(&self, user: UserId, action: ActionId, resource: &Resource<'_>) -> Explanation {
-        match self.directory.user(user) {
-            Some(u) => self.policy.explain_who(&u.who(), action, resource),
+        match self.directory.who(user) {
+            Some(who) => self.policy.explain_who(&who, action, resource),
             None => Explanation::Denied(Denial::UnknownUser { user }),
         }
     }
@@ -222,7 +222,29 @@ impl Snapshot {
     /// ```
     #[must_use]
     pub fn user(&self, id: UserId) -> Option<User> {
-        self.directory.record(id).map(|r| r.current())
+        self.directory.user(id)
+    }
+
+    /// Number of users in the directory.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Engine, OrgId, SystemRole, User, UserId};
+    ///
+    /// let mut builder = Engine::builder(Catalog::standard());
+    /// for i in 1..=3 {
+    ///     builder.add_user(User::new(UserId::new(i), OrgId::new(1), SystemRole::Viewer.id()))?;
+    /// }
+    /// let engine = builder.build();
+    /// assert_eq!(engine.snapshot().user_count(), 3);
+    /// engine.bootstrap().remove_user(UserId::new(2))?;
+    /// assert_eq!(engine.snapshot().user_count(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn user_count(&self) -> usize {
+        self.directory.user_count()
     }
 
     /// A user of the directory as the subject of a check: their current
@@ -244,6 +266,6 @@ impl Snapshot {
     /// ```
     #[must_use]
     pub fn subject(&self, id: UserId) -> Option<Subject> {
-        self.directory.user(id).map(User::subject)
+        self.directory.who(id).map(|w| w.subject())
     }
 }

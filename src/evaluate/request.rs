@@ -150,6 +150,20 @@ pub(crate) struct Who<'a> {
     pub(crate) status: UserStatus,
 }
 
+impl Who<'_> {
+    /// An owned subject with the same values.
+    pub(crate) fn subject(&self) -> Subject {
+        Subject {
+            id: self.id,
+            organization: self.organization,
+            customer: self.customer,
+            teams: self.teams.iter().copied().collect(),
+            role: self.role,
+            status: self.status,
+        }
+    }
+}
+
 impl Subject {
     /// The subject as the evaluator reads it.
     #[inline]

@@ -50,7 +50,7 @@ pub(crate) fn event(
 ) -> NewEvent {
     let dir = &snapshot.directory;
     let acting = match actor {
-        Actor::User(id) => dir.user(id),
+        Actor::User(id) => dir.who(id),
         Actor::System => None,
     };
     let (kind, id, organization) = match target {
@@ -64,7 +64,7 @@ pub(crate) fn event(
         Target::User(id) => (
             "user",
             Some(id.to_string()),
-            dir.user(id).map(User::organization),
+            dir.who(id).map(|u| u.organization),
         ),
         Target::NewTeam(org) => ("team", None, Some(org)),
         Target::Team(id) => (
@@ -75,13 +75,13 @@ pub(crate) fn event(
     };
     NewEvent {
         at,
-        organization: organization.or_else(|| acting.map(User::organization)),
+        organization: organization.or_else(|| acting.map(|u| u.organization)),
         actor,
         role: acting.and_then(|u| {
             snapshot
                 .policy
-                .role(u.role())
-                .map(|r| (u.role(), clean_text(r.name())))
+                .role(u.role)
+                .map(|r| (u.role, clean_text(r.name())))
         }),
         action: action.to_owned(),
         resource_type: Some(kind.to_owned()),
@@ -110,7 +110,7 @@ fn role_for(snapshot: &Snapshot, organization: OrgId, id: RoleId) -> Result<&Rol
     }
 }
 
-fn user_of(snapshot: &Snapshot, id: UserId) -> Result<&User, AdminError> {
+fn user_of(snapshot: &Snapshot, id: UserId) -> Result<User, AdminError> {
     snapshot
         .directory
         .user(id)

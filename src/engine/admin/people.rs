@@ -18,7 +18,7 @@ pub(crate) fn add_user(
     let organization = user.organization();
     let acting = acting(snapshot, actor, organization)?;
     require(snapshot, acting.as_ref(), MEMBERS_MANAGE)?;
-    if snapshot.directory.user(user.id()).is_some() {
+    if snapshot.directory.contains(user.id()) {
         return Err(AdminError::DuplicateUser { user: user.id() });
     }
     role_for(snapshot, organization, user.role())?;
@@ -39,7 +39,7 @@ fn remove_user(snapshot: &Snapshot, actor: Actor, id: UserId) -> Result<(Change,
     let user = user_of(snapshot, id)?;
     let acting = acting(snapshot, actor, user.organization())?;
     require(snapshot, acting.as_ref(), MEMBERS_MANAGE)?;
-    may_take(acting.as_ref(), user)?;
+    may_take(acting.as_ref(), &user)?;
     Ok((Change::RemoveUser { user: id }, ()))
 }
 
@@ -55,7 +55,7 @@ fn assign_role(
     require(snapshot, acting.as_ref(), MEMBERS_MANAGE)?;
     role_for(snapshot, organization, role)?;
     if user.role() != role {
-        may_take(acting.as_ref(), user)?;
+        may_take(acting.as_ref(), &user)?;
     }
     may_give(snapshot, acting.as_ref(), role)?;
     Ok((
@@ -76,7 +76,7 @@ fn set_status(
     let user = user_of(snapshot, id)?;
     let acting = acting(snapshot, actor, user.organization())?;
     require(snapshot, acting.as_ref(), MEMBERS_MANAGE)?;
-    may_take(acting.as_ref(), user)?;
+    may_take(acting.as_ref(), &user)?;
     // Making a user active hands them their role's permissions again: it is
     // giving them the role.
     if user.status() != UserStatus::Active && status == UserStatus::Active {

@@ -129,7 +129,7 @@ fn assign_team_role(
     for id in t.members() {
         let user = user_of(snapshot, id)?;
         if user.role() != role {
-            may_take(acting.as_ref(), user)?;
+            may_take(acting.as_ref(), &user)?;
             users.push(id);
         }
     }

@@ -1,0 +1,286 @@
+//! The user table: compact fixed-size records found by id in a few loads.
+//!
+//! Records live in 4,096 shards chosen by a multiplicative hash of the id,
+//! each an exact-size slice sorted by id, with the shard's team lists packed
+//! in a second slice. A check finds its user with two array loads and a
+//! binary search over a few hundred ids; a change rebuilds one shard and
+//! copies the two small arrays above it, and every other shard is shared
+//! with the snapshots before it.
+
+use std::sync::Arc;
+
+use crate::evaluate::{UserStatus, Who};
+use crate::id::{CustomerId, OrgId, RoleId, TeamId, UserId};
+
+/// Shards per level: 64 × 64 of them in all.
+const FAN: usize = 64;
+
+/// Activity never recorded.
+pub(super) const NEVER: i64 = i64::MIN;
+
+const _: () = assert!(size_of::<Rec>() == 48, "a user record stays 48 bytes");
+
+/// One user, in 48 bytes: everything a check reads, and when they were
+/// last active as of the record's writing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Rec {
+    pub(super) id: UserId,
+    pub(super) organization: OrgId,
+    customer: u64,
+    pub(super) last_active: i64,
+    pub(super) role: RoleId,
+    /// Where the user's teams start in the shard's team slice.
+    team_start: u32,
+    team_len: u32,
+    pub(super) status: UserStatus,
+    has_customer: bool,
+}
+
+impl Rec {
+    pub(super) fn new(
+        id: UserId,
+        organization: OrgId,
+        customer: Option<CustomerId>,
+        role: RoleId,
+        status: UserStatus,
+        last_active: i64,
+    ) -> Self {
+        Self {
+            id,
+            organization,
+            customer: customer.map_or(0, CustomerId::get),
+            last_active,
+            role,
+            team_start: 0,
+            team_len: 0,
+            status,
+            has_customer: customer.is_some(),
+        }
+    }
+
+    pub(super) fn customer(&self) -> Option<CustomerId> {
+        self.has_customer.then(|| CustomerId::new(self.customer))
+    }
+}
+
+/// A record with its teams, as the table hands them out.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Entry<'a> {
+    pub(super) rec: &'a Rec,
+    /// In id order, each once.
+    pub(super) teams: &'a [TeamId],
+}
+
+impl<'a> Entry<'a> {
+    #[inline]
+    pub(super) fn who(self) -> Who<'a> {
+        Who {
+            id: self.rec.id,
+            organization: self.rec.organization,
+            customer: self.rec.customer(),
+            teams: self.teams,
+            role: self.rec.role,
+            status: self.rec.status,
+        }
+    }
+}
+
+/// One shard: records sorted by id, and their team lists end to end.
+#[derive(Clone, Debug, Default)]
+struct Shard {
+    recs: Option<Arc<[Rec]>>,
+    teams: Option<Arc<[TeamId]>>,
+}
+
+impl Shard {
+    fn recs(&self) -> &[Rec] {
+        self.recs.as_deref().unwrap_or_default()
+    }
+
+    fn teams_of(&self, rec: &Rec) -> Option<&[TeamId]> {
+        if rec.team_len == 0 {
+            return Some(&[]);
+        }
+        let start = usize::try_from(rec.team_start).ok()?;
+        let end = start.checked_add(usize::try_from(rec.team_len).ok()?)?;
+        self.teams.as_deref()?.get(start..end)
+    }
+
+    /// The shard's entries, in id order. A record whose team list cannot
+    /// be read is left out, as it is by [`UserTable::get`].
+    fn entries(&self) -> impl Iterator<Item = Entry<'_>> {
+        self.recs().iter().filter_map(|rec| {
+            Some(Entry {
+                rec,
+                teams: self.teams_of(rec)?,
+            })
+        })
+    }
+
+    /// A shard holding `entries`, which must be in id order.
+    fn from_entries<'a>(entries: impl IntoIterator<Item = (Rec, &'a [TeamId])>) -> Self {
+        let mut recs = Vec::new();
+        let mut teams = Vec::new();
+        for (mut rec, list) in entries {
+            // A slice too long for the record's fields cannot be read back:
+            // the record then reads as absent, which denies (fail closed).
+            rec.team_start = u32::try_from(teams.len()).unwrap_or(u32::MAX);
+            rec.team_len = u32::try_from(list.len()).unwrap_or(u32::MAX);
+            teams.extend_from_slice(list);
+            recs.push(rec);
+        }
+        Self {
+            recs: (!recs.is_empty()).then(|| recs.into()),
+            teams: (!teams.is_empty()).then(|| teams.into()),
+        }
+    }
+}
+
+type Level = [Shard; FAN];
+
+/// Where user `id` lives: top and second-level index.
+#[inline]
+fn place(id: UserId) -> (usize, usize) {
+    // Fibonacci hashing: the top bits of the product spread any run of
+    // ids evenly over the shards.
+    let h = id.get().wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    ((h >> 58) as usize, ((h >> 52) & 0x3F) as usize)
+}
+
+/// Users by id, in shards shared between snapshots.
+#[derive(Clone, Debug)]
+pub(super) struct UserTable {
+    top: [Option<Arc<Level>>; FAN],
+    len: usize,
+}
+
+impl Default for UserTable {
+    fn default() -> Self {
+        Self {
+            top: std::array::from_fn(|_| None),
+            len: 0,
+        }
+    }
+}
+
+impl UserTable {
+    pub(super) fn len(&self) -> usize {
+        self.len
+    }
+
+    fn shard(&self, (a, b): (usize, usize)) -> Option<&Shard> {
+        self.top.get(a)?.as_deref()?.get(b)
+    }
+
+    /// The shard at `at`, made unique to this table for a write.
+    fn shard_mut(&mut self, (a, b): (usize, usize)) -> Option<&mut Shard> {
+        let level = self.top.get_mut(a)?;
+        let level =
+            level.get_or_insert_with(|| Arc::new(std::array::from_fn(|_| Shard::default())));
+        Arc::make_mut(level).get_mut(b)
+    }
+
+    /// User `id` with their teams.
+    #[inline]
+    pub(super) fn get(&self, id: UserId) -> Option<Entry<'_>> {
+        let shard = self.shard(place(id))?;
+        let recs = shard.recs.as_deref()?;
+        let rec = recs.get(recs.binary_search_by_key(&id, |r| r.id).ok()?)?;
+        Some(Entry {
+            rec,
+            teams: shard.teams_of(rec)?,
+        })
+    }
+
+    /// Adds or replaces the record of `rec.id`, with `teams` (in id order);
+    /// returns the record it replaced.
+    pub(super) fn put(&mut self, rec: Rec, teams: &[TeamId]) -> Option<Rec> {
+        let at = place(rec.id);
+        let shard = self.shard_mut(at)?;
+        let replaced = shard
+            .recs()
+            .binary_search_by_key(&rec.id, |r| r.id)
+            .ok()
+            .and_then(|i| shard.recs().get(i).copied());
+        let id = rec.id;
+        let next = Shard::from_entries(
+            shard
+                .entries()
+                .filter(|e| e.rec.id < id)
+                .map(|e| (*e.rec, e.teams))
+                .chain(std::iter::once((rec, teams)))
+                .chain(
+                    shard
+                        .entries()
+                        .filter(|e| e.rec.id > id)
+                        .map(|e| (*e.rec, e.teams)),
+                ),
+        );
+        *shard = next;
+        if replaced.is_none() {
+            self.len += 1;
+        }
+        replaced
+    }
+
+    /// Removes user `id`; returns their record.
+    pub(super) fn remove(&mut self, id: UserId) -> Option<Rec> {
+        let at = place(id);
+        let shard = self.shard(at)?;
+        let i = shard.recs().binary_search_by_key(&id, |r| r.id).ok()?;
+        let removed = shard.recs().get(i).copied()?;
+        let next = Shard::from_entries(
+            shard
+                .entries()
+                .filter(|e| e.rec.id != id)
+                .map(|e| (*e.rec, e.teams)),
+        );
+        *self.shard_mut(at)? = next;
+        self.len = self.len.saturating_sub(1);
+        Some(removed)
+    }
+
+    /// Adds records for users that are not in the table, with their teams,
+    /// rebuilding each shard they land in once. A repeated id keeps the
+    /// last of its records.
+    pub(super) fn extend(&mut self, mut items: Vec<(Rec, Box<[TeamId]>)>) {
+        items.sort_by_key(|(rec, _)| (place(rec.id), rec.id));
+        let mut rest = items.as_slice();
+        while let Some((first, _)) = rest.first() {
+            let at = place(first.id);
+            let n = rest.iter().take_while(|(r, _)| place(r.id) == at).count();
+            let (group, tail) = rest.split_at(n);
+            rest = tail;
+            let Some(shard) = self.shard_mut(at) else {
+                continue;
+            };
+            let mut merged: Vec<(Rec, &[TeamId])> = shard
+                .entries()
+                .map(|e| (*e.rec, e.teams))
+                .chain(group.iter().map(|(r, t)| (*r, &**t)))
+                .collect();
+            // Stable: of two records with one id, the later is kept.
+            merged.sort_by_key(|(r, _)| r.id);
+            let mut kept: Vec<(Rec, &[TeamId])> = Vec::with_capacity(merged.len());
+            for item in merged {
+                match kept.last_mut() {
+                    Some(last) if last.0.id == item.0.id => *last = item,
+                    _ => kept.push(item),
+                }
+            }
+            let before = shard.recs().len();
+            let after = kept.len();
+            *shard = Shard::from_entries(kept);
+            self.len = self.len.saturating_sub(before).saturating_add(after);
+        }
+    }
+
+    /// Every user, shard by shard (not in id order).
+    pub(super) fn iter(&self) -> impl Iterator<Item = Entry<'_>> {
+        self.top
+            .iter()
+            .flatten()
+            .flat_map(|level| level.iter())
+            .flat_map(Shard::entries)
+    }
+}
