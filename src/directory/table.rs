@@ -1,11 +1,13 @@
 //! The user table: compact fixed-size records found by id in a few loads.
 //!
-//! Records live in 4,096 shards chosen by a multiplicative hash of the id,
-//! each an exact-size slice sorted by id, with the shard's team lists packed
-//! in a second slice. A check finds its user with two array loads and a
-//! binary search over a few hundred ids; a change rebuilds one shard and
-//! copies the two small arrays above it, and every other shard is shared
-//! with the snapshots before it.
+//! Records live in 4,096 shards chosen by the top bits of a multiplicative
+//! hash of the id, each an exact-size slice kept in hash order, with the
+//! shard's team lists packed in a second slice. The hash spreads ids evenly,
+//! so the rest of its bits say where in the slice a record sits: a check
+//! finds its user with two array loads and one record compare, a step or
+//! two more when the guess is near, a bisection of what is left when it is
+//! not. A change rebuilds one shard and copies the two small arrays above
+//! it; every other shard is shared with the snapshots before it.
 
 use std::sync::Arc;
 
@@ -85,16 +87,57 @@ impl<'a> Entry<'a> {
     }
 }
 
-/// One shard: records sorted by id, and their team lists end to end.
+/// One shard: records in hash order, and their team lists end to end.
 #[derive(Clone, Debug, Default)]
 struct Shard {
     recs: Option<Arc<[Rec]>>,
     teams: Option<Arc<[TeamId]>>,
 }
 
+/// Steps taken from the guessed position before bisecting the rest.
+const STEPS: usize = 4;
+
 impl Shard {
     fn recs(&self) -> &[Rec] {
         self.recs.as_deref().unwrap_or_default()
+    }
+
+    /// The record whose id hashes to `h`. The hash is a bijection of the
+    /// id, so equal hashes are equal ids.
+    #[inline]
+    fn find(&self, h: u64) -> Option<&Rec> {
+        let recs = self.recs.as_deref()?;
+        let n = recs.len();
+        // The bits below the shard's, as a fraction of the slice.
+        let guess = ((u128::from(h << 12) * n as u128) >> 64) as usize;
+        let first = recs.get(guess)?;
+        let at = hash(first.id);
+        if at == h {
+            return Some(first);
+        }
+        if at < h {
+            let after = recs.get(guess + 1..)?;
+            for rec in after.iter().take(STEPS) {
+                match hash(rec.id) {
+                    x if x == h => return Some(rec),
+                    x if x > h => return None,
+                    _ => {}
+                }
+            }
+            let rest = after.get(STEPS..)?;
+            rest.get(rest.binary_search_by_key(&h, |r| hash(r.id)).ok()?)
+        } else {
+            let before = recs.get(..guess)?;
+            for rec in before.iter().rev().take(STEPS) {
+                match hash(rec.id) {
+                    x if x == h => return Some(rec),
+                    x if x < h => return None,
+                    _ => {}
+                }
+            }
+            let rest = before.get(..before.len().saturating_sub(STEPS))?;
+            rest.get(rest.binary_search_by_key(&h, |r| hash(r.id)).ok()?)
+        }
     }
 
     fn teams_of(&self, rec: &Rec) -> Option<&[TeamId]> {
@@ -106,7 +149,7 @@ impl Shard {
         self.teams.as_deref()?.get(start..end)
     }
 
-    /// The shard's entries, in id order. A record whose team list cannot
+    /// The shard's entries, in hash order. A record whose team list cannot
     /// be read is left out, as it is by [`UserTable::get`].
     fn entries(&self) -> impl Iterator<Item = Entry<'_>> {
         self.recs().iter().filter_map(|rec| {
@@ -117,7 +160,7 @@ impl Shard {
         })
     }
 
-    /// A shard holding `entries`, which must be in id order.
+    /// A shard holding `entries`, which must be in hash order.
     fn from_entries<'a>(entries: impl IntoIterator<Item = (Rec, &'a [TeamId])>) -> Self {
         let mut recs = Vec::new();
         let mut teams = Vec::new();
@@ -138,13 +181,23 @@ impl Shard {
 
 type Level = [Shard; FAN];
 
-/// Where user `id` lives: top and second-level index.
+/// The hash of an id. Fibonacci hashing: the top bits of the product
+/// spread any run of ids evenly.
+#[inline]
+fn hash(id: UserId) -> u64 {
+    id.get().wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+/// Where a hash lives: top and second-level index, from its top 12 bits.
+#[inline]
+fn place_of(h: u64) -> (usize, usize) {
+    ((h >> 58) as usize, ((h >> 52) & 0x3F) as usize)
+}
+
+/// Where user `id` lives.
 #[inline]
 fn place(id: UserId) -> (usize, usize) {
-    // Fibonacci hashing: the top bits of the product spread any run of
-    // ids evenly over the shards.
-    let h = id.get().wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    ((h >> 58) as usize, ((h >> 52) & 0x3F) as usize)
+    place_of(hash(id))
 }
 
 /// Users by id, in shards shared between snapshots.
@@ -183,9 +236,9 @@ impl UserTable {
     /// User `id` with their teams.
     #[inline]
     pub(super) fn get(&self, id: UserId) -> Option<Entry<'_>> {
-        let shard = self.shard(place(id))?;
-        let recs = shard.recs.as_deref()?;
-        let rec = recs.get(recs.binary_search_by_key(&id, |r| r.id).ok()?)?;
+        let h = hash(id);
+        let shard = self.shard(place_of(h))?;
+        let rec = shard.find(h)?;
         Some(Entry {
             rec,
             teams: shard.teams_of(rec)?,
@@ -195,24 +248,19 @@ impl UserTable {
     /// Adds or replaces the record of `rec.id`, with `teams` (in id order);
     /// returns the record it replaced.
     pub(super) fn put(&mut self, rec: Rec, teams: &[TeamId]) -> Option<Rec> {
-        let at = place(rec.id);
-        let shard = self.shard_mut(at)?;
-        let replaced = shard
-            .recs()
-            .binary_search_by_key(&rec.id, |r| r.id)
-            .ok()
-            .and_then(|i| shard.recs().get(i).copied());
-        let id = rec.id;
+        let h = hash(rec.id);
+        let shard = self.shard_mut(place_of(h))?;
+        let replaced = shard.find(h).copied();
         let next = Shard::from_entries(
             shard
                 .entries()
-                .filter(|e| e.rec.id < id)
+                .filter(|e| hash(e.rec.id) < h)
                 .map(|e| (*e.rec, e.teams))
                 .chain(std::iter::once((rec, teams)))
                 .chain(
                     shard
                         .entries()
-                        .filter(|e| e.rec.id > id)
+                        .filter(|e| hash(e.rec.id) > h)
                         .map(|e| (*e.rec, e.teams)),
                 ),
         );
@@ -225,10 +273,10 @@ impl UserTable {
 
     /// Removes user `id`; returns their record.
     pub(super) fn remove(&mut self, id: UserId) -> Option<Rec> {
-        let at = place(id);
+        let h = hash(id);
+        let at = place_of(h);
         let shard = self.shard(at)?;
-        let i = shard.recs().binary_search_by_key(&id, |r| r.id).ok()?;
-        let removed = shard.recs().get(i).copied()?;
+        let removed = shard.find(h).copied()?;
         let next = Shard::from_entries(
             shard
                 .entries()
@@ -244,7 +292,8 @@ impl UserTable {
     /// rebuilding each shard they land in once. A repeated id keeps the
     /// last of its records.
     pub(super) fn extend(&mut self, mut items: Vec<(Rec, Box<[TeamId]>)>) {
-        items.sort_by_key(|(rec, _)| (place(rec.id), rec.id));
+        // Hash order is shard order, then order within the shard.
+        items.sort_by_key(|(rec, _)| hash(rec.id));
         let mut rest = items.as_slice();
         while let Some((first, _)) = rest.first() {
             let at = place(first.id);
@@ -260,7 +309,7 @@ impl UserTable {
                 .chain(group.iter().map(|(r, t)| (*r, &**t)))
                 .collect();
             // Stable: of two records with one id, the later is kept.
-            merged.sort_by_key(|(r, _)| r.id);
+            merged.sort_by_key(|(r, _)| hash(r.id));
             let mut kept: Vec<(Rec, &[TeamId])> = Vec::with_capacity(merged.len());
             for item in merged {
                 match kept.last_mut() {

@@ -129,33 +129,37 @@ impl Engine {
     fn check_current(&self, check: impl Fn(&Snapshot) -> bool) -> bool {
         let generation = self.inner.generation.load(Ordering::Acquire);
         let id = self.inner.id;
-        CURRENT
-            .try_with(|cache| {
-                let Ok(mut cache) = cache.try_borrow_mut() else {
-                    return check(&self.inner.current.load());
-                };
-                // The engine checked on last sits first.
-                if let [Some(first), ..] = &*cache
-                    && first.engine == id
-                    && first.generation == generation
-                {
-                    return check(&first.snapshot);
-                }
-                self.refill(&mut cache, generation, &check)
-            })
-            .unwrap_or_else(|_| check(&self.inner.current.load()))
+        let cached = CURRENT.try_with(|cache| {
+            let mut cache = cache.try_borrow_mut().ok()?;
+            // The engine checked on last sits first.
+            let fresh = matches!(&*cache, [Some(first), ..]
+                if first.engine == id && first.generation == generation);
+            if !fresh {
+                self.refill(&mut cache, generation);
+            }
+            match &*cache {
+                [Some(first), ..] => Some(check(&first.snapshot)),
+                _ => None,
+            }
+        });
+        match cached {
+            Ok(Some(allowed)) => allowed,
+            _ => self.check_shared(&check),
+        }
     }
 
-    /// Not first in the cache, or not current: bring this engine's entry
-    /// to the front, taking the current state if it moved on, and check.
+    /// [`check_current`](Self::check_current) without the cache.
     #[cold]
     #[inline(never)]
-    fn refill(
-        &self,
-        cache: &mut [Option<Cached>; CACHED],
-        generation: u64,
-        check: &impl Fn(&Snapshot) -> bool,
-    ) -> bool {
+    fn check_shared(&self, check: &dyn Fn(&Snapshot) -> bool) -> bool {
+        check(&self.inner.current.load())
+    }
+
+    /// Not first in the cache, or not current: brings this engine's entry
+    /// to the front, taking the current state if it moved on.
+    #[cold]
+    #[inline(never)]
+    fn refill(&self, cache: &mut [Option<Cached>; CACHED], generation: u64) {
         let id = self.inner.id;
         // The entry of this engine, or else the oldest, moves to the front.
         let at = cache
@@ -165,21 +169,16 @@ impl Engine {
         if let Some(moved) = cache.get_mut(..=at) {
             moved.rotate_right(1);
         }
-        let Some(first) = cache.first_mut() else {
-            return check(&self.inner.current.load());
-        };
-        match first {
-            Some(c) if c.engine == id && c.generation == generation => check(&c.snapshot),
-            _ => {
-                let snapshot = self.inner.current.load_full();
-                let allowed = check(&snapshot);
-                *first = Some(Cached {
-                    engine: id,
-                    generation,
-                    snapshot,
-                });
-                allowed
-            }
+        if let Some(first) = cache.first_mut()
+            && !first
+                .as_ref()
+                .is_some_and(|c| c.engine == id && c.generation == generation)
+        {
+            *first = Some(Cached {
+                engine: id,
+                generation,
+                snapshot: self.inner.current.load_full(),
+            });
         }
     }
 

@@ -90,8 +90,10 @@ impl Policy {
     }
 
     /// [`decide`](Self::decide) over many resources: the subject's status
-    /// and role are read once; each resource costs its organization, its
-    /// permission and the role's bit.
+    /// and role are read once, and what the role grants for a resource
+    /// type is worked out once per run of resources of that type; each
+    /// resource then costs its organization and, when the grant is
+    /// narrowed, its must-match keys and condition.
     pub(crate) fn decide_many(
         &self,
         subject: &Who<'_>,
@@ -107,15 +109,56 @@ impl Policy {
         let Some(slot) = slot else {
             return vec![false; resources.len()];
         };
+        let mut last: Option<(ResourceTypeId, Plan<'_>)> = None;
         resources
             .iter()
             .map(|resource| {
-                resource.organization == subject.organization
-                    && self
-                        .cell(resource.resource_type, action)
-                        .is_some_and(|p| granted(slot, subject, p, resource))
+                if resource.organization != subject.organization {
+                    return false;
+                }
+                let plan = match last {
+                    Some((t, plan)) if t == resource.resource_type => plan,
+                    _ => {
+                        let plan = self.plan(slot, resource.resource_type, action);
+                        last = Some((resource.resource_type, plan));
+                        plan
+                    }
+                };
+                match plan {
+                    Plan::Deny => false,
+                    Plan::Allow => true,
+                    Plan::Scoped(span) => span_holds(slot, span, subject, resource),
+                }
             })
             .collect()
+    }
+
+    /// What the role in `slot` grants for `action` on resources of one type.
+    fn plan<'p>(
+        &self,
+        slot: &'p Slot,
+        resource_type: ResourceTypeId,
+        action: ActionId,
+    ) -> Plan<'p> {
+        let Some(permission) = self.cell(resource_type, action) else {
+            return Plan::Deny;
+        };
+        let i = permission.index();
+        let word = i >> 6;
+        let mask = if word == 0 {
+            Some(&slot.head)
+        } else {
+            slot.entry.as_deref().and_then(|e| e.compiled.mask(word))
+        };
+        let bit = 1u64 << (i & 63);
+        match mask {
+            Some(m) if m.allow & bit != 0 => Plan::Allow,
+            Some(m) if m.scoped & bit != 0 => match slot.spans.get(i) {
+                Some(span) => Plan::Scoped(span),
+                None => Plan::Deny,
+            },
+            _ => Plan::Deny,
+        }
     }
 
     /// The decision of [`can`](Self::can) with its reason: the rule that
@@ -231,6 +274,16 @@ impl Policy {
     }
 }
 
+/// What a role grants one subject for one action on resources of one type,
+/// worked out once for a run of bulk checks.
+#[derive(Clone, Copy, Debug)]
+enum Plan<'p> {
+    Deny,
+    Allow,
+    /// Only under must-match keys or conditions, decided per resource.
+    Scoped(&'p Span),
+}
+
 /// Whether the role in `slot` grants `permission` on `resource` to the
 /// subject, whose status, organization and role were checked.
 #[inline(always)]
@@ -274,9 +327,15 @@ fn scoped(
     permission: PermissionId,
     resource: &Resource<'_>,
 ) -> bool {
-    let Some(span) = slot.spans.get(permission.index()) else {
-        return false;
-    };
+    match slot.spans.get(permission.index()) {
+        Some(span) => span_holds(slot, span, subject, resource),
+        None => false,
+    }
+}
+
+/// Whether the grants `span` locates allow the request.
+#[inline(always)]
+fn span_holds(slot: &Slot, span: &Span, subject: &Who<'_>, resource: &Resource<'_>) -> bool {
     match span {
         Span::Keys { needs } => keys_hold(*needs, subject, resource),
         Span::Test {
