@@ -2,9 +2,10 @@
 
 use core::fmt;
 
+use super::Reason;
 use crate::directory::Timestamp;
 use crate::id::{OrgId, RoleId, UserId};
-use crate::text::excerpt;
+use crate::text::{Text, clean_text, excerpt};
 
 /// Who acted: a user of the directory, or the system (trusted
 /// configuration, and host events that name no user).
@@ -162,28 +163,6 @@ impl core::str::FromStr for Outcome {
     }
 }
 
-/// The longest text an event keeps of a reason, in characters.
-pub(crate) const MAX_TEXT: usize = 512;
-
-/// Text made safe for an event: control and line-breaking characters are
-/// escaped (so nothing can forge another event or line), and very long text
-/// is cut.
-pub(crate) fn clean_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len().min(MAX_TEXT));
-    for (n, c) in text.chars().enumerate() {
-        if n == MAX_TEXT {
-            out.push('…');
-            break;
-        }
-        if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{85}') {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// Whether `name` is an action name: lowercase words of letters, digits and
 /// `_`, joined by `.`, at most 64 characters (`workflows.execute`,
 /// `auth.login`).
@@ -227,17 +206,18 @@ pub struct NewEvent {
     /// Who acted.
     pub actor: Actor,
     /// The role the acting user held then, with its name then.
-    pub role: Option<(RoleId, String)>,
+    pub role: Option<(RoleId, Text)>,
     /// The action: `workflows.execute`, `role.update`, `auth.login`...
-    pub action: String,
+    pub action: Text,
     /// The resource type acted on, if any.
-    pub resource_type: Option<String>,
+    pub resource_type: Option<Text>,
     /// The resource's id, if any.
-    pub resource_id: Option<String>,
+    pub resource_id: Option<Text>,
     /// How it ended, so far.
     pub outcome: Outcome,
-    /// Why it was denied or failed.
-    pub reason: Option<String>,
+    /// Why it was denied or failed: for a denied check, the denial itself,
+    /// put in words when read.
+    pub reason: Option<Reason>,
     /// When an allowed event was completed.
     pub completed_at: Option<Timestamp>,
 }
@@ -262,7 +242,7 @@ impl NewEvent {
             organization: None,
             actor,
             role: None,
-            action: action.to_owned(),
+            action: Text::from(action),
             resource_type: None,
             resource_id: None,
             outcome,
@@ -297,15 +277,21 @@ impl NewEvent {
     ///
     /// let allowed = NewEvent::new(Timestamp::EPOCH, Actor::System, "workflows.execute", Outcome::Allowed);
     /// let done = allowed.completed(&Completion::new(Outcome::Failure, Some("timeout"), Timestamp::from_unix_millis(5)));
-    /// assert_eq!((done.outcome, done.reason.as_deref()), (Outcome::Failure, Some("timeout")));
+    /// assert_eq!(done.outcome, Outcome::Failure);
+    /// assert_eq!(done.reason.as_ref().map(|r| r.as_str()), Some("timeout"));
     /// assert_eq!(done.completed_at, Some(Timestamp::from_unix_millis(5)));
     /// ```
     #[must_use]
     pub fn completed(mut self, completion: &Completion) -> Self {
-        self.outcome = completion.outcome;
-        self.reason.clone_from(&completion.reason);
-        self.completed_at = Some(completion.at);
+        self.complete(completion);
         self
+    }
+
+    /// Applies `completion` in place.
+    pub(crate) fn complete(&mut self, completion: &Completion) {
+        self.outcome = completion.outcome;
+        self.reason = completion.reason.as_deref().map(Reason::from);
+        self.completed_at = Some(completion.at);
     }
 }
 
@@ -616,7 +602,7 @@ impl Event {
     /// ```
     #[must_use]
     pub fn reason(&self) -> Option<&str> {
-        self.new.reason.as_deref()
+        self.new.reason.as_ref().map(Reason::as_str)
     }
 
     /// When an allowed event was completed, if it was.

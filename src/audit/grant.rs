@@ -1,13 +1,14 @@
 //! `authorize`: a check that records, and the grant a host completes.
 
 use super::event::Actor;
-use super::event::{Completion, EventId, NewEvent, Outcome, clean_text};
+use super::event::{Completion, EventId, NewEvent, Outcome};
 use super::log::AuditLog;
 use super::sink::{AuditError, SinkError};
 use crate::directory::Timestamp;
 use crate::evaluate::{Denial, Resource};
 use crate::id::{ActionId, OrgId, RoleId, UserId};
 use crate::policy::Policy;
+use crate::text::Text;
 
 /// Why [`Engine::authorize`](crate::Engine::authorize) refused.
 ///
@@ -85,34 +86,49 @@ pub enum AuthorizeError {
 #[must_use = "complete the grant with `success` or `failure`; dropping it records a failure"]
 pub struct Grant {
     log: AuditLog,
+    /// What is left to record; `None` once completed.
+    pending: Option<Pending>,
     /// The recorded decision; `None` when the sink failed and the policy
     /// counted the loss.
     id: Option<EventId>,
-    /// The event, kept to record it whole if its decision was not.
-    event: Option<NewEvent>,
+}
+
+/// What a grant records when it is completed.
+#[derive(Debug)]
+enum Pending {
+    /// The outcome of the recorded decision.
+    Outcome(EventId),
+    /// The whole event, whose decision could not be recorded.
+    Event(Box<NewEvent>),
 }
 
 impl Grant {
-    pub(crate) fn new(log: AuditLog, id: Option<EventId>, event: NewEvent) -> Self {
+    /// A grant for the recorded decision, or for the event whose decision
+    /// could not be recorded, kept to record it whole at completion.
+    pub(crate) fn new(log: AuditLog, recorded: Result<EventId, NewEvent>) -> Self {
+        let (pending, id) = match recorded {
+            Ok(id) => (Pending::Outcome(id), Some(id)),
+            Err(event) => (Pending::Event(Box::new(event)), None),
+        };
         Self {
             log,
+            pending: Some(pending),
             id,
-            event: Some(event),
         }
     }
 
     fn complete(&mut self, outcome: Outcome, reason: Option<&str>) -> Result<EventId, AuditError> {
-        let Some(event) = self.event.take() else {
+        let Some(pending) = self.pending.take() else {
             return Err(AuditError::Sink(SinkError::other(
                 "grant already completed",
             )));
         };
         let completion = Completion::new(outcome, reason, self.log.now());
-        match self.id {
-            Some(id) => self.log.complete(id, &completion).map(|()| id),
+        match pending {
+            Pending::Outcome(id) => self.log.complete(id, &completion).map(|()| id),
             // The decision's loss was counted; recording the whole event now
             // makes up for it.
-            None => self.log.append_completed(event.completed(&completion)),
+            Pending::Event(event) => self.log.append_completed(event.completed(&completion)),
         }
     }
 
@@ -202,7 +218,7 @@ impl Grant {
 
 impl Drop for Grant {
     fn drop(&mut self) {
-        if self.event.is_some() {
+        if self.pending.is_some() {
             // A completion the sink will not take is counted by the log; a
             // drop has nowhere else to report it.
             let _ = self.complete(
@@ -223,26 +239,33 @@ pub(crate) fn check_event(
     at: Timestamp,
 ) -> NewEvent {
     let catalog = policy.catalog();
-    let type_name = catalog
-        .resource_type_name(resource.resource_type())
-        .map_or_else(|| resource.resource_type().to_string(), str::to_owned);
-    let action_name = match catalog.permission_of(resource.resource_type(), action) {
-        Some(p) => catalog.permission_name(p).unwrap_or_default().to_owned(),
-        None => format!(
+    let resource_type = resource.resource_type();
+    let type_name = match catalog.resource_type_text(resource_type) {
+        Some(name) => name.clone(),
+        None => Text::from(resource_type.to_string()),
+    };
+    // The permission's name; an inapplicable pair is named from its parts
+    // (the one case that allocates).
+    let action_name = match catalog
+        .permission_of(resource_type, action)
+        .and_then(|p| catalog.permission_text(p))
+    {
+        Some(name) => name.clone(),
+        None => Text::from(format!(
             "{type_name}.{}",
             catalog
                 .action_name(action)
                 .map_or_else(|| action.to_string(), str::to_owned)
-        ),
+        )),
     };
     NewEvent {
         at,
         organization: Some(organization),
         actor: Actor::User(user),
-        role: role.and_then(|id| policy.role(id).map(|r| (id, clean_text(r.name())))),
-        action: clean_text(&action_name),
-        resource_type: Some(clean_text(&type_name)),
-        resource_id: Some(resource.id().to_string()),
+        role: role.and_then(|id| policy.entry(id).map(|e| (id, e.label.clone()))),
+        action: action_name,
+        resource_type: Some(type_name),
+        resource_id: Some(Text::number(resource.id().get())),
         outcome: Outcome::Success,
         reason: None,
         completed_at: None,

@@ -4,13 +4,15 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use super::Reason;
 use super::clock::{Clock, SystemClock};
 use super::event::Actor;
-use super::event::{Completion, EventId, HostEvent, NewEvent, clean_text, is_action_name};
+use super::event::{Completion, EventId, HostEvent, NewEvent, is_action_name};
 use super::memory::MemorySink;
 use super::query::{AuditPage, AuditQuery};
 use super::sink::{AuditError, AuditSink, OnSinkFailure, SinkError};
 use crate::directory::Timestamp;
+use crate::text::{Text, clean_text};
 
 #[derive(Debug)]
 struct LogInner {
@@ -233,16 +235,16 @@ impl AuditLog {
             Some((ty, id)) => (Some(ty), Some(clean_text(&id))),
             None => (None, None),
         };
-        self.append(NewEvent {
+        self.append(&NewEvent {
             at: self.now(),
             organization: Some(event.organization),
             actor: event.user.map_or(Actor::System, Actor::User),
             role: None,
-            action: event.action,
-            resource_type,
-            resource_id,
+            action: Text::from(event.action),
+            resource_type: resource_type.map(Text::from),
+            resource_id: resource_id.map(Text::from),
             outcome: event.outcome,
-            reason: event.reason.as_deref().map(clean_text),
+            reason: event.reason.as_deref().map(|r| Reason::from(clean_text(r))),
             completed_at: None,
         })
     }
@@ -291,9 +293,31 @@ impl AuditLog {
         }
     }
 
+    /// Appends an allowed decision under the policy: its id, or the event
+    /// back when the sink failed and the policy counts the loss, `Err` when
+    /// it refuses. Under [`OnSinkFailure::Refuse`], the default, nothing is
+    /// retried and nothing kept, so the event goes to the sink as it is.
+    pub(crate) fn append_decision(
+        &self,
+        event: NewEvent,
+    ) -> Result<Result<EventId, NewEvent>, AuditError> {
+        match self.inner.policy {
+            OnSinkFailure::Refuse => self
+                .inner
+                .sink
+                .append(event)
+                .map(Ok)
+                .map_err(AuditError::Sink),
+            _ => Ok(match self.append(&event)? {
+                Some(id) => Ok(id),
+                None => Err(event),
+            }),
+        }
+    }
+
     /// Appends an event under the policy: its id, `None` when the sink
     /// failed and the policy counts the loss, `Err` when it refuses.
-    pub(crate) fn append(&self, event: NewEvent) -> Result<Option<EventId>, AuditError> {
+    pub(crate) fn append(&self, event: &NewEvent) -> Result<Option<EventId>, AuditError> {
         let mut id = None;
         let sink = &self.inner.sink;
         let done = self.under_policy(|| {

@@ -3,7 +3,7 @@
 use std::collections::VecDeque;
 use std::sync::{Mutex, PoisonError};
 
-use super::event::{Actor, Completion, Event, EventId, NewEvent, Outcome};
+use super::event::{Completion, Event, EventId, NewEvent, Outcome};
 use super::query::{AuditPage, AuditQuery};
 use super::sink::{AuditSink, SinkError};
 
@@ -191,11 +191,7 @@ impl AuditSink for MemorySink {
             .and_then(|i| usize::try_from(i).ok());
         match at.and_then(|i| state.events.get_mut(i)) {
             Some(event) if event.id == id && event.new.outcome == Outcome::Allowed => {
-                let new = core::mem::replace(
-                    &mut event.new,
-                    NewEvent::new(completion.at, Actor::System, "", Outcome::Allowed),
-                );
-                event.new = new.completed(completion);
+                event.new.complete(completion);
                 Ok(())
             }
             _ => Err(SinkError::other(

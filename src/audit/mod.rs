@@ -14,14 +14,17 @@ mod grant;
 mod log;
 mod memory;
 mod query;
+mod reason;
 mod sink;
 
+pub use crate::text::Text;
+pub(crate) use crate::text::clean_text;
 pub use clock::{Clock, ManualClock, SystemClock};
-pub(crate) use event::clean_text;
 pub use event::{Actor, Completion, Event, EventId, HostEvent, NewEvent, Outcome, OutcomeError};
 pub(crate) use grant::check_event;
 pub use grant::{AuthorizeError, Grant};
 pub use log::AuditLog;
 pub use memory::MemorySink;
 pub use query::{AuditPage, AuditQuery, Cursor};
+pub use reason::Reason;
 pub use sink::{AuditError, AuditSink, OnSinkFailure, SinkError, SinkErrorKind};

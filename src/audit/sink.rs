@@ -3,8 +3,9 @@
 use core::fmt;
 use std::time::Duration;
 
-use super::event::{Completion, EventId, NewEvent, clean_text};
+use super::event::{Completion, EventId, NewEvent};
 use super::query::{AuditPage, AuditQuery};
+use crate::text::clean_text;
 
 /// Why a sink could not take or return events.
 ///

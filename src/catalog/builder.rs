@@ -7,7 +7,7 @@ use super::{Catalog, NO_PERMISSION, NameError, PermEntry, TypeEntry};
 use crate::condition::{AttrType, is_keyword};
 use crate::id::{ActionId, AttributeId, PermissionId, ResourceTypeId};
 use crate::rule::{MustMatch, Rule};
-use crate::text::{excerpt, is_identifier};
+use crate::text::{Text, excerpt, is_identifier};
 
 /// What was wrong with a catalog description.
 ///
@@ -535,7 +535,7 @@ impl CatalogBuilder {
             }
             catalog.type_by_name.insert(decl.name.as_str().into(), id);
             types.push(TypeEntry {
-                name: decl.name.as_str().into(),
+                name: Text::interned(decl.name.as_str()),
                 grantable: decl.grantable,
                 actions: own.into(),
                 attributes: Box::new([]),
@@ -580,7 +580,7 @@ impl CatalogBuilder {
                 permissions.push(PermEntry {
                     resource_type,
                     action,
-                    name: format!("{}.{}", entry.name, action_name).into(),
+                    name: Text::interned(&format!("{}.{}", entry.name, action_name)),
                     grantable: entry.grantable,
                 });
                 if entry.grantable {

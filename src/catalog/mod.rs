@@ -20,7 +20,7 @@ use hashbrown::HashMap;
 
 use crate::id::{ActionId, AttributeId, PermissionId, ResourceTypeId};
 use crate::rule::Rule;
-use crate::text::excerpt;
+use crate::text::{Text, excerpt};
 
 /// A name that does not resolve in a catalog.
 ///
@@ -105,7 +105,7 @@ pub struct PermissionInfo<'c> {
 
 #[derive(Clone, Debug)]
 struct TypeEntry {
-    name: Box<str>,
+    name: Text,
     grantable: bool,
     actions: Box<[ActionId]>,
     /// Sorted by attribute id.
@@ -118,7 +118,7 @@ struct TypeEntry {
 struct PermEntry {
     resource_type: ResourceTypeId,
     action: ActionId,
-    name: Box<str>,
+    name: Text,
     grantable: bool,
 }
 
@@ -620,6 +620,16 @@ impl Catalog {
     #[must_use]
     pub fn permission_name(&self, permission: PermissionId) -> Option<&str> {
         self.permissions.get(permission.index()).map(|p| &*p.name)
+    }
+
+    /// A permission's name as an event's text, copied without allocating.
+    pub(crate) fn permission_text(&self, permission: PermissionId) -> Option<&Text> {
+        self.permissions.get(permission.index()).map(|p| &p.name)
+    }
+
+    /// A resource type's name as an event's text.
+    pub(crate) fn resource_type_text(&self, resource: ResourceTypeId) -> Option<&Text> {
+        self.types.get(resource.index()).map(|t| &t.name)
     }
 
     /// The name of a resource type.

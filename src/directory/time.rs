@@ -63,9 +63,13 @@ impl Timestamp {
     /// ```
     #[must_use]
     pub fn now() -> Self {
-        let millis = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+        // Seconds and milliseconds apart: `as_millis` divides in 128 bits.
+        let millis = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| {
+            i64::try_from(d.as_secs())
+                .unwrap_or(i64::MAX / 1000)
+                .saturating_mul(1000)
+                .saturating_add(i64::from(d.subsec_millis()))
+        });
         Self(millis)
     }
 }

@@ -2,8 +2,10 @@
 
 use core::fmt;
 
+use crate::catalog::Catalog;
 use crate::id::{ActionId, OrgId, PermissionId, ResourceTypeId, RoleId, UserId};
 use crate::policy::{Policy, RuleRef, RuleSource};
+use crate::role::Role;
 use crate::rule::{MustMatch, Rule};
 
 use super::request::UserStatus;
@@ -113,7 +115,20 @@ impl Explanation {
     pub fn display<'a>(&'a self, policy: &'a Policy) -> ExplanationDisplay<'a> {
         ExplanationDisplay {
             explanation: self,
-            policy,
+            names: Names::Policy(policy),
+        }
+    }
+
+    /// The same display from the catalog and the subject's role alone, as
+    /// they were when the check ran: what an audit event keeps.
+    pub(crate) fn display_with<'a>(
+        &'a self,
+        catalog: &'a Catalog,
+        role: Option<(RoleId, &'a Role)>,
+    ) -> ExplanationDisplay<'a> {
+        ExplanationDisplay {
+            explanation: self,
+            names: Names::Kept { catalog, role },
         }
     }
 }
@@ -317,19 +332,46 @@ impl Unmet {
 #[derive(Clone, Copy, Debug)]
 pub struct ExplanationDisplay<'a> {
     explanation: &'a Explanation,
-    policy: &'a Policy,
+    names: Names<'a>,
+}
+
+/// Where a display finds the names of roles, permissions and rules.
+#[derive(Clone, Copy, Debug)]
+enum Names<'a> {
+    Policy(&'a Policy),
+    /// The catalog and the one role a denial can name.
+    Kept {
+        catalog: &'a Catalog,
+        role: Option<(RoleId, &'a Role)>,
+    },
+}
+
+impl<'a> Names<'a> {
+    fn catalog(self) -> &'a Catalog {
+        match self {
+            Self::Policy(policy) => policy.catalog(),
+            Self::Kept { catalog, .. } => catalog,
+        }
+    }
+
+    fn role(self, id: RoleId) -> Option<&'a Role> {
+        match self {
+            Self::Policy(policy) => policy.role(id),
+            Self::Kept { role, .. } => role.filter(|(r, _)| *r == id).map(|(_, role)| role),
+        }
+    }
 }
 
 impl ExplanationDisplay<'_> {
     fn role(&self, f: &mut fmt::Formatter<'_>, role: RoleId) -> fmt::Result {
-        match self.policy.role(role) {
+        match self.names.role(role) {
             Some(r) => write!(f, "{}", r.name()),
             None => write!(f, "{role}"),
         }
     }
 
     fn permission(&self, f: &mut fmt::Formatter<'_>, p: PermissionId) -> fmt::Result {
-        match self.policy.catalog().permission_name(p) {
+        match self.names.catalog().permission_name(p) {
             Some(name) => f.write_str(name),
             None => write!(f, "{p}"),
         }
@@ -337,13 +379,13 @@ impl ExplanationDisplay<'_> {
 
     fn rule_of(&self, role: RoleId, r: RuleRef) -> Option<&Rule> {
         match r.source {
-            RuleSource::Role => self.policy.role(role)?.rules().get(r.index),
-            RuleSource::BuiltIn => self.policy.catalog().builtin_rules().get(r.index),
+            RuleSource::Role => self.names.role(role)?.rules().get(r.index),
+            RuleSource::BuiltIn => self.names.catalog().builtin_rules().get(r.index),
         }
     }
 
     fn rule(&self, f: &mut fmt::Formatter<'_>, role: RoleId, r: RuleRef) -> fmt::Result {
-        let catalog = self.policy.catalog();
+        let catalog = self.names.catalog();
         let kind = match r.source {
             RuleSource::Role => "rule",
             RuleSource::BuiltIn => "built-in rule",
@@ -364,7 +406,7 @@ impl ExplanationDisplay<'_> {
 
 impl fmt::Display for ExplanationDisplay<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let catalog = self.policy.catalog();
+        let catalog = self.names.catalog();
         match self.explanation {
             Explanation::Allowed {
                 role,

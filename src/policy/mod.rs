@@ -479,7 +479,7 @@ impl Policy {
         }
         let compiled = compile_role(&self.catalog, &role);
         self.roles
-            .put_at(slot_id, Slot::new(RoleEntry { role, compiled }));
+            .put_at(slot_id, Slot::new(RoleEntry::new(role, compiled)));
         self.live += 1;
     }
 
@@ -500,7 +500,7 @@ impl Policy {
         }
         let compiled = compile_role(&self.catalog, &role);
         self.roles
-            .put_at(id.index(), Slot::new(RoleEntry { role, compiled }))
+            .put_at(id.index(), Slot::new(RoleEntry::new(role, compiled)))
     }
 
     /// Removes the role at `id`. Its id is never given to another role, so a
@@ -524,6 +524,12 @@ impl Policy {
     /// The compiled entry of a live role.
     pub(crate) fn entry(&self, id: RoleId) -> Option<&RoleEntry> {
         self.roles.get(id.index())?.entry.as_deref()
+    }
+
+    /// The compiled entry of a live role, shared: what an audit event
+    /// keeps to put a denial in words later.
+    pub(crate) fn shared_entry(&self, id: RoleId) -> Option<&Arc<RoleEntry>> {
+        self.roles.get(id.index())?.entry.as_ref()
     }
 
     /// The catalog the policy was compiled against.

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use super::{CompiledRole, MaskWord, Span};
 use crate::id::OrgId;
 use crate::role::Role;
+use crate::text::{Text, clean_text};
 
 const BITS: u32 = 5;
 const WIDTH: usize = 1 << BITS;
@@ -21,6 +22,18 @@ const MASK: usize = WIDTH - 1;
 pub(crate) struct RoleEntry {
     pub(crate) role: Role,
     pub(crate) compiled: CompiledRole,
+    /// The role's name cleaned for the audit log, copied into events.
+    pub(crate) label: Text,
+}
+
+impl RoleEntry {
+    pub(crate) fn new(role: Role, compiled: CompiledRole) -> Self {
+        Self {
+            label: Text::from(clean_text(role.name())),
+            role,
+            compiled,
+        }
+    }
 }
 
 /// One position of the table: what a check needs first, inline.
@@ -301,9 +314,9 @@ mod tests {
         let mut table = RoleTable::default();
         for i in 0..100 {
             table.push(Slot {
-                entry: Some(Arc::new(RoleEntry {
-                    role: crate::role::Role::custom(OrgId::new(1), &format!("r{i}"), []).unwrap(),
-                    compiled: super::super::CompiledRole {
+                entry: Some(Arc::new(RoleEntry::new(
+                    crate::role::Role::custom(OrgId::new(1), &format!("r{i}"), []).unwrap(),
+                    super::super::CompiledRole {
                         organization: Some(OrgId::new(1)),
                         head: MaskWord::default(),
                         tail: Box::new([]),
@@ -311,7 +324,7 @@ mod tests {
                         grants: Box::new([]),
                         tests: Box::new([]),
                     },
-                })),
+                ))),
                 ..org(i)
             });
         }

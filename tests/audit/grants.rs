@@ -2,7 +2,7 @@
 
 use std::thread;
 
-use rolegate::audit::{AuditLog, Outcome};
+use rolegate::audit::{AuditLog, AuditQuery, AuthorizeError, Outcome};
 use rolegate::*;
 
 use crate::fixture::{DROPPED_REASON, RUNNER, T0, VIEWER, all, expect_denied, world};
@@ -120,4 +120,66 @@ fn a_denial_is_recorded_before_authorize_returns() {
     assert_eq!(Some(e.id()), event);
     assert_eq!(e.outcome(), Outcome::Denied);
     assert!(e.reason().unwrap().contains("suspended"), "{e:?}");
+}
+
+/// A denial is kept as values and put in words when the log is read: the
+/// words are those of the role as it was when the check ran, however the
+/// role changed since, and the denial itself reads back.
+#[test]
+fn a_denial_reads_back_as_the_role_stood_when_it_was_decided() {
+    let catalog = Catalog::standard();
+    let org = OrgId::new(1);
+    let engine = Engine::new(catalog.clone());
+    let boot = engine.bootstrap();
+    let deploy = Rule::builder(&catalog, "workflows", "deploy_prod")
+        .conditions("priority <= 3")
+        .build()
+        .unwrap();
+    let deployer = boot.create_role(org, "Deployer", [deploy]).unwrap();
+    let user = UserId::new(7);
+    boot.add_user(User::new(user, org, deployer)).unwrap();
+    let priority = catalog.attribute("priority").unwrap();
+    let urgent = Resource::new(
+        catalog.resource_type("workflows").unwrap(),
+        ResourceId::new(9),
+        org,
+    )
+    .with_attribute(priority, 5);
+    let deploy_prod = catalog.action("deploy_prod").unwrap();
+    let Err(AuthorizeError::Denied { denial, event }) =
+        engine.authorize(user, deploy_prod, &urgent)
+    else {
+        panic!("priority 5 is above 3");
+    };
+    let expected = engine
+        .explain(user, deploy_prod, &urgent)
+        .display(engine.snapshot().policy())
+        .to_string();
+    assert_eq!(
+        expected,
+        "denied: no rule of Deployer allows workflows.deploy_prod here: rule 1 \
+         `workflows.deploy_prod [organization] if priority <= 3` fails `priority <= 3`"
+    );
+    // The role changes after the decision: renamed, its rule replaced.
+    let loose = Rule::builder(&catalog, "workflows", "deploy_prod")
+        .conditions("priority <= 9")
+        .build()
+        .unwrap();
+    boot.replace_rules(deployer, [loose]).unwrap();
+    boot.rename_role(deployer, "Release Manager").unwrap();
+    assert!(engine.can(user, deploy_prod, &urgent), "allowed now");
+
+    let page = engine
+        .audit()
+        .query(&AuditQuery::new().action("workflows.deploy_prod"))
+        .unwrap();
+    let recorded = page.events.iter().find(|e| Some(e.id()) == event).unwrap();
+    assert_eq!(recorded.outcome(), Outcome::Denied);
+    assert_eq!(recorded.reason(), Some(expected.as_str()));
+    assert_eq!(recorded.role().map(|(_, name)| name), Some("Deployer"));
+    let reason = recorded.fields().reason.as_ref().unwrap();
+    assert_eq!(reason.denial(), Some(&denial));
+    assert_eq!(reason.to_string(), expected);
+    // A copy reads the same.
+    assert_eq!(reason.clone(), *reason);
 }

@@ -12,8 +12,8 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, TransactionBehavior, params, params_from_iter};
 
 use rolegate::audit::{
-    Actor, AuditPage, AuditQuery, AuditSink, Completion, Event, EventId, NewEvent, Outcome,
-    SinkError,
+    Actor, AuditPage, AuditQuery, AuditSink, Completion, Event, EventId, NewEvent, Outcome, Reason,
+    SinkError, Text,
 };
 use rolegate::directory::Timestamp;
 use rolegate::store::StoreError;
@@ -108,11 +108,11 @@ fn insert(conn: &Connection, id: EventId, e: &NewEvent) -> rusqlite::Result<()> 
         actor_of(e.actor),
         e.role.as_ref().map(|(r, _)| r.index() as i64),
         e.role.as_ref().map(|(_, n)| n.as_str()),
-        e.action,
-        e.resource_type,
-        e.resource_id,
+        e.action.as_str(),
+        e.resource_type.as_deref(),
+        e.resource_id.as_deref(),
         e.outcome.as_str(),
-        e.reason,
+        e.reason.as_ref().map(Reason::as_str),
         e.completed_at.map(Timestamp::unix_millis),
     ])
     .map(drop)
@@ -218,12 +218,12 @@ fn query(conn: &Connection, q: &AuditQuery) -> Result<AuditPage, SinkError> {
                 (Some(r), Some(name)) => usize::try_from(r)
                     .ok()
                     .and_then(RoleId::new)
-                    .map(|id| (id, name)),
+                    .map(|id| (id, Text::from(name))),
                 _ => None,
             };
-            e.resource_type = row.get(7)?;
-            e.resource_id = row.get(8)?;
-            e.reason = row.get(10)?;
+            e.resource_type = row.get::<_, Option<String>>(7)?.map(Text::from);
+            e.resource_id = row.get::<_, Option<String>>(8)?.map(Text::from);
+            e.reason = row.get::<_, Option<String>>(10)?.map(Reason::from);
             e.completed_at = row
                 .get::<_, Option<i64>>(11)?
                 .map(Timestamp::from_unix_millis);

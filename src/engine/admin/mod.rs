@@ -12,7 +12,7 @@ pub(crate) use teams::create_team;
 
 use super::error::AdminError;
 use super::{Change, Engine, Snapshot};
-use crate::audit::{Actor, NewEvent, Outcome, clean_text};
+use crate::audit::{Actor, NewEvent, Outcome, Text};
 use crate::directory::{Team, Timestamp, User};
 use crate::id::{OrgId, RoleId, TeamId, UserId};
 use crate::role::Role;
@@ -57,19 +57,19 @@ pub(crate) fn event(
         Target::NewRole(org) => ("role", None, Some(org)),
         Target::Role(id) => (
             "role",
-            Some(id.index().to_string()),
+            Some(Text::number(id.index() as u64)),
             snapshot.policy.role(id).and_then(Role::organization),
         ),
-        Target::NewUser(id, org) => ("user", Some(id.to_string()), Some(org)),
+        Target::NewUser(id, org) => ("user", Some(Text::number(id.get())), Some(org)),
         Target::User(id) => (
             "user",
-            Some(id.to_string()),
+            Some(Text::number(id.get())),
             dir.who(id).map(|u| u.organization),
         ),
         Target::NewTeam(org) => ("team", None, Some(org)),
         Target::Team(id) => (
             "team",
-            Some(id.to_string()),
+            Some(Text::number(id.get())),
             dir.team(id).map(Team::organization),
         ),
     };
@@ -80,11 +80,11 @@ pub(crate) fn event(
         role: acting.and_then(|u| {
             snapshot
                 .policy
-                .role(u.role)
-                .map(|r| (u.role, clean_text(r.name())))
+                .entry(u.role)
+                .map(|e| (u.role, e.label.clone()))
         }),
-        action: action.to_owned(),
-        resource_type: Some(kind.to_owned()),
+        action: Text::from(action),
+        resource_type: Some(Text::from(kind)),
         resource_id: id,
         outcome: Outcome::Success,
         reason: None,
@@ -95,8 +95,8 @@ pub(crate) fn event(
 /// Fills in the id a creating change gave its role or team.
 pub(crate) fn created_id(change: &Change, event: &mut NewEvent) {
     match change {
-        Change::CreateRole { id, .. } => event.resource_id = Some(id.index().to_string()),
-        Change::CreateTeam { team, .. } => event.resource_id = Some(team.to_string()),
+        Change::CreateRole { id, .. } => event.resource_id = Some(Text::number(id.index() as u64)),
+        Change::CreateTeam { team, .. } => event.resource_id = Some(Text::number(team.get())),
         _ => {}
     }
 }
