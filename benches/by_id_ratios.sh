@@ -53,6 +53,8 @@ while [ "$i" -lt "$runs" ]; do
         NF == 1 && /\// { id = $1 }
         / time: / {
             for (f = 1; f <= NF; f++) if ($f == "time:") break
+            # The change since the last run, in per cent: not a time.
+            if ($(f + 1) ~ /%/) next
             v = $(f + 3); u = $(f + 4)
             if (u == "ps") v /= 1000
             else if (u == "µs" || u == "us") v *= 1000
