@@ -12,8 +12,8 @@ mod request;
 
 use explain::Unmet;
 pub use explain::{Denial, Explanation, ExplanationDisplay, RuleFailure};
-pub(crate) use request::Who;
 pub use request::{AttributeValue, Resource, StatusError, Subject, UserStatus};
+pub(crate) use request::{Principal, Who};
 
 use crate::catalog::NO_PERMISSION;
 use crate::condition::SubjectField;
@@ -56,19 +56,20 @@ impl Policy {
     #[inline]
     #[must_use]
     pub fn can(&self, subject: &Subject, action: ActionId, resource: &Resource<'_>) -> bool {
-        self.decide(&subject.who(), action, resource)
+        self.decide(subject, action, resource)
     }
 
     /// [`can`](Self::can) on a subject as the evaluator reads it, borrowed
     /// from a [`Subject`] or from a directory record.
     #[inline]
-    pub(crate) fn decide(
+    pub(crate) fn decide<S: Principal + ?Sized>(
         &self,
-        subject: &Who<'_>,
+        subject: &S,
         action: ActionId,
         resource: &Resource<'_>,
     ) -> bool {
-        if subject.status != UserStatus::Active || subject.organization != resource.organization {
+        if subject.status() != UserStatus::Active || subject.organization() != resource.organization
+        {
             return false;
         }
         // An inapplicable pair reads as the sentinel, an id above every
@@ -77,12 +78,12 @@ impl Policy {
         let Some(permission) = self.cell(resource.resource_type, action) else {
             return false;
         };
-        let Some(slot) = self.roles.get(subject.role.index()) else {
+        let Some(slot) = self.roles.get(subject.role().index()) else {
             return false;
         };
         if slot
             .organization
-            .is_some_and(|org| org != subject.organization)
+            .is_some_and(|org| org != subject.organization())
         {
             return false;
         }
@@ -94,17 +95,17 @@ impl Policy {
     /// type is worked out once per run of resources of that type; each
     /// resource then costs its organization and, when the grant is
     /// narrowed, its must-match keys and condition.
-    pub(crate) fn decide_many(
+    pub(crate) fn decide_many<S: Principal + ?Sized>(
         &self,
-        subject: &Who<'_>,
+        subject: &S,
         action: ActionId,
         resources: &[Resource<'_>],
     ) -> Vec<bool> {
-        let slot = self.roles.get(subject.role.index()).filter(|slot| {
-            subject.status == UserStatus::Active
+        let slot = self.roles.get(subject.role().index()).filter(|slot| {
+            subject.status() == UserStatus::Active
                 && slot
                     .organization
-                    .is_none_or(|org| org == subject.organization)
+                    .is_none_or(|org| org == subject.organization())
         });
         let Some(slot) = slot else {
             return vec![false; resources.len()];
@@ -113,7 +114,7 @@ impl Policy {
         resources
             .iter()
             .map(|resource| {
-                if resource.organization != subject.organization {
+                if resource.organization != subject.organization() {
                     return false;
                 }
                 let plan = match last {
@@ -189,24 +190,24 @@ impl Policy {
         action: ActionId,
         resource: &Resource<'_>,
     ) -> Explanation {
-        self.explain_who(&subject.who(), action, resource)
+        self.explain_who(subject, action, resource)
     }
 
     /// [`explain`](Self::explain) on a subject as the evaluator reads it.
-    pub(crate) fn explain_who(
+    pub(crate) fn explain_who<S: Principal + ?Sized>(
         &self,
-        subject: &Who<'_>,
+        subject: &S,
         action: ActionId,
         resource: &Resource<'_>,
     ) -> Explanation {
-        if subject.status != UserStatus::Active {
+        if subject.status() != UserStatus::Active {
             return Explanation::Denied(Denial::Inactive {
-                status: subject.status,
+                status: subject.status(),
             });
         }
-        if subject.organization != resource.organization {
+        if subject.organization() != resource.organization {
             return Explanation::Denied(Denial::OtherOrganization {
-                subject: subject.organization,
+                subject: subject.organization(),
                 resource: resource.organization,
             });
         }
@@ -216,11 +217,14 @@ impl Policy {
                 action,
             });
         };
-        let role_id = subject.role;
+        let role_id = subject.role();
         let Some(role) = self.entry(role_id).map(|e| &e.compiled) else {
             return Explanation::Denied(Denial::UnknownRole { role: role_id });
         };
-        if let Some(organization) = role.organization.filter(|&org| org != subject.organization) {
+        if let Some(organization) = role
+            .organization
+            .filter(|&org| org != subject.organization())
+        {
             return Explanation::Denied(Denial::RoleOfOtherOrganization {
                 role: role_id,
                 organization,
@@ -287,9 +291,9 @@ enum Plan<'p> {
 /// Whether the role in `slot` grants `permission` on `resource` to the
 /// subject, whose status, organization and role were checked.
 #[inline(always)]
-fn granted(
+fn granted<S: Principal + ?Sized>(
     slot: &Slot,
-    subject: &Who<'_>,
+    subject: &S,
     permission: PermissionId,
     resource: &Resource<'_>,
 ) -> bool {
@@ -321,9 +325,9 @@ fn granted(
 /// general one goes to an out-of-line helper so that this function needs no
 /// stack frame.
 #[inline]
-fn scoped(
+fn scoped<S: Principal + ?Sized>(
     slot: &Slot,
-    subject: &Who<'_>,
+    subject: &S,
     permission: PermissionId,
     resource: &Resource<'_>,
 ) -> bool {
@@ -335,7 +339,12 @@ fn scoped(
 
 /// Whether the grants `span` locates allow the request.
 #[inline(always)]
-fn span_holds(slot: &Slot, span: &Span, subject: &Who<'_>, resource: &Resource<'_>) -> bool {
+fn span_holds<S: Principal + ?Sized>(
+    slot: &Slot,
+    span: &Span,
+    subject: &S,
+    resource: &Resource<'_>,
+) -> bool {
     match span {
         Span::Keys { needs } => keys_hold(*needs, subject, resource),
         Span::Test {
@@ -352,11 +361,11 @@ fn span_holds(slot: &Slot, span: &Span, subject: &Who<'_>, resource: &Resource<'
 
 /// Whether any of grants `start..end` of the role allows the request.
 #[inline(never)]
-fn any_grant(
+fn any_grant<S: Principal + ?Sized>(
     role: &CompiledRole,
     start: u32,
     end: u32,
-    subject: &Who<'_>,
+    subject: &S,
     resource: &Resource<'_>,
 ) -> bool {
     role.grants_in(start, end).iter().any(|grant| {
@@ -375,23 +384,27 @@ fn any_grant(
 /// out as the unlikely branch, so that a check that passes runs straight
 /// through.
 #[inline(always)]
-fn keys_hold(needs: MustMatch, subject: &Who<'_>, resource: &Resource<'_>) -> bool {
+fn keys_hold<S: Principal + ?Sized>(
+    needs: MustMatch,
+    subject: &S,
+    resource: &Resource<'_>,
+) -> bool {
     if needs.contains(MustMatch::CUSTOMER)
         && subject
-            .customer
+            .customer()
             .is_none_or(|c| resource.customer != Some(c))
     {
         cold();
         return false;
     }
-    if needs.contains(MustMatch::OWNER) && resource.owner != Some(subject.id) {
+    if needs.contains(MustMatch::OWNER) && resource.owner != Some(subject.id()) {
         cold();
         return false;
     }
     if needs.contains(MustMatch::TEAM)
         && !resource
             .team
-            .is_some_and(|team| subject.teams.contains(&team))
+            .is_some_and(|team| subject.teams().contains(&team))
     {
         cold();
         return false;
@@ -406,25 +419,26 @@ fn cold() {}
 
 /// What makes `grant` fail for this request, or `None` when it allows it.
 /// The organization key was checked before any grant is looked at.
-fn grant_failure(
+fn grant_failure<S: Principal + ?Sized>(
     role: &CompiledRole,
     grant: &Clause,
-    subject: &Who<'_>,
+    subject: &S,
     resource: &Resource<'_>,
 ) -> Option<Unmet> {
     let keys = grant.must_match;
     if keys.contains(MustMatch::CUSTOMER)
         && subject
-            .customer
+            .customer()
             .is_none_or(|c| resource.customer != Some(c))
     {
         return Some(Unmet::MustMatch(MustMatch::CUSTOMER));
     }
-    if keys.contains(MustMatch::TEAM) && !resource.team.is_some_and(|t| subject.teams.contains(&t))
+    if keys.contains(MustMatch::TEAM)
+        && !resource.team.is_some_and(|t| subject.teams().contains(&t))
     {
         return Some(Unmet::MustMatch(MustMatch::TEAM));
     }
-    if keys.contains(MustMatch::OWNER) && resource.owner != Some(subject.id) {
+    if keys.contains(MustMatch::OWNER) && resource.owner != Some(subject.id()) {
         return Some(Unmet::MustMatch(MustMatch::OWNER));
     }
     let Some(tests) = role.tests_in(grant.tests) else {
@@ -448,10 +462,10 @@ fn ordering_bit(o: core::cmp::Ordering) -> u8 {
 /// Whether one compiled comparison on `attribute` holds. A missing
 /// attribute or a value of another type makes it false.
 #[inline(always)]
-fn holds(
+fn holds<S: Principal + ?Sized>(
     attribute: AttributeId,
     check: &Check,
-    subject: &Who<'_>,
+    subject: &S,
     resource: &Resource<'_>,
 ) -> bool {
     // String equality, the most common test, is decided here; the other
@@ -481,10 +495,10 @@ fn same_bytes(value: &str, literal: &str, equal: bool) -> bool {
 /// Whether a comparison other than string equality holds. Taking the same
 /// arguments as [`holds`] keeps the call a jump.
 #[inline(never)]
-fn holds_other(
+fn holds_other<S: Principal + ?Sized>(
     attribute: AttributeId,
     check: &Check,
-    subject: &Who<'_>,
+    subject: &S,
     resource: &Resource<'_>,
 ) -> bool {
     let Some(value) = resource.attribute(attribute) else {
@@ -508,12 +522,12 @@ fn holds_other(
             values.contains(&v) != *negate
         }
         (Check::Subject { equal, field }, value) => match (field, value) {
-            (SubjectField::Id, AttributeValue::User(u)) => (u == subject.id) == *equal,
+            (SubjectField::Id, AttributeValue::User(u)) => (u == subject.id()) == *equal,
             (SubjectField::Organization, AttributeValue::Organization(o)) => {
-                (o == subject.organization) == *equal
+                (o == subject.organization()) == *equal
             }
             (SubjectField::Customer, AttributeValue::Customer(c)) => {
-                subject.customer.is_some_and(|s| (s == c) == *equal)
+                subject.customer().is_some_and(|s| (s == c) == *equal)
             }
             _ => false,
         },

@@ -150,6 +150,73 @@ pub(crate) struct Who<'a> {
     pub(crate) status: UserStatus,
 }
 
+/// What the evaluator reads of a subject. A [`Subject`] answers from its
+/// own fields and a [`Who`] from what it borrows, so that a check on a
+/// `Subject` reads its teams only when a rule needs them.
+pub(crate) trait Principal {
+    fn id(&self) -> UserId;
+    fn organization(&self) -> OrgId;
+    fn customer(&self) -> Option<CustomerId>;
+    /// In id order, each once.
+    fn teams(&self) -> &[TeamId];
+    fn role(&self) -> RoleId;
+    fn status(&self) -> UserStatus;
+}
+
+impl Principal for Subject {
+    #[inline(always)]
+    fn id(&self) -> UserId {
+        self.id
+    }
+    #[inline(always)]
+    fn organization(&self) -> OrgId {
+        self.organization
+    }
+    #[inline(always)]
+    fn customer(&self) -> Option<CustomerId> {
+        self.customer
+    }
+    #[inline(always)]
+    fn teams(&self) -> &[TeamId] {
+        &self.teams
+    }
+    #[inline(always)]
+    fn role(&self) -> RoleId {
+        self.role
+    }
+    #[inline(always)]
+    fn status(&self) -> UserStatus {
+        self.status
+    }
+}
+
+impl Principal for Who<'_> {
+    #[inline(always)]
+    fn id(&self) -> UserId {
+        self.id
+    }
+    #[inline(always)]
+    fn organization(&self) -> OrgId {
+        self.organization
+    }
+    #[inline(always)]
+    fn customer(&self) -> Option<CustomerId> {
+        self.customer
+    }
+    #[inline(always)]
+    fn teams(&self) -> &[TeamId] {
+        self.teams
+    }
+    #[inline(always)]
+    fn role(&self) -> RoleId {
+        self.role
+    }
+    #[inline(always)]
+    fn status(&self) -> UserStatus {
+        self.status
+    }
+}
+
 impl Who<'_> {
     /// An owned subject with the same values.
     pub(crate) fn subject(&self) -> Subject {
@@ -165,19 +232,6 @@ impl Who<'_> {
 }
 
 impl Subject {
-    /// The subject as the evaluator reads it.
-    #[inline]
-    pub(crate) fn who(&self) -> Who<'_> {
-        Who {
-            id: self.id,
-            organization: self.organization,
-            customer: self.customer,
-            teams: &self.teams,
-            role: self.role,
-            status: self.status,
-        }
-    }
-
     /// A subject with no customer and no team.
     ///
     /// # Examples
