@@ -105,10 +105,10 @@ enum Pending {
 impl Grant {
     /// A grant for the recorded decision, or for the event whose decision
     /// could not be recorded, kept to record it whole at completion.
-    pub(crate) fn new(log: AuditLog, recorded: Result<EventId, NewEvent>) -> Self {
+    pub(crate) fn new(log: AuditLog, recorded: Result<EventId, Box<NewEvent>>) -> Self {
         let (pending, id) = match recorded {
             Ok(id) => (Pending::Outcome(id), Some(id)),
-            Err(event) => (Pending::Event(Box::new(event)), None),
+            Err(event) => (Pending::Event(event), None),
         };
         Self {
             log,

@@ -297,10 +297,11 @@ impl AuditLog {
     /// back when the sink failed and the policy counts the loss, `Err` when
     /// it refuses. Under [`OnSinkFailure::Refuse`], the default, nothing is
     /// retried and nothing kept, so the event goes to the sink as it is.
+    #[inline]
     pub(crate) fn append_decision(
         &self,
         event: NewEvent,
-    ) -> Result<Result<EventId, NewEvent>, AuditError> {
+    ) -> Result<Result<EventId, Box<NewEvent>>, AuditError> {
         match self.inner.policy {
             OnSinkFailure::Refuse => self
                 .inner
@@ -308,11 +309,18 @@ impl AuditLog {
                 .append(event)
                 .map(Ok)
                 .map_err(AuditError::Sink),
-            _ => Ok(match self.append(&event)? {
-                Some(id) => Ok(id),
-                None => Err(event),
-            }),
+            _ => self.append_kept(event),
         }
+    }
+
+    /// [`append_decision`](Self::append_decision) under a policy that may
+    /// count the loss and keep the event.
+    #[inline(never)]
+    fn append_kept(&self, event: NewEvent) -> Result<Result<EventId, Box<NewEvent>>, AuditError> {
+        Ok(match self.append(&event)? {
+            Some(id) => Ok(id),
+            None => Err(Box::new(event)),
+        })
     }
 
     /// Appends an event under the policy: its id, `None` when the sink

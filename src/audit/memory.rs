@@ -225,10 +225,12 @@ impl AuditSink for MemorySink {
 }
 
 impl<S: AuditSink + ?Sized> AuditSink for std::sync::Arc<S> {
+    #[inline]
     fn append(&self, event: NewEvent) -> Result<EventId, SinkError> {
         (**self).append(event)
     }
 
+    #[inline]
     fn complete(&self, id: EventId, completion: &Completion) -> Result<(), SinkError> {
         (**self).complete(id, completion)
     }

@@ -126,7 +126,7 @@ impl Engine {
     /// thread whose cache is gone (it is being torn down) or busy reads the
     /// shared state instead.
     #[inline]
-    fn check_current(&self, check: impl Fn(&Snapshot) -> bool) -> bool {
+    fn check_current<R>(&self, check: impl Fn(&Snapshot) -> R) -> R {
         let generation = self.inner.generation.load(Ordering::Acquire);
         let id = self.inner.id;
         let cached = CURRENT.try_with(|cache| {
@@ -143,7 +143,7 @@ impl Engine {
             }
         });
         match cached {
-            Ok(Some(allowed)) => allowed,
+            Ok(Some(answer)) => answer,
             _ => self.check_shared(&check),
         }
     }
@@ -151,7 +151,7 @@ impl Engine {
     /// [`check_current`](Self::check_current) without the cache.
     #[cold]
     #[inline(never)]
-    fn check_shared(&self, check: &dyn Fn(&Snapshot) -> bool) -> bool {
+    fn check_shared<R>(&self, check: &dyn Fn(&Snapshot) -> R) -> R {
         check(&self.inner.current.load())
     }
 
@@ -305,7 +305,17 @@ impl Engine {
         action: ActionId,
         resource: &Resource<'_>,
     ) -> Result<Grant, AuthorizeError> {
-        let snapshot = self.inner.current.load();
+        self.check_current(|snapshot| self.authorize_in(snapshot, user, action, resource))
+    }
+
+    /// [`authorize`](Self::authorize) on the current state.
+    fn authorize_in(
+        &self,
+        snapshot: &Snapshot,
+        user: UserId,
+        action: ActionId,
+        resource: &Resource<'_>,
+    ) -> Result<Grant, AuthorizeError> {
         let policy = snapshot.policy();
         let audit = &self.inner.audit;
         let who = snapshot.directory.who(user);
@@ -460,7 +470,7 @@ impl Engine {
         action: ActionId,
         resources: &[Resource<'_>],
     ) -> Vec<bool> {
-        self.inner.current.load().can_many(user, action, resources)
+        self.check_current(|s| s.can_many(user, action, resources))
     }
 
     /// [`Snapshot::explain`] on the current state: why the directory's user
@@ -484,7 +494,7 @@ impl Engine {
     /// ```
     #[must_use]
     pub fn explain(&self, user: UserId, action: ActionId, resource: &Resource<'_>) -> Explanation {
-        self.inner.current.load().explain(user, action, resource)
+        self.check_current(|s| s.explain(user, action, resource))
     }
 
     /// Administrative calls in the name of `actor`, each checked by the

@@ -183,3 +183,38 @@ fn a_denial_reads_back_as_the_role_stood_when_it_was_decided() {
     // A copy reads the same.
     assert_eq!(reason.clone(), *reason);
 }
+
+#[test]
+fn a_sink_that_checks_from_inside_authorize_sees_the_current_state() {
+    use std::sync::Arc;
+
+    use crate::sinks::CheckingSink;
+
+    let sink = Arc::new(CheckingSink::default());
+    let w = world(AuditLog::new(Arc::clone(&sink)));
+    let (execute, wf) = (w.action("execute"), w.workflow(1));
+    // Whether the runner may execute the workflow, asked from inside the
+    // sink while `authorize` runs on this thread.
+    sink.ask
+        .set((w.engine.clone(), RUNNER, wf.clone()))
+        .unwrap();
+
+    w.run(1).unwrap().success().unwrap();
+    let (denial, event) = expect_denied(w.view_run(1));
+    assert!(matches!(denial, Denial::NoRule { .. }), "{denial:?}");
+    assert!(event.is_some());
+    assert_eq!(*sink.answers.lock().unwrap(), [true, true]);
+
+    // Take the runner's role away: the next check from inside the sink
+    // sees it, and so does the next authorize.
+    w.engine
+        .admin(crate::fixture::ADMIN)
+        .assign_role(RUNNER, SystemRole::Viewer.id())
+        .unwrap();
+    sink.answers.lock().unwrap().clear();
+    let (denial, event) = expect_denied(w.run(2));
+    assert!(matches!(denial, Denial::NoRule { .. }), "{denial:?}");
+    assert!(event.is_some());
+    assert!(!w.engine.can(RUNNER, execute, &wf));
+    assert_eq!(*sink.answers.lock().unwrap(), [false]);
+}

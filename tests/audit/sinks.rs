@@ -59,3 +59,45 @@ impl AuditSink for SwitchSink {
         self.store.query(query)
     }
 }
+
+/// A sink that asks the engine it records for before it takes an event:
+/// a host sink may check, and the check it makes from inside `authorize`
+/// must answer from the current state like any other.
+#[derive(Debug, Default)]
+pub(crate) struct CheckingSink {
+    store: MemorySink,
+    /// The engine to ask, and whether a user may execute a resource, set
+    /// once the engine is built.
+    pub(crate) ask: std::sync::OnceLock<(
+        rolegate::Engine,
+        rolegate::UserId,
+        rolegate::Resource<'static>,
+    )>,
+    /// The answers given, one per append.
+    pub(crate) answers: std::sync::Mutex<Vec<bool>>,
+}
+
+impl AuditSink for CheckingSink {
+    fn append(&self, event: NewEvent) -> Result<EventId, SinkError> {
+        if let Some((engine, user, resource)) = self.ask.get() {
+            let execute = engine
+                .catalog()
+                .action("execute")
+                .map_err(|e| SinkError::other(&e.to_string()))?;
+            let answer = engine.can(*user, execute, resource);
+            self.answers
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push(answer);
+        }
+        self.store.append(event)
+    }
+
+    fn complete(&self, id: EventId, completion: &Completion) -> Result<(), SinkError> {
+        self.store.complete(id, completion)
+    }
+
+    fn query(&self, query: &AuditQuery) -> Result<AuditPage, SinkError> {
+        self.store.query(query)
+    }
+}
