@@ -30,6 +30,14 @@ impl Policy {
     /// resource of another organization, an action not applicable to the
     /// resource's type, and ids the policy does not know.
     ///
+    /// This is the stateless check, for hosts that keep their own directory
+    /// of users: the role, status, customer and teams are taken as the
+    /// `subject` gives them, so a `Subject` kept from before a suspension or
+    /// a demotion still answers as it was. A service whose users live in an
+    /// [`Engine`](crate::Engine) checks by user id
+    /// ([`Engine::can`](crate::Engine::can)), which reads them from the
+    /// current state at every check.
+    ///
     /// # Examples
     ///
     /// ```
