@@ -17,6 +17,8 @@ use crate::rule::MustMatch;
 use crate::store::{Commit, Counters, Effect, Revision, StoredRole, StoredState, StoredTeam};
 use crate::text::excerpt;
 
+mod explain;
+
 macro_rules! as_u64 {
     ($($name:ty),*) => {$(
         impl Serialize for $name {

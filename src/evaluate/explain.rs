@@ -295,6 +295,121 @@ impl RuleFailure {
     }
 }
 
+impl RuleFailure {
+    /// The failure's stable reason code ([semantics](crate::semantics) §6.4):
+    /// `must_match.customer`, `must_match.team`, `must_match.owner` (or
+    /// `must_match.organization`, which a check never reports: the
+    /// organization is compared before any rule) or `condition`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::evaluate::RuleFailure;
+    /// use rolegate::policy::{RuleRef, RuleSource};
+    /// use rolegate::MustMatch;
+    ///
+    /// let rule = RuleRef { source: RuleSource::Role, index: 0, synced_to: None };
+    /// assert_eq!(RuleFailure::MustMatch { rule, key: MustMatch::TEAM }.code(), "must_match.team");
+    /// assert_eq!(RuleFailure::Condition { rule, index: 1 }.code(), "condition");
+    /// ```
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Condition { .. } => CONDITION,
+            Self::MustMatch { key, .. } => must_match_code(*key),
+        }
+    }
+}
+
+const CONDITION: &str = "condition";
+
+/// The code of a failed must-match key: the first of `key`'s keys, in the
+/// order a check tests them.
+fn must_match_code(key: MustMatch) -> &'static str {
+    if key.contains(MustMatch::CUSTOMER) {
+        "must_match.customer"
+    } else if key.contains(MustMatch::TEAM) {
+        "must_match.team"
+    } else if key.contains(MustMatch::OWNER) {
+        "must_match.owner"
+    } else {
+        "must_match.organization"
+    }
+}
+
+impl Denial {
+    /// Every reason code a denial can carry, each once
+    /// ([semantics](crate::semantics) §6.4). The codes are stable: a code is
+    /// never renamed or given another meaning, and a new kind of denial gets
+    /// a new code.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::Denial;
+    ///
+    /// assert!(Denial::CODES.contains(&"no_rule"));
+    /// assert!(Denial::CODES.contains(&"must_match.team"));
+    /// ```
+    pub const CODES: [&'static str; 13] = [
+        "unknown_user",
+        "inactive",
+        "other_organization",
+        "not_applicable",
+        "unknown_role",
+        "role_of_other_organization",
+        "no_rule",
+        "must_match.organization",
+        "must_match.customer",
+        "must_match.team",
+        "must_match.owner",
+        CONDITION,
+        "rules_failed",
+    ];
+
+    /// The denial's stable reason code ([semantics](crate::semantics) §6.4),
+    /// one of [`Denial::CODES`]. When rules granted the permission and all
+    /// failed, the code is that of their failures when they all failed the
+    /// same way (`must_match.team`, `condition`, ...), and `rules_failed`
+    /// when they failed in different ways; each failure has its own
+    /// [`RuleFailure::code`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, OrgId, Policy, Resource, ResourceId, Subject, SystemRole, UserId, UserStatus};
+    ///
+    /// let policy = Policy::new(Catalog::standard());
+    /// let catalog = policy.catalog();
+    /// let viewer = Subject::new(UserId::new(3), OrgId::new(1), SystemRole::Viewer.id(), UserStatus::Active);
+    /// let here = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(9), OrgId::new(1));
+    /// let elsewhere = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(9), OrgId::new(2));
+    /// let delete = catalog.action("delete")?;
+    ///
+    /// assert_eq!(policy.explain(&viewer, delete, &here).denial().map(|d| d.code()), Some("no_rule"));
+    /// assert_eq!(policy.explain(&viewer, delete, &elsewhere).denial().map(|d| d.code()), Some("other_organization"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::UnknownUser { .. } => "unknown_user",
+            Self::Inactive { .. } => "inactive",
+            Self::OtherOrganization { .. } => "other_organization",
+            Self::NotApplicable { .. } => "not_applicable",
+            Self::UnknownRole { .. } => "unknown_role",
+            Self::RoleOfOtherOrganization { .. } => "role_of_other_organization",
+            Self::NoRule { .. } => "no_rule",
+            Self::RulesFailed { failures, .. } => match failures.split_first() {
+                Some((first, rest)) if rest.iter().all(|f| f.code() == first.code()) => {
+                    first.code()
+                }
+                _ => "rules_failed",
+            },
+        }
+    }
+}
+
 /// What failed first in a rule, before the rule is known.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Unmet {
