@@ -53,6 +53,8 @@ mod serde;
 mod text;
 
 pub mod audit;
+#[cfg(feature = "serde")]
+pub mod cases;
 pub mod catalog;
 pub mod condition;
 pub mod csv;

@@ -58,7 +58,7 @@ impl<'de> Deserialize<'de> for Version {
 }
 
 /// Checks the length and the version, then parses.
-pub(super) fn parse<T: DeserializeOwned>(text: &str) -> Result<T, DocumentError> {
+pub(crate) fn parse<T: DeserializeOwned>(text: &str) -> Result<T, DocumentError> {
     if text.len() > MAX_DOCUMENT_BYTES {
         return Err(DocumentError::TooLarge {
             size: text.len(),

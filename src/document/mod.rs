@@ -120,7 +120,7 @@
 mod catalog;
 mod directory;
 mod error;
-mod json;
+pub(crate) mod json;
 mod policy;
 
 pub use directory::DirectoryDocument;
