@@ -26,14 +26,32 @@
 //! - `document` (feature `serde`): the policy and the directory of an
 //!   engine as JSON documents, stable and versioned, and an engine restored
 //!   from them.
+//! - `cases` (feature `serde`): decision tests as data, a JSON file of
+//!   cases run against a policy with every mismatch explained.
 //!
 //! The decision rules are written out in [`semantics`].
 //!
 //! # Features
 //!
 //! - `serde`: serde for ids, statuses, outcomes, attribute types, rules in
-//!   their text form and the store's records, and the JSON documents of the
-//!   `document` module.
+//!   their text form, explanations and denials with their reason codes, and
+//!   the store's records; the JSON documents of the `document` module and
+//!   the decision cases of the `cases` module.
+//! - `tracing`: events of target `rolegate` through the `tracing` crate.
+//!   Every decision made through the engine ([`Engine::can`],
+//!   [`Engine::explain`], [`Engine::authorize`], [`Engine::can_many`], one
+//!   event per page) is an event with the fields `call`, `organization`,
+//!   `user`, `permission`, `outcome` (`allowed` or `denied`), `reason` (a
+//!   denial's reason code, [semantics](crate::semantics) §6.4) and
+//!   `revision`: allows at `debug`, denials at `info`. Every administrative
+//!   call is an `info` event with `call` (the audit action, such as
+//!   `role.update`), `organization`, `user` (absent for trusted
+//!   configuration), `outcome` (`success`, `denied` or `failure`), `reason`
+//!   and the `revision` it published or was refused on. Catching up with a
+//!   store is an `info` event (`commits`, `revision`), failing to a `warn`.
+//!   [`Policy::can`] and [`Policy::explain`] emit nothing. A denial's reason
+//!   is worked out only when its event is enabled, and with no subscriber
+//!   interested a decision costs one check of the enabled level.
 //!
 //! Besides `bitflags`, `hashbrown`, `smallvec` and `thiserror`,
 //! the engine uses `arc-swap` (publishing snapshots without readers taking a

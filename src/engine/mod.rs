@@ -19,6 +19,7 @@ mod guard;
 mod listing;
 mod persist;
 mod snapshot;
+mod trace;
 
 pub use admin::{Admin, RoleDeletion, RoleEdit, RoleImport};
 pub use builder::EngineBuilder;
@@ -338,6 +339,7 @@ impl Engine {
             .as_ref()
             .is_some_and(|who| policy.decide(who, action, resource));
         if allowed {
+            trace::decision("authorize", snapshot, user, action, resource, true, || None);
             // On record before the work starts.
             event.outcome = Outcome::Allowed;
             let recorded = audit
@@ -356,6 +358,9 @@ impl Engine {
             },
             None => Denial::UnknownUser { user },
         };
+        trace::decision("authorize", snapshot, user, action, resource, false, || {
+            Some(denial.clone())
+        });
         event.outcome = Outcome::Denied;
         // Kept as values, put in words when the event is read.
         event.reason = Some(Reason::denied(
@@ -441,7 +446,13 @@ impl Engine {
     #[inline]
     #[must_use]
     pub fn can(&self, user: UserId, action: ActionId, resource: &Resource<'_>) -> bool {
-        self.check_current(|s| s.can(user, action, resource))
+        self.check_current(|s| {
+            let allowed = s.can(user, action, resource);
+            trace::decision("can", s, user, action, resource, allowed, || {
+                s.explain(user, action, resource).denial().cloned()
+            });
+            allowed
+        })
     }
 
     /// [`Snapshot::can_many`] on the current state: which of a list page's
@@ -470,7 +481,11 @@ impl Engine {
         action: ActionId,
         resources: &[Resource<'_>],
     ) -> Vec<bool> {
-        self.check_current(|s| s.can_many(user, action, resources))
+        self.check_current(|s| {
+            let allowed = s.can_many(user, action, resources);
+            trace::page(s, user, action, resources, &allowed);
+            allowed
+        })
     }
 
     /// [`Snapshot::explain`] on the current state: why the directory's user
@@ -494,7 +509,19 @@ impl Engine {
     /// ```
     #[must_use]
     pub fn explain(&self, user: UserId, action: ActionId, resource: &Resource<'_>) -> Explanation {
-        self.check_current(|s| s.explain(user, action, resource))
+        self.check_current(|s| {
+            let why = s.explain(user, action, resource);
+            trace::decision(
+                "explain",
+                s,
+                user,
+                action,
+                resource,
+                why.is_allowed(),
+                || why.denial().cloned(),
+            );
+            why
+        })
     }
 
     /// Administrative calls in the name of `actor`, each checked by the
@@ -630,6 +657,15 @@ impl Engine {
     /// Applies the store's commits after the current revision and publishes
     /// the result. Called with the writer lock held.
     fn catch_up(&self) -> Result<Revision, StoreError> {
+        let caught_up = self.apply_commits();
+        if let Err(error) = &caught_up {
+            trace::catch_up_failed(error, self.inner.current.load().revision);
+        }
+        caught_up
+    }
+
+    /// [`catch_up`](Self::catch_up) itself.
+    fn apply_commits(&self) -> Result<Revision, StoreError> {
         let current = self.inner.current.load_full();
         let Some(store) = &self.inner.store else {
             return Ok(current.revision);
@@ -655,6 +691,7 @@ impl Engine {
         }
         let revision = next.revision;
         self.publish(next);
+        trace::caught_up(commits.len(), revision);
         Ok(revision)
     }
 
@@ -707,6 +744,12 @@ impl Engine {
                         _ => Outcome::Failure,
                     };
                     event.reason = Some(Reason::from(clean_text(&error_text(&error))));
+                    trace::change(
+                        &event,
+                        event.outcome,
+                        event.reason.as_ref().map(Reason::as_str),
+                        current.revision,
+                    );
                     audit.append_refusal(event);
                     return Err(error);
                 }
@@ -740,6 +783,12 @@ impl Engine {
                     (Outcome::Failure, Some(error_text(&error)), Some(Err(error)))
                 }
             };
+            trace::change(
+                &event,
+                outcome,
+                reason.as_deref(),
+                self.inner.current.load().revision,
+            );
             if let Some(id) = id {
                 // The change is committed or refused either way; a
                 // completion the sink will not take is counted.
