@@ -1,0 +1,578 @@
+//! rolegate in an axum 0.8 service.
+//!
+//! - [`Caller`]: the user id the host's authentication puts in the request's
+//!   extensions.
+//! - [`Authz`]: an extractor that resolves the caller against the engine's
+//!   current state once per request; the handler checks loaded resources
+//!   with it ([`Authz::check`], which records nothing, or
+//!   [`Authz::authorize`], which records the decision in the audit log and
+//!   hands out a grant) and makes administrative calls in the caller's name
+//!   ([`Authz::admin`]).
+//! - [`Require`]: an extractor that gates a route on a permission declared
+//!   with [`permission!`].
+//! - [`Problem`]: an RFC 9457 `application/problem+json` response. A
+//!   denial is a 403 carrying the reason code and the permission; an
+//!   [`AdminError`] maps as the table below says.
+//!
+//! The engine comes from the router's state through [`FromRef`], so a state
+//! that holds an [`Engine`] (cheap to clone: it is shared) works as it is.
+//!
+//! # `can` or `authorize`
+//!
+//! [`Authz::check`] asks the current state and records nothing: use it for
+//! reads and for deciding what to show. [`Authz::authorize`] records the
+//! decision before the work starts and the grant records how the work ended:
+//! use it for every action that must appear in the audit trail.
+//!
+//! # Administrative errors as HTTP
+//!
+//! | error | status | `code` |
+//! |---|---|---|
+//! | `AdminError::Denied` (the delegation guard) | 403 | `guard.missing_permission`, `guard.escalation`, `guard.owner_only`, `guard.last_owner`, `guard.other_organization`, `guard.inactive_actor`, `guard.unknown_actor` |
+//! | `AdminError::UnknownRole`, `UnknownUser`, `UnknownTeam` | 404 | `unknown_role`, `unknown_user`, `unknown_team` |
+//! | `AdminError::Role(RoleError::DuplicateName)`, `RoleInUse`, `DuplicateUser`, `DuplicateTeamName`, `TeamIdUsed`, a store conflict | 409 | `duplicate_role_name`, `role_in_use`, `duplicate_user`, `duplicate_team_name`, `team_id_used`, `conflict` |
+//! | any other `AdminError::Role`, `InvalidTeamName`, `CrossOrganization`, `Import`; a `RuleError` | 400 | `invalid_role`, `invalid_team_name`, `cross_organization`, `invalid_import`, `invalid_rule` |
+//! | `AdminError::Audit`, any other `AdminError::Store` | 503 | `audit_unavailable`, `store_unavailable` |
+//!
+//! A request without a [`Caller`] is a 401 (`unauthenticated`); a caller the
+//! directory does not know is a 401 too (`unknown_caller`).
+//!
+//! # Examples
+//!
+//! ```
+//! use axum::{routing::get, Router};
+//! use rolegate::{Catalog, Engine, Resource, ResourceId};
+//! use rolegate_axum::{permission, Authz, Problem, Require};
+//!
+//! permission!(
+//!     /// Reading workflows.
+//!     ReadWorkflows = "workflows", "read"
+//! );
+//!
+//! async fn list(_: Require<ReadWorkflows>) -> &'static str {
+//!     "every workflow"
+//! }
+//!
+//! async fn run(authz: Authz) -> Result<&'static str, Problem> {
+//!     let catalog = authz.snapshot().policy().catalog();
+//!     let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(7), authz.organization());
+//!     let grant = authz.authorize(catalog.action("execute")?, &workflow)?;
+//!     // ... run it ...
+//!     grant.success()?;
+//!     Ok("ran")
+//! }
+//!
+//! let app: Router = Router::new()
+//!     .route("/workflows", get(list))
+//!     .route("/workflows/7/run", get(run))
+//!     .with_state(Engine::new(Catalog::standard()));
+//! ```
+
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use axum::extract::{FromRef, FromRequestParts};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use rolegate::audit::{AuditError, AuthorizeError, Grant};
+use rolegate::engine::GuardError;
+use rolegate::store::StoreErrorKind;
+use rolegate::{
+    ActionId, Admin, AdminError, Denial, Engine, NameError, OrgId, Resource, ResourceId, RoleError,
+    RuleError, Snapshot, UserId,
+};
+
+/// The calling user, as the host's authentication found it: put it in the
+/// request's extensions (`request.extensions_mut().insert(Caller(id))`)
+/// before the handlers run.
+///
+/// # Examples
+///
+/// ```
+/// use axum::http::Request;
+/// use rolegate::UserId;
+/// use rolegate_axum::Caller;
+///
+/// let mut request = Request::new(());
+/// request.extensions_mut().insert(Caller(UserId::new(7)));
+/// assert_eq!(request.extensions().get::<Caller>(), Some(&Caller(UserId::new(7))));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Caller(pub UserId);
+
+/// The caller resolved against the engine's current state, taken once when
+/// the request is extracted: every check of the request answers from that
+/// one state.
+///
+/// # Examples
+///
+/// See the [crate's example](crate).
+#[derive(Clone, Debug)]
+pub struct Authz {
+    engine: Engine,
+    snapshot: Arc<Snapshot>,
+    user: UserId,
+    organization: OrgId,
+}
+
+impl<S> FromRequestParts<S> for Authz
+where
+    Engine: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Some(&Caller(user)) = parts.extensions.get::<Caller>() else {
+            return Err(Problem::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "the request names no caller".to_owned(),
+            ));
+        };
+        let engine = Engine::from_ref(state);
+        let snapshot = engine.snapshot();
+        let Some(subject) = snapshot.subject(user) else {
+            return Err(Problem::new(
+                StatusCode::UNAUTHORIZED,
+                "unknown_caller",
+                "the caller is not a user of this service".to_owned(),
+            ));
+        };
+        Ok(Self {
+            organization: subject.organization(),
+            engine,
+            snapshot,
+            user,
+        })
+    }
+}
+
+impl Authz {
+    /// The caller.
+    ///
+    /// # Examples
+    ///
+    /// See the [crate's example](crate).
+    #[must_use]
+    pub fn user(&self) -> UserId {
+        self.user
+    }
+
+    /// The caller's organization.
+    ///
+    /// # Examples
+    ///
+    /// See the [crate's example](crate).
+    #[must_use]
+    pub fn organization(&self) -> OrgId {
+        self.organization
+    }
+
+    /// The state the request is checked against.
+    ///
+    /// # Examples
+    ///
+    /// See the [crate's example](crate).
+    #[must_use]
+    pub fn snapshot(&self) -> &Snapshot {
+        &self.snapshot
+    }
+
+    /// The engine, for calls this type does not wrap.
+    ///
+    /// # Examples
+    ///
+    /// See the [crate's example](crate).
+    #[must_use]
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// Whether the caller may perform `action` on `resource`; records
+    /// nothing.
+    ///
+    /// # Examples
+    ///
+    /// See the [crate's example](crate).
+    #[must_use]
+    pub fn can(&self, action: ActionId, resource: &Resource<'_>) -> bool {
+        self.snapshot.can(self.user, action, resource)
+    }
+
+    /// [`can`](Self::can) as a result: a denial is a 403 [`Problem`] with
+    /// its reason code and the permission. Records nothing.
+    ///
+    /// # Errors
+    ///
+    /// The 403 problem when the caller may not.
+    ///
+    /// # Examples
+    ///
+    /// See the [crate's example](crate).
+    pub fn check(&self, action: ActionId, resource: &Resource<'_>) -> Result<(), Problem> {
+        if self.can(action, resource) {
+            return Ok(());
+        }
+        let why = self.snapshot.explain(self.user, action, resource);
+        Err(self.denied(why.denial(), action, resource))
+    }
+
+    /// Checks and records: the decision goes to the audit log before the
+    /// grant is returned, and the grant records how the work ended.
+    ///
+    /// # Errors
+    ///
+    /// A 403 problem when the caller may not (the denial is recorded), a
+    /// 503 when the audit log cannot record an allowed decision.
+    ///
+    /// # Examples
+    ///
+    /// See the [crate's example](crate).
+    pub fn authorize(&self, action: ActionId, resource: &Resource<'_>) -> Result<Grant, Problem> {
+        match self.engine.authorize(self.user, action, resource) {
+            Ok(grant) => Ok(grant),
+            Err(AuthorizeError::Denied { denial, .. }) => {
+                Err(self.denied(Some(&denial), action, resource))
+            }
+            Err(AuthorizeError::Audit(e)) => Err(Problem::from(e)),
+            Err(other) => Err(Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "audit_unavailable",
+                other.to_string(),
+            )),
+        }
+    }
+
+    /// Administrative calls in the caller's name, through the delegation
+    /// guard; their errors convert into [`Problem`] with `?`.
+    ///
+    /// # Examples
+    ///
+    /// See the [crate's example](crate).
+    #[must_use]
+    pub fn admin(&self) -> Admin<'_> {
+        self.engine.admin(self.user)
+    }
+
+    fn denied(
+        &self,
+        denial: Option<&Denial>,
+        action: ActionId,
+        resource: &Resource<'_>,
+    ) -> Problem {
+        let catalog = self.snapshot.policy().catalog();
+        let permission = format!(
+            "{}.{}",
+            catalog
+                .resource_type_name(resource.resource_type())
+                .unwrap_or("unknown"),
+            catalog.action_name(action).unwrap_or("unknown")
+        );
+        Problem::new(
+            StatusCode::FORBIDDEN,
+            denial.map_or("denied", Denial::code),
+            format!("the caller may not {permission} here"),
+        )
+        .with_permission(permission)
+    }
+}
+
+/// A permission a route is gated on, declared with [`permission!`].
+///
+/// # Examples
+///
+/// ```
+/// use rolegate_axum::{permission, Permission};
+///
+/// permission!(
+///     /// Managing roles.
+///     ManageRoles = "roles", "manage"
+/// );
+/// assert_eq!((ManageRoles::RESOURCE, ManageRoles::ACTION), ("roles", "manage"));
+/// ```
+pub trait Permission: Send + Sync + 'static {
+    /// The resource type's name.
+    const RESOURCE: &'static str;
+    /// The action's name.
+    const ACTION: &'static str;
+}
+
+/// Declares a [`Permission`] type: `permission!(Name = "resource", "action");`.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate_axum::{permission, Permission};
+///
+/// permission!(
+///     /// Reading the audit log.
+///     ReadAudit = "audit_log", "read"
+/// );
+/// assert_eq!(ReadAudit::ACTION, "read");
+/// ```
+#[macro_export]
+macro_rules! permission {
+    ($(#[$meta:meta])* $name:ident = $resource:literal, $action:literal) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug)]
+        pub struct $name;
+
+        impl $crate::Permission for $name {
+            const RESOURCE: &'static str = $resource;
+            const ACTION: &'static str = $action;
+        }
+    };
+}
+
+/// Gates a route on permission `P`: the request goes on only when the
+/// caller's role grants `P` on a resource of the caller's organization that
+/// names no customer, team or owner. A permission the role grants only under
+/// must-match keys or conditions is checked in the handler, on the loaded
+/// resource, with [`Authz::check`] or [`Authz::authorize`]. Records nothing.
+///
+/// # Examples
+///
+/// See the [crate's example](crate).
+#[derive(Debug)]
+pub struct Require<P> {
+    /// The caller, resolved.
+    pub authz: Authz,
+    permission: PhantomData<P>,
+}
+
+impl<S, P> FromRequestParts<S> for Require<P>
+where
+    Engine: FromRef<S>,
+    S: Send + Sync,
+    P: Permission,
+{
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let authz = Authz::from_request_parts(parts, state).await?;
+        let catalog = authz.snapshot.policy().catalog();
+        let resource_type = catalog.resource_type(P::RESOURCE)?;
+        let action = catalog.action(P::ACTION)?;
+        let resource = Resource::new(resource_type, ResourceId::new(0), authz.organization);
+        authz.check(action, &resource)?;
+        Ok(Self {
+            authz,
+            permission: PhantomData,
+        })
+    }
+}
+
+/// An RFC 9457 problem: `application/problem+json` with `type`
+/// (`about:blank`), `title` (the status's phrase), `status`, `detail`, and
+/// the extensions `code` (for a denial, its reason code) and, for a
+/// denial, `permission`.
+///
+/// # Examples
+///
+/// ```
+/// use axum::http::StatusCode;
+/// use axum::response::IntoResponse;
+/// use rolegate::{AdminError, UserId};
+/// use rolegate_axum::Problem;
+///
+/// let problem = Problem::from(AdminError::UnknownUser { user: UserId::new(9) });
+/// assert_eq!((problem.status(), problem.code()), (StatusCode::NOT_FOUND, "unknown_user"));
+/// let response = problem.into_response();
+/// assert_eq!(response.headers()["content-type"], "application/problem+json");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    status: StatusCode,
+    code: &'static str,
+    detail: String,
+    permission: Option<String>,
+}
+
+impl Problem {
+    /// A problem with this status, code and detail.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use axum::http::StatusCode;
+    /// use rolegate_axum::Problem;
+    ///
+    /// let p = Problem::new(StatusCode::CONFLICT, "busy", "try again".to_owned());
+    /// assert_eq!(p.detail(), "try again");
+    /// ```
+    #[must_use]
+    pub fn new(status: StatusCode, code: &'static str, detail: String) -> Self {
+        Self {
+            status,
+            code,
+            detail,
+            permission: None,
+        }
+    }
+
+    fn with_permission(mut self, permission: String) -> Self {
+        self.permission = Some(permission);
+        self
+    }
+
+    /// The HTTP status.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use axum::http::StatusCode;
+    /// use rolegate_axum::Problem;
+    ///
+    /// assert_eq!(Problem::new(StatusCode::CONFLICT, "busy", String::new()).status(), StatusCode::CONFLICT);
+    /// ```
+    #[must_use]
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The code: a denial's reason code, or the administrative error's.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use axum::http::StatusCode;
+    /// use rolegate_axum::Problem;
+    ///
+    /// assert_eq!(Problem::new(StatusCode::CONFLICT, "busy", String::new()).code(), "busy");
+    /// ```
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+
+    /// The detail, in words.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use axum::http::StatusCode;
+    /// use rolegate_axum::Problem;
+    ///
+    /// assert_eq!(Problem::new(StatusCode::CONFLICT, "busy", "later".to_owned()).detail(), "later");
+    /// ```
+    #[must_use]
+    pub fn detail(&self) -> &str {
+        &self.detail
+    }
+
+    /// The permission a denial was for.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use axum::http::StatusCode;
+    /// use rolegate_axum::Problem;
+    ///
+    /// assert_eq!(Problem::new(StatusCode::CONFLICT, "busy", String::new()).permission(), None);
+    /// ```
+    #[must_use]
+    pub fn permission(&self) -> Option<&str> {
+        self.permission.as_deref()
+    }
+
+    /// The JSON body.
+    fn body(&self) -> serde_json::Value {
+        let mut body = serde_json::json!({
+            "type": "about:blank",
+            "title": self.status.canonical_reason().unwrap_or("Error"),
+            "status": self.status.as_u16(),
+            "detail": self.detail,
+            "code": self.code,
+        });
+        if let (Some(permission), Some(map)) = (&self.permission, body.as_object_mut()) {
+            map.insert("permission".to_owned(), permission.clone().into());
+        }
+        body
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let mut response = (self.status, self.body().to_string()).into_response();
+        response.headers_mut().insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        response
+    }
+}
+
+/// A name the catalog does not have, in a handler or a gate: a mistake of
+/// the service's own, so a 500.
+impl From<NameError> for Problem {
+    fn from(e: NameError) -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "unknown_name",
+            e.to_string(),
+        )
+    }
+}
+
+/// A rule read from a request that the catalog refuses: a 400 naming what
+/// is wrong (an unknown resource, an inapplicable action, a bad condition).
+impl From<RuleError> for Problem {
+    fn from(e: RuleError) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "invalid_rule", e.to_string())
+    }
+}
+
+impl From<AuditError> for Problem {
+    fn from(e: AuditError) -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "audit_unavailable",
+            e.to_string(),
+        )
+    }
+}
+
+/// As the [table](crate#administrative-errors-as-http) says.
+impl From<AdminError> for Problem {
+    fn from(e: AdminError) -> Self {
+        let (status, code) = match &e {
+            AdminError::Denied(guard) => (StatusCode::FORBIDDEN, guard_code(guard)),
+            AdminError::UnknownRole { .. } => (StatusCode::NOT_FOUND, "unknown_role"),
+            AdminError::UnknownUser { .. } => (StatusCode::NOT_FOUND, "unknown_user"),
+            AdminError::UnknownTeam { .. } => (StatusCode::NOT_FOUND, "unknown_team"),
+            AdminError::Role(RoleError::DuplicateName { .. }) => {
+                (StatusCode::CONFLICT, "duplicate_role_name")
+            }
+            AdminError::RoleInUse { .. } => (StatusCode::CONFLICT, "role_in_use"),
+            AdminError::DuplicateUser { .. } => (StatusCode::CONFLICT, "duplicate_user"),
+            AdminError::DuplicateTeamName { .. } => (StatusCode::CONFLICT, "duplicate_team_name"),
+            AdminError::TeamIdUsed { .. } => (StatusCode::CONFLICT, "team_id_used"),
+            AdminError::Role(_) => (StatusCode::BAD_REQUEST, "invalid_role"),
+            AdminError::InvalidTeamName { .. } => (StatusCode::BAD_REQUEST, "invalid_team_name"),
+            AdminError::CrossOrganization { .. } => (StatusCode::BAD_REQUEST, "cross_organization"),
+            AdminError::Import(_) => (StatusCode::BAD_REQUEST, "invalid_import"),
+            AdminError::Audit(_) => (StatusCode::SERVICE_UNAVAILABLE, "audit_unavailable"),
+            AdminError::Store(s) if s.kind() == StoreErrorKind::Conflict => {
+                (StatusCode::CONFLICT, "conflict")
+            }
+            _ => (StatusCode::SERVICE_UNAVAILABLE, "store_unavailable"),
+        };
+        Self::new(status, code, e.to_string())
+    }
+}
+
+fn guard_code(guard: &GuardError) -> &'static str {
+    match guard {
+        GuardError::UnknownActor { .. } => "guard.unknown_actor",
+        GuardError::InactiveActor { .. } => "guard.inactive_actor",
+        GuardError::OtherOrganization { .. } => "guard.other_organization",
+        GuardError::MissingPermission { .. } => "guard.missing_permission",
+        GuardError::Escalation { .. } => "guard.escalation",
+        GuardError::OwnerOnly => "guard.owner_only",
+        GuardError::LastOwner { .. } => "guard.last_owner",
+        _ => "guard.denied",
+    }
+}
