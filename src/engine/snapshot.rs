@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::catalog::Catalog;
 use crate::directory::{Directory, User};
 use crate::evaluate::{Denial, Explanation, Resource, Subject};
-use crate::id::{ActionId, UserId};
+use crate::id::{ActionId, OrgId, UserId};
 use crate::policy::Policy;
 use crate::store::Revision;
 
@@ -245,6 +245,26 @@ impl Snapshot {
     #[must_use]
     pub fn user_count(&self) -> usize {
         self.directory.user_count()
+    }
+
+    /// The organization of user `id`, read in place; `None` for a user the
+    /// directory does not have.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Engine, OrgId, SystemRole, User, UserId};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// engine.bootstrap().add_user(User::new(UserId::new(4), OrgId::new(3), SystemRole::Viewer.id()))?;
+    /// let snapshot = engine.snapshot();
+    /// assert_eq!(snapshot.organization_of(UserId::new(4)), Some(OrgId::new(3)));
+    /// assert_eq!(snapshot.organization_of(UserId::new(5)), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn organization_of(&self, id: UserId) -> Option<OrgId> {
+        self.directory.who(id).map(|who| who.organization)
     }
 
     /// A user of the directory as the subject of a check: their current

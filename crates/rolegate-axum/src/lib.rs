@@ -69,7 +69,7 @@
 //! ```
 
 use std::marker::PhantomData;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::header::CONTENT_TYPE;
@@ -80,9 +80,13 @@ use rolegate::audit::{AuditError, AuthorizeError, Grant};
 use rolegate::engine::GuardError;
 use rolegate::store::StoreErrorKind;
 use rolegate::{
-    ActionId, Admin, AdminError, Denial, Engine, NameError, OrgId, Resource, ResourceId, RoleError,
-    RuleError, Snapshot, UserId,
+    ActionId, Admin, AdminError, Catalog, Denial, Engine, NameError, OrgId, Resource, ResourceId,
+    ResourceTypeId, RoleError, RuleError, Snapshot, UserId,
 };
+
+/// The core crate, for the expansion of [`permission!`].
+#[doc(hidden)]
+pub use rolegate as __rolegate;
 
 /// The calling user, as the host's authentication found it: put it in the
 /// request's extensions (`request.extensions_mut().insert(Caller(id))`)
@@ -134,7 +138,7 @@ where
         };
         let engine = Engine::from_ref(state);
         let snapshot = engine.snapshot();
-        let Some(subject) = snapshot.subject(user) else {
+        let Some(organization) = snapshot.organization_of(user) else {
             return Err(Problem::new(
                 StatusCode::UNAUTHORIZED,
                 "unknown_caller",
@@ -142,7 +146,7 @@ where
             ));
         };
         Ok(Self {
-            organization: subject.organization(),
+            organization,
             engine,
             snapshot,
             user,
@@ -298,6 +302,76 @@ pub trait Permission: Send + Sync + 'static {
     const RESOURCE: &'static str;
     /// The action's name.
     const ACTION: &'static str;
+
+    /// The permission's resource type and action in `catalog`, by name.
+    /// [`permission!`] keeps them once per catalog, so that a gated request
+    /// looks no name up.
+    ///
+    /// # Errors
+    ///
+    /// The [`NameError`] of a name the catalog does not have.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::Catalog;
+    /// use rolegate_axum::{permission, Permission};
+    ///
+    /// permission!(
+    ///     /// Reading workflows.
+    ///     ReadWorkflows = "workflows", "read"
+    /// );
+    /// let catalog = Catalog::standard();
+    /// let (ty, action) = ReadWorkflows::resolve(&catalog)?;
+    /// assert_eq!((ty, action), (catalog.resource_type("workflows")?, catalog.action("read")?));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn resolve(catalog: &Catalog) -> Result<(ResourceTypeId, ActionId), NameError> {
+        Ok((
+            catalog.resource_type(Self::RESOURCE)?,
+            catalog.action(Self::ACTION)?,
+        ))
+    }
+}
+
+/// What [`permission!`] keeps of a permission: its ids in the catalog of
+/// one fingerprint, resolved the first time a request needs them.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Resolved(OnceLock<(u64, ResourceTypeId, ActionId)>);
+
+impl Resolved {
+    #[doc(hidden)]
+    #[must_use]
+    pub const fn new() -> Self {
+        Self(OnceLock::new())
+    }
+
+    /// The ids in `catalog`: kept for the first catalog asked, looked up
+    /// by name for any other.
+    #[doc(hidden)]
+    pub fn get<P: Permission + ?Sized>(
+        &self,
+        catalog: &Catalog,
+    ) -> Result<(ResourceTypeId, ActionId), NameError> {
+        if let Some(&(fingerprint, ty, action)) = self.0.get()
+            && fingerprint == catalog.fingerprint()
+        {
+            return Ok((ty, action));
+        }
+        let (ty, action) = (
+            catalog.resource_type(P::RESOURCE)?,
+            catalog.action(P::ACTION)?,
+        );
+        let _ = self.0.set((catalog.fingerprint(), ty, action));
+        Ok((ty, action))
+    }
+}
+
+impl Default for Resolved {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 /// Declares a [`Permission`] type: `permission!(Name = "resource", "action");`.
@@ -323,6 +397,16 @@ macro_rules! permission {
         impl $crate::Permission for $name {
             const RESOURCE: &'static str = $resource;
             const ACTION: &'static str = $action;
+
+            fn resolve(
+                catalog: &$crate::__rolegate::Catalog,
+            ) -> ::core::result::Result<
+                ($crate::__rolegate::ResourceTypeId, $crate::__rolegate::ActionId),
+                $crate::__rolegate::NameError,
+            > {
+                static RESOLVED: $crate::Resolved = $crate::Resolved::new();
+                RESOLVED.get::<Self>(catalog)
+            }
         }
     };
 }
@@ -353,9 +437,7 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let authz = Authz::from_request_parts(parts, state).await?;
-        let catalog = authz.snapshot.policy().catalog();
-        let resource_type = catalog.resource_type(P::RESOURCE)?;
-        let action = catalog.action(P::ACTION)?;
+        let (resource_type, action) = P::resolve(authz.snapshot.policy().catalog())?;
         let resource = Resource::new(resource_type, ResourceId::new(0), authz.organization);
         authz.check(action, &resource)?;
         Ok(Self {
