@@ -34,8 +34,8 @@
 //! # Features
 //!
 //! - `serde`: serde for ids, statuses, outcomes, attribute types, rules in
-//!   their text form, explanations and denials with their reason codes, and
-//!   the store's records; the JSON documents of the `document` module and
+//!   their text form, explanations and denials with their reason codes,
+//!   audit events, role and team summaries, people, and the store's records; the JSON documents of the `document` module and
 //!   the decision cases of the `cases` module.
 //! - `tracing`: events of target `rolegate` through the `tracing` crate.
 //!   Every decision made through the engine ([`Engine::can`],

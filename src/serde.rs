@@ -17,7 +17,9 @@ use crate::rule::MustMatch;
 use crate::store::{Commit, Counters, Effect, Revision, StoredRole, StoredState, StoredTeam};
 use crate::text::excerpt;
 
+mod audit;
 mod explain;
+mod listing;
 
 macro_rules! as_u64 {
     ($($name:ty),*) => {$(

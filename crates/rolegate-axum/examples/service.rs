@@ -15,7 +15,7 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use rolegate::audit::{AuditLog, AuditQuery};
+use rolegate::audit::{AuditLog, AuditQuery, Event};
 use rolegate::catalog::RuleSpec;
 use rolegate::{Engine, OrgId, Resource, ResourceId, RoleId, SystemRole, TeamId, User, UserId};
 use rolegate_axum::{Authz, Caller, Problem, Require, permission};
@@ -111,14 +111,9 @@ async fn assign(authz: Authz, Path((user, role)): Path<(u64, usize)>) -> Reply<S
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn audit(gate: Require<ReadAudit>) -> Reply {
+async fn audit(gate: Require<ReadAudit>) -> Reply<Json<Vec<Event>>> {
     let query = AuditQuery::new().organization(gate.authz.organization());
-    let page = gate.authz.engine().audit().query(&query)?;
-    let events = page.events.iter().map(|e| {
-        let (id, outcome) = (e.id().get(), e.outcome().to_string());
-        json!({"id": id, "action": e.action(), "outcome": outcome, "resource": e.resource_id()})
-    });
-    Ok(Json(Value::Array(events.collect())))
+    Ok(Json(gate.authz.engine().audit().query(&query)?.events))
 }
 
 pub(crate) fn app(engine: Engine) -> Router {
