@@ -56,7 +56,9 @@
 //! async fn run(authz: Authz) -> Result<&'static str, Problem> {
 //!     let catalog = authz.snapshot().policy().catalog();
 //!     let workflow = Resource::new(catalog.resource_type("workflows")?, ResourceId::new(7), authz.organization());
-//!     let grant = authz.authorize(catalog.action("execute")?, &workflow)?;
+//!     let execute = catalog.action("execute")?;
+//!     let _why = authz.explain(execute, &workflow); // for the service's own logs
+//!     let grant = authz.authorize(execute, &workflow)?;
 //!     // ... run it ...
 //!     grant.success()?;
 //!     Ok("ran")
@@ -67,6 +69,9 @@
 //!     .route("/workflows/7/run", get(run))
 //!     .with_state(Engine::new(Catalog::standard()));
 //! ```
+
+#[doc = include_str!("../GUIDE.md")]
+pub mod guide {}
 
 use std::marker::PhantomData;
 use std::sync::{Arc, OnceLock};
@@ -80,8 +85,8 @@ use rolegate::audit::{AuditError, AuthorizeError, Grant};
 use rolegate::engine::GuardError;
 use rolegate::store::StoreErrorKind;
 use rolegate::{
-    ActionId, Admin, AdminError, Catalog, Denial, Engine, NameError, OrgId, Resource, ResourceId,
-    ResourceTypeId, RoleError, RuleError, Snapshot, UserId,
+    ActionId, Admin, AdminError, Catalog, Denial, Engine, Explanation, NameError, OrgId, Resource,
+    ResourceId, ResourceTypeId, RoleError, RuleError, Snapshot, UserId,
 };
 
 /// The core crate, for the expansion of [`permission!`].
@@ -204,6 +209,18 @@ impl Authz {
     #[must_use]
     pub fn can(&self, action: ActionId, resource: &Resource<'_>) -> bool {
         self.snapshot.can(self.user, action, resource)
+    }
+
+    /// Why the caller may or may not perform `action` on `resource`, on the
+    /// request's state: for logs and for the service's own use. Records
+    /// nothing; a [`Problem`] sent to the client carries only the code.
+    ///
+    /// # Examples
+    ///
+    /// See the [crate's example](crate).
+    #[must_use]
+    pub fn explain(&self, action: ActionId, resource: &Resource<'_>) -> Explanation {
+        self.snapshot.explain(self.user, action, resource)
     }
 
     /// [`can`](Self::can) as a result: a denial is a 403 [`Problem`] with
