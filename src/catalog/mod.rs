@@ -11,7 +11,7 @@ mod write;
 
 pub use builder::{CatalogBuilder, CatalogError, Limit, NameKind};
 pub use display::{ConditionDisplay, ConditionsDisplay, RuleDisplay};
-pub use write::{RuleBuilder, RuleError, RuleSpec};
+pub use write::{RuleBuilder, RuleError, RuleSpec, RuleSpecError};
 
 pub use crate::condition::AttrType;
 pub use crate::id::PermissionSet;

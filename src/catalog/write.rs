@@ -48,6 +48,58 @@ pub enum RuleError {
     Condition(#[from] ConditionError),
 }
 
+impl RuleError {
+    /// The field of a rule's text form ([`RuleSpec`]) the error is about:
+    /// `resource`, `action` or `conditions`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::catalog::RuleSpec;
+    /// use rolegate::Catalog;
+    ///
+    /// let catalog = Catalog::standard();
+    /// let field = |spec: RuleSpec| spec.resolve(&catalog).unwrap_err().field();
+    /// assert_eq!(field(RuleSpec::new("rockets", "read")), "resource");
+    /// assert_eq!(field(RuleSpec::new("workflows", "launch")), "action");
+    /// assert_eq!(field(RuleSpec { conditions: "priority <".into(), ..RuleSpec::new("workflows", "read") }), "conditions");
+    /// ```
+    #[must_use]
+    pub fn field(&self) -> &'static str {
+        match self {
+            Self::Name(NameError::UnknownResourceType { .. }) | Self::NotGrantable { .. } => {
+                "resource"
+            }
+            Self::Name(NameError::UnknownAttribute { .. }) | Self::Condition(_) => "conditions",
+            _ => "action",
+        }
+    }
+}
+
+/// A rule of a list that does not resolve: its place, the field, and why.
+///
+/// # Examples
+///
+/// ```
+/// use rolegate::catalog::RuleSpec;
+/// use rolegate::Catalog;
+///
+/// let rules = [RuleSpec::new("workflows", "read"), RuleSpec::new("workflows", "launch")];
+/// let err = RuleSpec::resolve_all(&rules, &Catalog::standard()).unwrap_err();
+/// assert_eq!((err.index, err.error.field()), (1, "action"));
+/// assert_eq!(err.to_string(), r#"rules[1].action: unknown action "launch""#);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("rules[{index}].{}: {error}", error.field())]
+#[non_exhaustive]
+pub struct RuleSpecError {
+    /// The rule's place in the list, from 0.
+    pub index: usize,
+    /// Why it does not resolve.
+    #[source]
+    pub error: RuleError,
+}
+
 impl Rule {
     /// Starts writing a rule granting `action` on `resource`.
     ///
@@ -204,6 +256,36 @@ impl RuleSpec {
             &self.conditions,
             false,
         )
+    }
+
+    /// Resolves a list of rules, as a role's rules read from JSON: all of
+    /// them, or the first that does not resolve, with its place and field.
+    ///
+    /// # Errors
+    ///
+    /// [`RuleSpecError`], naming `rules[i].resource`, `.action` or
+    /// `.conditions`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::catalog::RuleSpec;
+    /// use rolegate::Catalog;
+    ///
+    /// let editor = RuleSpec { conditions: r#"status != "archived""#.into(), ..RuleSpec::new("workflows", "update") };
+    /// let rules = RuleSpec::resolve_all(&[RuleSpec::new("workflows", "read"), editor], &Catalog::standard())?;
+    /// assert_eq!(rules.len(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn resolve_all(specs: &[RuleSpec], catalog: &Catalog) -> Result<Vec<Rule>, RuleSpecError> {
+        specs
+            .iter()
+            .enumerate()
+            .map(|(index, spec)| {
+                spec.resolve(catalog)
+                    .map_err(|error| RuleSpecError { index, error })
+            })
+            .collect()
     }
 }
 

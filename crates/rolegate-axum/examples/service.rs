@@ -97,9 +97,7 @@ struct NewRole {
 }
 
 async fn create_role(authz: Authz, Json(role): Json<NewRole>) -> Reply<(StatusCode, Json<Value>)> {
-    let catalog = authz.engine().catalog();
-    let rules = role.rules.iter().map(|r| r.resolve(catalog));
-    let rules: Vec<_> = rules.collect::<Result<_, _>>()?;
+    let rules = RuleSpec::resolve_all(&role.rules, authz.engine().catalog())?;
     let (admin, org) = (authz.admin(), authz.organization());
     let id = admin.create_role(org, &role.name, rules)?;
     Ok((StatusCode::CREATED, Json(json!({ "id": id.index() }))))

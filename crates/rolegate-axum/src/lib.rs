@@ -31,7 +31,7 @@
 //! | `AdminError::Denied` (the delegation guard) | 403 | `guard.missing_permission`, `guard.escalation`, `guard.owner_only`, `guard.last_owner`, `guard.other_organization`, `guard.inactive_actor`, `guard.unknown_actor` |
 //! | `AdminError::UnknownRole`, `UnknownUser`, `UnknownTeam` | 404 | `unknown_role`, `unknown_user`, `unknown_team` |
 //! | `AdminError::Role(RoleError::DuplicateName)`, `RoleInUse`, `DuplicateUser`, `DuplicateTeamName`, `TeamIdUsed`, a store conflict | 409 | `duplicate_role_name`, `role_in_use`, `duplicate_user`, `duplicate_team_name`, `team_id_used`, `conflict` |
-//! | any other `AdminError::Role`, `InvalidTeamName`, `CrossOrganization`, `Import`; a `RuleError` | 400 | `invalid_role`, `invalid_team_name`, `cross_organization`, `invalid_import`, `invalid_rule` |
+//! | any other `AdminError::Role`, `InvalidTeamName`, `CrossOrganization`, `Import`; a `RuleError` or `catalog::RuleSpecError` | 400 | `invalid_role`, `invalid_team_name`, `cross_organization`, `invalid_import`, `invalid_rule` |
 //! | `AdminError::Audit`, any other `AdminError::Store` | 503 | `audit_unavailable`, `store_unavailable` |
 //!
 //! A request without a [`Caller`] is a 401 (`unauthenticated`); a caller the
@@ -82,6 +82,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use rolegate::audit::{AuditError, AuthorizeError, Grant};
+use rolegate::catalog::RuleSpecError;
 use rolegate::engine::GuardError;
 use rolegate::store::StoreErrorKind;
 use rolegate::{
@@ -620,6 +621,14 @@ impl From<NameError> for Problem {
 /// is wrong (an unknown resource, an inapplicable action, a bad condition).
 impl From<RuleError> for Problem {
     fn from(e: RuleError) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "invalid_rule", e.to_string())
+    }
+}
+
+/// A role's rules read from a request that the catalog refuses: a 400
+/// naming the rule and field (`rules[1].action: ...`).
+impl From<RuleSpecError> for Problem {
+    fn from(e: RuleSpecError) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "invalid_rule", e.to_string())
     }
 }

@@ -122,10 +122,20 @@ async fn a_custom_role_created_over_http_takes_effect_on_the_next_request() {
         (status, json(&body)["code"].clone()),
         (400, "invalid_rule".into())
     );
-    assert!(
-        json(&body)["detail"].as_str().unwrap().contains("rockets"),
-        "{body}"
+    let detail = json(&body)["detail"].as_str().unwrap().to_owned();
+    assert_eq!(
+        detail,
+        r#"rules[0].resource: unknown resource type "rockets""#
     );
+    let bad = r#"{"name": "Bad", "rules": [{"resource": "workflows", "action": "read"},
+        {"resource": "workflows", "action": "read", "conditions": "priority <"}]}"#;
+    let (status, _, body) = call(&at, "POST", "/roles", "owner", bad).await;
+    assert_eq!(status, 400);
+    let detail = json(&body)["detail"].as_str().unwrap().to_owned();
+    assert!(detail.starts_with("rules[1].conditions: "), "{detail}");
+    let bad = r#"{"name": "Bad", "rules": [{"resource": "workflows", "action": "launch"}]}"#;
+    let detail = json(&call(&at, "POST", "/roles", "owner", bad).await.2)["detail"].clone();
+    assert_eq!(detail, r#"rules[0].action: unknown action "launch""#);
     assert_eq!(engine.snapshot().roles(rolegate::OrgId::new(1)).len(), 7);
     // The same name again: 409.
     let (status, _, body) = call(&at, "POST", "/roles", "owner", role).await;
