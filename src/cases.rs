@@ -48,7 +48,10 @@
 //! is read: an unknown role, action, resource type or attribute, a value
 //! of the wrong type, an unknown code or field is refused with the case and
 //! the field named (`cases[3].resource.attributes.status: ...`), so that a
-//! typing mistake is never a case that silently tests nothing.
+//! typing mistake is never a case that silently tests nothing. For the same
+//! reason an action that does not apply to the type is refused unless the
+//! case expects exactly that (`"code": "not_applicable"`), and a file with
+//! no cases is refused.
 //!
 //! # Examples
 //!
@@ -106,6 +109,9 @@ pub enum CaseError {
     /// unknown field, another version.
     #[error(transparent)]
     Document(#[from] DocumentError),
+    /// The file has no cases: it would pass while testing nothing.
+    #[error("cases: the file has no cases, so it would pass while testing nothing")]
+    NoCases,
     /// A case names something the policy does not have, or a value of the
     /// wrong type.
     #[error("cases[{index}].{field}: {message}")]
@@ -189,7 +195,9 @@ impl Report {
     /// use rolegate::{cases, Catalog, Policy};
     ///
     /// let policy = Policy::new(Catalog::standard());
-    /// assert!(cases::run(&policy, r#"{"version": 1, "cases": []}"#)?.passed());
+    /// let one = r#"{"version": 1, "cases": [{"subject": {"role": "Viewer", "organization": 1},
+    ///     "action": "read", "resource": {"type": "workflows"}, "expect": "allow"}]}"#;
+    /// assert!(cases::run(&policy, one)?.passed());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
@@ -205,7 +213,9 @@ impl Report {
     /// use rolegate::{cases, Catalog, Policy};
     ///
     /// let policy = Policy::new(Catalog::standard());
-    /// assert_eq!(cases::run(&policy, r#"{"version": 1, "cases": []}"#)?.total(), 0);
+    /// let one = r#"{"version": 1, "cases": [{"subject": {"role": "Viewer", "organization": 1},
+    ///     "action": "read", "resource": {"type": "workflows"}, "expect": "allow"}]}"#;
+    /// assert_eq!(cases::run(&policy, one)?.total(), 1);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
@@ -221,7 +231,9 @@ impl Report {
     /// use rolegate::{cases, Catalog, Policy};
     ///
     /// let policy = Policy::new(Catalog::standard());
-    /// assert!(cases::run(&policy, r#"{"version": 1, "cases": []}"#)?.mismatches().is_empty());
+    /// let one = r#"{"version": 1, "cases": [{"subject": {"role": "Viewer", "organization": 1},
+    ///     "action": "read", "resource": {"type": "workflows"}, "expect": "allow"}]}"#;
+    /// assert!(cases::run(&policy, one)?.mismatches().is_empty());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
@@ -274,6 +286,9 @@ impl fmt::Display for Report {
 /// ```
 pub fn run(policy: &Policy, text: &str) -> Result<Report, CaseError> {
     let file: File = crate::document::json::parse(text)?;
+    if file.cases.is_empty() {
+        return Err(CaseError::NoCases);
+    }
     let cases = file
         .cases
         .into_iter()
@@ -440,6 +455,19 @@ fn resolve(policy: &Policy, case: CaseText) -> Result<Case, Problem> {
     let resource_type = catalog
         .resource_type(&r.resource_type)
         .map_err(|e| problem("resource.type", e.to_string()))?;
+    // A pair that does not apply denies for every role: a case on one
+    // tests nothing unless it says that is what it tests.
+    let not_applicable = !catalog.is_applicable(resource_type, action);
+    if not_applicable && case.code.as_deref() != Some("not_applicable") {
+        return Err(problem(
+            "action",
+            format!(
+                "action {:?} does not apply to {}; a case on it is a deny with \"code\": \"not_applicable\"",
+                excerpt(&case.action),
+                r.resource_type
+            ),
+        ));
+    }
     let attributes = r
         .attributes
         .iter()

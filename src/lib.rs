@@ -39,11 +39,14 @@
 //!   the decision cases of the `cases` module.
 //! - `tracing`: events of target `rolegate` through the `tracing` crate.
 //!   Every decision made through the engine ([`Engine::can`],
-//!   [`Engine::explain`], [`Engine::authorize`], [`Engine::can_many`], one
-//!   event per page) is an event with the fields `call`, `organization`,
-//!   `user`, `permission`, `outcome` (`allowed` or `denied`), `reason` (a
-//!   denial's reason code, [semantics](crate::semantics) §6.4) and
-//!   `revision`: allows at `debug`, denials at `info`. Every administrative
+//!   [`Engine::explain`], [`Engine::authorize`]) is an event with the fields
+//!   `call`, `organization` (the resource's), `user`, `permission`,
+//!   `outcome` (`allowed` or `denied`), `reason` (a denial's reason code,
+//!   [semantics](crate::semantics) §6.4) and `revision`: allows at `debug`,
+//!   denials at `info`. A page checked with [`Engine::can_many`] is one
+//!   `debug` event with `call`, `organization` and `permission` (of its
+//!   first resource), `user`, `resources`, `allowed` (how many) and
+//!   `revision`. Every administrative
 //!   call is an `info` event with `call` (the audit action, such as
 //!   `role.update`), `organization`, `user` (absent for trusted
 //!   configuration), `outcome` (`success`, `denied` or `failure`), `reason`

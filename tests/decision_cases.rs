@@ -171,6 +171,18 @@ fn malformed_case_files_are_refused_with_the_place_named() {
         r#"{"subject": {"role": "Viewer", "organization": 1}, "action": "reed", "resource": {"type": "workflows"}, "expect": "allow"}"#,
         "cases[0].action: ",
     );
+    // An action that does not apply to the type denies for every role: a
+    // case on it must say it tests exactly that.
+    refused(
+        r#"{"subject": {"role": "Owner", "organization": 1}, "action": "execute", "resource": {"type": "billing"}, "expect": "deny"}"#,
+        "cases[0].action: action \"execute\" does not apply to billing",
+    );
+    let meant = r#"{"version": 1, "cases": [{"subject": {"role": "Owner", "organization": 1},
+        "action": "execute", "resource": {"type": "billing"}, "expect": "deny", "code": "not_applicable"}]}"#;
+    assert!(cases::run(&policy, meant).unwrap().passed());
+    // A file of no cases would pass while testing nothing.
+    let err = cases::run(&policy, r#"{"version": 1, "cases": []}"#).unwrap_err();
+    assert!(matches!(err, CaseError::NoCases), "{err:?}");
     let err = cases::run(&policy, r#"{"version": 2, "cases": []}"#).unwrap_err();
     assert!(matches!(err, CaseError::Document(_)), "{err:?}");
     let err = cases::run(&policy, "{").unwrap_err();

@@ -300,5 +300,9 @@ mod json {
             r#"{"decision": "denied", "code": "no_rule", "role": 1, "permission": 70000}"#,
             "out of range",
         );
+        refused(
+            r#"{"decision": "denied", "code": "rules_failed", "role": 1, "permission": 2, "failures": []}"#,
+            "needs at least one failure",
+        );
     }
 }

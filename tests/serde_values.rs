@@ -197,3 +197,51 @@ fn malformed_summaries_are_refused_naming_the_field() {
             .to_string();
     assert!(err.contains("maybe"), "{err}");
 }
+
+#[test]
+fn the_permission_matrix_writes_its_rules_by_name_and_they_resolve_back() {
+    let engine = engine();
+    let snapshot = engine.snapshot();
+    let editor = snapshot
+        .policy()
+        .role_named(ACME, "Marketing Editor")
+        .unwrap();
+    let matrix = snapshot.permission_matrix(editor).unwrap();
+    let value = serde_json::to_value(&matrix).unwrap();
+    assert_eq!(value["role"], editor.index());
+    let workflows = value["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "workflows")
+        .unwrap();
+    let update = workflows["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["action_name"] == "update")
+        .unwrap();
+    assert_eq!(
+        update["rules"],
+        serde_json::json!([{"resource": "workflows", "action": "update", "must_match": ["team"]}])
+    );
+    // Every cell's rules, read back by name, are the cell's rules.
+    let catalog = snapshot.policy().catalog();
+    let mut granted = 0;
+    for (row, json_row) in matrix.rows.iter().zip(value["rows"].as_array().unwrap()) {
+        for (cell, json_cell) in row.cells.iter().zip(json_row["cells"].as_array().unwrap()) {
+            let specs: Vec<rolegate::catalog::RuleSpec> =
+                serde_json::from_value(json_cell["rules"].clone()).unwrap();
+            assert_eq!(
+                rolegate::catalog::RuleSpec::resolve_all(&specs, catalog).unwrap(),
+                cell.rules
+            );
+            granted += cell.rules.len();
+        }
+    }
+    assert_eq!(granted, 1);
+    // An Owner's matrix: every grantable permission, one rule each.
+    let owner = snapshot.permission_matrix(SystemRole::Owner.id()).unwrap();
+    let text = serde_json::to_string(&owner).unwrap();
+    assert_eq!(text.matches(r#""resource":"#).count(), 39);
+}

@@ -62,6 +62,8 @@ impl RuleError {
     /// let field = |spec: RuleSpec| spec.resolve(&catalog).unwrap_err().field();
     /// assert_eq!(field(RuleSpec::new("rockets", "read")), "resource");
     /// assert_eq!(field(RuleSpec::new("workflows", "launch")), "action");
+    /// // A known action that does not apply to the type.
+    /// assert_eq!(field(RuleSpec::new("billing", "execute")), "action");
     /// assert_eq!(field(RuleSpec { conditions: "priority <".into(), ..RuleSpec::new("workflows", "read") }), "conditions");
     /// ```
     #[must_use]

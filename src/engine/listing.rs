@@ -4,6 +4,7 @@
 use std::io;
 
 use super::Snapshot;
+use crate::catalog::RuleSpec;
 use crate::csv::{self, WriteError};
 use crate::directory::{PeopleFilter, Team, User};
 use crate::evaluate::{UserStatus, Who};
@@ -94,6 +95,10 @@ pub struct MatrixCell {
     /// The role's own rules for this permission, with their must-match keys
     /// and conditions.
     pub rules: Vec<Rule>,
+    /// The same rules in their text form, with names: what the matrix's
+    /// JSON (feature `serde`) writes, and what resolves back to `rules`
+    /// against the catalog.
+    pub specs: Vec<RuleSpec>,
 }
 
 impl MatrixCell {
@@ -266,15 +271,17 @@ impl Snapshot {
                     .iter()
                     .filter_map(|&a| {
                         let permission = catalog.permission_of(t, a)?;
+                        let rules: Vec<Rule> = rules
+                            .iter()
+                            .filter(|r| r.permission() == permission)
+                            .cloned()
+                            .collect();
                         Some(MatrixCell {
                             action: a,
                             action_name: catalog.action_name(a).unwrap_or_default().to_owned(),
                             permission,
-                            rules: rules
-                                .iter()
-                                .filter(|r| r.permission() == permission)
-                                .cloned()
-                                .collect(),
+                            specs: rules.iter().map(|r| r.spec(catalog)).collect(),
+                            rules,
                         })
                     })
                     .collect(),

@@ -262,6 +262,9 @@ impl Repr {
                     permission: take(&mut self.permission, "permission", &what)?,
                     failures: take(&mut self.failures, "failures", &what)?,
                 };
+                if matches!(&failed, Denial::RulesFailed { failures, .. } if failures.is_empty()) {
+                    return Err(format!("{what} needs at least one failure in `failures`"));
+                }
                 // The code is worked out from the failures: one written
                 // beside them must be the one they give.
                 if failed.code() != code {

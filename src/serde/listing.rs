@@ -1,5 +1,6 @@
 //! serde for what the engine lists: role summaries, team summaries and
-//! people, each a JSON object of its fields.
+//! people, each a JSON object of its fields, and the permission matrix
+//! (written only).
 //!
 //! ```json
 //! {"id": 6, "name": "Marketing Editor", "kind": "custom", "organization": 1,
@@ -10,9 +11,10 @@
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::catalog::RuleSpec;
 use crate::directory::User;
-use crate::engine::{Person, RoleSummary, TeamSummary};
-use crate::id::{OrgId, RoleId, TeamId};
+use crate::engine::{PermissionMatrix, Person, RoleSummary, TeamSummary};
+use crate::id::{ActionId, OrgId, PermissionId, ResourceTypeId, RoleId, TeamId};
 use crate::role::{RoleKind, SystemRole};
 use crate::text::excerpt;
 
@@ -149,5 +151,55 @@ impl<'de> Deserialize<'de> for Person {
             role: r.role,
             teams: r.teams,
         })
+    }
+}
+
+/// `{"role": 6, "rows": [{"resource_type": 2, "name": "workflows", "cells":
+/// [{"action": 1, "action_name": "update", "permission": 12, "rules":
+/// [{"resource": "workflows", "action": "update", "must_match": ["team"]}]}]}]}`:
+/// each cell's rules in their text form. Written only: a rule read back
+/// needs the catalog, through [`RuleSpec::resolve`](crate::catalog::RuleSpec::resolve).
+impl Serialize for PermissionMatrix {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Cell<'a> {
+            action: ActionId,
+            action_name: &'a str,
+            permission: PermissionId,
+            rules: &'a [RuleSpec],
+        }
+        #[derive(Serialize)]
+        struct Row<'a> {
+            resource_type: ResourceTypeId,
+            name: &'a str,
+            cells: Vec<Cell<'a>>,
+        }
+        #[derive(Serialize)]
+        struct Matrix<'a> {
+            role: RoleId,
+            rows: Vec<Row<'a>>,
+        }
+        Matrix {
+            role: self.role,
+            rows: self
+                .rows
+                .iter()
+                .map(|row| Row {
+                    resource_type: row.resource_type,
+                    name: &row.name,
+                    cells: row
+                        .cells
+                        .iter()
+                        .map(|c| Cell {
+                            action: c.action,
+                            action_name: &c.action_name,
+                            permission: c.permission,
+                            rules: &c.specs,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+        .serialize(s)
     }
 }

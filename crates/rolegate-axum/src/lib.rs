@@ -34,8 +34,18 @@
 //! | any other `AdminError::Role`, `InvalidTeamName`, `CrossOrganization`, `Import`; a `RuleError` or `catalog::RuleSpecError` | 400 | `invalid_role`, `invalid_team_name`, `cross_organization`, `invalid_import`, `invalid_rule` |
 //! | `AdminError::Audit`, any other `AdminError::Store` | 503 | `audit_unavailable`, `store_unavailable` |
 //!
-//! A request without a [`Caller`] is a 401 (`unauthenticated`); a caller the
-//! directory does not know is a 401 too (`unknown_caller`).
+//! A refusal of the guard not listed is a 403 `guard.denied`, and an
+//! administrative error of a kind added later a 503. A name the catalog
+//! does not have, in a handler or a gate, is the service's own mistake: a
+//! 500 (`unknown_name`). A request without a [`Caller`] is a 401
+//! (`unauthenticated`); a caller the directory does not know is a 401 too
+//! (`unknown_caller`). A guard refusal's `detail` is a plain sentence: the
+//! guard's own words name organizations and roles.
+//!
+//! A denial says why, by its code, and so tells a caller that a resource
+//! or user of another organization exists (`other_organization`,
+//! `guard.other_organization`) where a missing one is a 404. A service that
+//! must not reveal that answers such problems with its own 404.
 //!
 //! # Examples
 //!
@@ -113,8 +123,11 @@ pub use rolegate as __rolegate;
 pub struct Caller(pub UserId);
 
 /// The caller resolved against the engine's current state, taken once when
-/// the request is extracted: every check of the request answers from that
-/// one state.
+/// the request is extracted: [`can`](Self::can), [`check`](Self::check) and
+/// [`explain`](Self::explain) answer from that one state, so the checks of a
+/// request agree with each other. [`authorize`](Self::authorize) and
+/// [`admin`](Self::admin) act on the engine's current state when they are
+/// called, as recording and changing must.
 ///
 /// # Examples
 ///
@@ -372,8 +385,12 @@ impl Resolved {
         &self,
         catalog: &Catalog,
     ) -> Result<(ResourceTypeId, ActionId), NameError> {
+        // The fingerprint picks the catalog; the names, read back by id,
+        // make sure of it.
         if let Some(&(fingerprint, ty, action)) = self.0.get()
             && fingerprint == catalog.fingerprint()
+            && catalog.resource_type_name(ty) == Some(P::RESOURCE)
+            && catalog.action_name(action) == Some(P::ACTION)
         {
             return Ok((ty, action));
         }
@@ -668,7 +685,13 @@ impl From<AdminError> for Problem {
             }
             _ => (StatusCode::SERVICE_UNAVAILABLE, "store_unavailable"),
         };
-        Self::new(status, code, e.to_string())
+        // The guard's own words name organizations and roles; the client
+        // gets the code and a plain sentence.
+        let detail = match &e {
+            AdminError::Denied(_) => "the delegation guard refused the call".to_owned(),
+            _ => e.to_string(),
+        };
+        Self::new(status, code, detail)
     }
 }
 
