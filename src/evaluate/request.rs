@@ -163,59 +163,39 @@ pub(crate) trait Principal {
     fn status(&self) -> UserStatus;
 }
 
-impl Principal for Subject {
-    #[inline(always)]
-    fn id(&self) -> UserId {
-        self.id
-    }
-    #[inline(always)]
-    fn organization(&self) -> OrgId {
-        self.organization
-    }
-    #[inline(always)]
-    fn customer(&self) -> Option<CustomerId> {
-        self.customer
-    }
-    #[inline(always)]
-    fn teams(&self) -> &[TeamId] {
-        &self.teams
-    }
-    #[inline(always)]
-    fn role(&self) -> RoleId {
-        self.role
-    }
-    #[inline(always)]
-    fn status(&self) -> UserStatus {
-        self.status
-    }
+/// Implements [`Principal`] from fields of the same names.
+macro_rules! principal_from_fields {
+    ($($ty:ty),*) => {$(
+        impl Principal for $ty {
+            #[inline(always)]
+            fn id(&self) -> UserId {
+                self.id
+            }
+            #[inline(always)]
+            fn organization(&self) -> OrgId {
+                self.organization
+            }
+            #[inline(always)]
+            fn customer(&self) -> Option<CustomerId> {
+                self.customer
+            }
+            #[inline(always)]
+            fn teams(&self) -> &[TeamId] {
+                &self.teams
+            }
+            #[inline(always)]
+            fn role(&self) -> RoleId {
+                self.role
+            }
+            #[inline(always)]
+            fn status(&self) -> UserStatus {
+                self.status
+            }
+        }
+    )*};
 }
 
-impl Principal for Who<'_> {
-    #[inline(always)]
-    fn id(&self) -> UserId {
-        self.id
-    }
-    #[inline(always)]
-    fn organization(&self) -> OrgId {
-        self.organization
-    }
-    #[inline(always)]
-    fn customer(&self) -> Option<CustomerId> {
-        self.customer
-    }
-    #[inline(always)]
-    fn teams(&self) -> &[TeamId] {
-        self.teams
-    }
-    #[inline(always)]
-    fn role(&self) -> RoleId {
-        self.role
-    }
-    #[inline(always)]
-    fn status(&self) -> UserStatus {
-        self.status
-    }
-}
+principal_from_fields!(Subject, Who<'_>);
 
 impl Who<'_> {
     /// An owned subject with the same values.
