@@ -110,6 +110,17 @@ fn engine() -> Engine {
     engine
 }
 
+/// The actions `execute` and `delete`, and workflow 7 of the organization.
+fn names(engine: &Engine) -> (ActionId, ActionId, Resource<'static>) {
+    let c = engine.catalog();
+    let workflows = c.resource_type("workflows").unwrap();
+    (
+        c.action("execute").unwrap(),
+        c.action("delete").unwrap(),
+        Resource::new(workflows, ResourceId::new(7), ORG),
+    )
+}
+
 fn fields(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
     pairs
         .iter()
@@ -120,13 +131,7 @@ fn fields(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
 #[test]
 fn decisions_carry_the_documented_fields_allows_at_debug_denials_at_info() {
     let engine = engine();
-    let c = engine.catalog();
-    let (execute, delete) = (c.action("execute").unwrap(), c.action("delete").unwrap());
-    let workflow = Resource::new(
-        c.resource_type("workflows").unwrap(),
-        ResourceId::new(7),
-        ORG,
-    );
+    let (execute, delete, workflow) = names(&engine);
     let revision = engine.revision().get().to_string();
     let caught = catch(Level::TRACE, || {
         assert!(engine.can(DEV, execute, &workflow));
@@ -206,13 +211,7 @@ fn decisions_carry_the_documented_fields_allows_at_debug_denials_at_info() {
 #[test]
 fn at_info_only_denials_and_changes_are_emitted_and_policy_can_emits_nothing() {
     let engine = engine();
-    let c = engine.catalog();
-    let (execute, delete) = (c.action("execute").unwrap(), c.action("delete").unwrap());
-    let workflow = Resource::new(
-        c.resource_type("workflows").unwrap(),
-        ResourceId::new(7),
-        ORG,
-    );
+    let (execute, delete, workflow) = names(&engine);
     let caught = catch(Level::INFO, || {
         assert!(engine.can(DEV, execute, &workflow));
         assert!(!engine.can(VIEWER, delete, &workflow));
