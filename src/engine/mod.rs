@@ -389,6 +389,33 @@ impl Engine {
         &self.inner.catalog
     }
 
+    /// Runs `f` on the current state, taken as [`can`](Self::can) takes it:
+    /// from the calling thread's cache, with no reference count, so a few
+    /// checks and reads on one state cost what the checks cost. Keep the
+    /// state beyond the call with [`snapshot`](Self::snapshot) instead.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{Catalog, Engine, OrgId, Resource, ResourceId, SystemRole, User, UserId};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// engine.bootstrap().add_user(User::new(UserId::new(2), OrgId::new(1), SystemRole::Viewer.id()))?;
+    /// let catalog = engine.catalog();
+    /// let (workflows, read) = (catalog.resource_type("workflows")?, catalog.action("read")?);
+    /// // The user's organization and a check of it, on one state.
+    /// let allowed = engine.with_current(|s| {
+    ///     let org = s.organization_of(UserId::new(2))?;
+    ///     Some(s.can(UserId::new(2), read, &Resource::new(workflows, ResourceId::new(1), org)))
+    /// });
+    /// assert_eq!(allowed, Some(true));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[inline]
+    pub fn with_current<R>(&self, f: impl Fn(&Snapshot) -> R) -> R {
+        self.check_current(f)
+    }
+
     /// The current state, to run many checks and listings on. Costs one
     /// reference count; the checks on it cost nothing more.
     ///

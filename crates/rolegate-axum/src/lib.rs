@@ -122,10 +122,11 @@ pub use rolegate as __rolegate;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Caller(pub UserId);
 
-/// The caller resolved against the engine's current state, taken once when
-/// the request is extracted: [`can`](Self::can), [`check`](Self::check) and
-/// [`explain`](Self::explain) answer from that one state, so the checks of a
-/// request agree with each other. [`authorize`](Self::authorize) and
+/// The caller resolved against the engine's current state when the request
+/// is extracted. [`can`](Self::can), [`check`](Self::check),
+/// [`explain`](Self::explain) and [`snapshot`](Self::snapshot) answer from
+/// one state, taken at the first of them, so the checks of a request agree
+/// with each other. [`authorize`](Self::authorize) and
 /// [`admin`](Self::admin) act on the engine's current state when they are
 /// called, as recording and changing must.
 ///
@@ -135,7 +136,8 @@ pub struct Caller(pub UserId);
 #[derive(Clone, Debug)]
 pub struct Authz {
     engine: Engine,
-    snapshot: Arc<Snapshot>,
+    /// Taken at the first check of the request that needs to keep it.
+    snapshot: OnceLock<Arc<Snapshot>>,
     user: UserId,
     organization: OrgId,
 }
@@ -156,8 +158,7 @@ where
             ));
         };
         let engine = Engine::from_ref(state);
-        let snapshot = engine.snapshot();
-        let Some(organization) = snapshot.organization_of(user) else {
+        let Some(organization) = engine.with_current(|s| s.organization_of(user)) else {
             return Err(Problem::new(
                 StatusCode::UNAUTHORIZED,
                 "unknown_caller",
@@ -167,7 +168,7 @@ where
         Ok(Self {
             organization,
             engine,
-            snapshot,
+            snapshot: OnceLock::new(),
             user,
         })
     }
@@ -201,7 +202,7 @@ impl Authz {
     /// See the [crate's example](crate).
     #[must_use]
     pub fn snapshot(&self) -> &Snapshot {
-        &self.snapshot
+        self.snapshot.get_or_init(|| self.engine.snapshot())
     }
 
     /// The engine, for calls this type does not wrap.
@@ -222,7 +223,7 @@ impl Authz {
     /// See the [crate's example](crate).
     #[must_use]
     pub fn can(&self, action: ActionId, resource: &Resource<'_>) -> bool {
-        self.snapshot.can(self.user, action, resource)
+        self.snapshot().can(self.user, action, resource)
     }
 
     /// Why the caller may or may not perform `action` on `resource`, on the
@@ -234,7 +235,7 @@ impl Authz {
     /// See the [crate's example](crate).
     #[must_use]
     pub fn explain(&self, action: ActionId, resource: &Resource<'_>) -> Explanation {
-        self.snapshot.explain(self.user, action, resource)
+        self.snapshot().explain(self.user, action, resource)
     }
 
     /// [`can`](Self::can) as a result: a denial is a 403 [`Problem`] with
@@ -251,7 +252,7 @@ impl Authz {
         if self.can(action, resource) {
             return Ok(());
         }
-        let why = self.snapshot.explain(self.user, action, resource);
+        let why = self.snapshot().explain(self.user, action, resource);
         Err(self.denied(why.denial(), action, resource))
     }
 
@@ -298,7 +299,7 @@ impl Authz {
         action: ActionId,
         resource: &Resource<'_>,
     ) -> Problem {
-        let catalog = self.snapshot.policy().catalog();
+        let catalog = self.engine.catalog();
         let permission = format!(
             "{}.{}",
             catalog
@@ -472,9 +473,14 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let authz = Authz::from_request_parts(parts, state).await?;
-        let (resource_type, action) = P::resolve(authz.snapshot.policy().catalog())?;
+        let (resource_type, action) = P::resolve(authz.engine.catalog())?;
         let resource = Resource::new(resource_type, ResourceId::new(0), authz.organization);
-        authz.check(action, &resource)?;
+        // The gate keeps no state: it checks on the current one, as
+        // `Engine::can` does; the handler's checks take their own.
+        if !authz.engine.can(authz.user, action, &resource) {
+            let why = authz.engine.explain(authz.user, action, &resource);
+            return Err(authz.denied(why.denial(), action, &resource));
+        }
         Ok(Self {
             authz,
             permission: PhantomData,
