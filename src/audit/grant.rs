@@ -251,12 +251,7 @@ pub(crate) fn check_event(
         .and_then(|p| catalog.permission_text(p))
     {
         Some(name) => name.clone(),
-        None => Text::from(format!(
-            "{type_name}.{}",
-            catalog
-                .action_name(action)
-                .map_or_else(|| action.to_string(), str::to_owned)
-        )),
+        None => Text::from(catalog.pair_name(resource_type, action)),
     };
     NewEvent {
         at,

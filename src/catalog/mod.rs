@@ -622,6 +622,42 @@ impl Catalog {
         self.permissions.get(permission.index()).map(|p| &*p.name)
     }
 
+    /// The name of the pair `resource.action`: the permission's name when the
+    /// pair is one, and otherwise the same form from the names of its parts
+    /// (an unknown id written as the id), for messages and records about a
+    /// request whatever it asked.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::{ActionId, Catalog};
+    ///
+    /// let catalog = Catalog::standard();
+    /// let (workflows, billing) = (catalog.resource_type("workflows")?, catalog.resource_type("billing")?);
+    /// let execute = catalog.action("execute")?;
+    /// assert_eq!(catalog.pair_name(workflows, execute), "workflows.execute");
+    /// assert_eq!(catalog.pair_name(billing, execute), "billing.execute", "not a permission");
+    /// let unknown = ActionId::new(999).ok_or("in range")?;
+    /// assert_eq!(catalog.pair_name(billing, unknown), "billing.action #999");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn pair_name(&self, resource: ResourceTypeId, action: ActionId) -> String {
+        if let Some(name) = self
+            .permission_of(resource, action)
+            .and_then(|p| self.permission_name(p))
+        {
+            return name.to_owned();
+        }
+        let resource = self
+            .resource_type_name(resource)
+            .map_or_else(|| resource.to_string(), str::to_owned);
+        let action = self
+            .action_name(action)
+            .map_or_else(|| action.to_string(), str::to_owned);
+        format!("{resource}.{action}")
+    }
+
     /// A permission's name as an event's text, copied without allocating.
     pub(crate) fn permission_text(&self, permission: PermissionId) -> Option<&Text> {
         self.permissions.get(permission.index()).map(|p| &p.name)

@@ -25,23 +25,10 @@ mod on {
 
     /// The permission's name, or `type.action` for a pair that is not one.
     fn permission(snapshot: &Snapshot, action: ActionId, resource: &Resource<'_>) -> String {
-        let catalog = snapshot.policy.catalog();
-        let resource_type = resource.resource_type();
-        match catalog
-            .permission_of(resource_type, action)
-            .and_then(|p| catalog.permission_name(p))
-        {
-            Some(name) => name.to_owned(),
-            None => format!(
-                "{}.{}",
-                catalog
-                    .resource_type_name(resource_type)
-                    .map_or_else(|| resource_type.to_string(), str::to_owned),
-                catalog
-                    .action_name(action)
-                    .map_or_else(|| action.to_string(), str::to_owned)
-            ),
-        }
+        snapshot
+            .policy
+            .catalog()
+            .pair_name(resource.resource_type(), action)
     }
 
     /// A decision by user id. `denial` is asked for only when a denial is

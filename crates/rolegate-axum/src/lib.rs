@@ -299,14 +299,10 @@ impl Authz {
         action: ActionId,
         resource: &Resource<'_>,
     ) -> Problem {
-        let catalog = self.engine.catalog();
-        let permission = format!(
-            "{}.{}",
-            catalog
-                .resource_type_name(resource.resource_type())
-                .unwrap_or("unknown"),
-            catalog.action_name(action).unwrap_or("unknown")
-        );
+        let permission = self
+            .engine
+            .catalog()
+            .pair_name(resource.resource_type(), action);
         Problem::new(
             StatusCode::FORBIDDEN,
             denial.map_or("denied", Denial::code),
