@@ -10,66 +10,17 @@
 #
 #   sh benches/by_id_ratios.sh [RUNS]
 set -eu
-runs=${1:-5}
-case $runs in
-'' | *[!0-9]* | 0)
-    echo "by_id_ratios.sh: RUNS must be a positive whole number, not '$runs'" >&2
-    exit 2
-    ;;
-esac
 cd "$(dirname "$0")/.."
 log=$(mktemp)
 out=$(mktemp)
 trap 'rm -f "$log" "$out"' EXIT
-
-if ! cargo bench --bench by_id --no-run >"$log" 2>&1; then
-    cat "$log" >&2
-    exit 1
-fi
-bench=$(sed -n 's/.*Executable .*(\(.*\)).*/\1/p' "$log" | tail -n 1)
-if [ -z "$bench" ]; then
-    cat "$log" >&2
-    echo "by_id_ratios.sh: cargo named no executable for the by_id benchmark" >&2
-    exit 1
-fi
-
-pin=""
-if command -v taskset >/dev/null 2>&1 && command -v nproc >/dev/null 2>&1; then
-    cpu=$(($(nproc) - 1))
-    if taskset -c "$cpu" true >/dev/null 2>&1; then
-        pin="taskset -c $cpu"
-    fi
-fi
-
-i=0
-while [ "$i" -lt "$runs" ]; do
-    if ! $pin "$bench" --bench --noplot >"$log" 2>&1; then
-        cat "$log" >&2
-        echo "by_id_ratios.sh: run $((i + 1)) of the benchmark failed" >&2
-        exit 1
-    fi
-    # One line per benchmark and run: group/name, time (ns).
-    awk '
-        NF == 1 && /\// { id = $1 }
-        / time: / {
-            for (f = 1; f <= NF; f++) if ($f == "time:") break
-            # The change since the last run, in per cent: not a time.
-            if ($(f + 1) ~ /%/) next
-            v = $(f + 3); u = $(f + 4)
-            if (u == "ps") v /= 1000
-            else if (u == "µs" || u == "us") v *= 1000
-            else if (u == "ms") v *= 1000000
-            else if (u != "ns") { print "unknown unit " u > "/dev/stderr"; exit 1 }
-            if (f > 1) id = $1
-            printf "%s %f\n", id, v
-        }' "$log" >>"$out"
-    i=$((i + 1))
-done
+. benches/times.sh
+bench_times by_id_ratios.sh by_id "${1:-5}" "$out" "$log"
 
 awk '
     {
-        if (!($1 in best)) { order[++n] = $1; best[$1] = $2 }
-        else if ($2 < best[$1]) best[$1] = $2
+        if (!($2 in best)) { order[++n] = $2; best[$2] = $3 }
+        else if ($3 < best[$2]) best[$2] = $3
     }
     END {
         if (n == 0) { print "by_id_ratios.sh: no timings found" > "/dev/stderr"; exit 1 }

@@ -9,78 +9,35 @@
 #
 #   sh benches/ratios.sh [RUNS]
 set -eu
-runs=${1:-10}
-case $runs in
-'' | *[!0-9]* | 0)
-    echo "ratios.sh: RUNS must be a positive whole number, not '$runs'" >&2
-    exit 2
-    ;;
-esac
 cd "$(dirname "$0")/.."
 log=$(mktemp)
 out=$(mktemp)
 trap 'rm -f "$log" "$out"' EXIT
+. benches/times.sh
+bench_times ratios.sh can "${1:-10}" "$out" "$log"
 
-# Cargo names the benchmark's executable as it builds it.
-if ! cargo bench --bench can --no-run >"$log" 2>&1; then
-    cat "$log" >&2
-    exit 1
-fi
-bench=$(sed -n 's/.*Executable .*(\(.*\)).*/\1/p' "$log" | tail -n 1)
-if [ -z "$bench" ]; then
-    cat "$log" >&2
-    echo "ratios.sh: cargo named no executable for the can benchmark" >&2
-    exit 1
-fi
-
-# Pinned to the last CPU, away from the first where interrupts tend to land,
-# when that CPU may be used; otherwise the scheduler places the runs.
-pin=""
-if command -v taskset >/dev/null 2>&1 && command -v nproc >/dev/null 2>&1; then
-    cpu=$(($(nproc) - 1))
-    if taskset -c "$cpu" true >/dev/null 2>&1; then
-        pin="taskset -c $cpu"
-    fi
-fi
-
-i=0
-while [ "$i" -lt "$runs" ]; do
-    if ! $pin "$bench" --bench --noplot >"$log" 2>&1; then
-        cat "$log" >&2
-        echo "ratios.sh: run $((i + 1)) of the benchmark failed" >&2
-        exit 1
-    fi
-    # One line per group and run: group, floor (ns), check (ns).
-    awk '
-        # A long benchmark name stands on a line of its own, above its time.
-        NF == 1 && /\// { id = $1 }
-        / time: / {
-            for (f = 1; f <= NF; f++) if ($f == "time:") break
-            v = $(f + 3); u = $(f + 4)
-            if (u == "ps") v /= 1000
-            else if (u == "µs" || u == "us") v *= 1000
-            else if (u == "ms") v *= 1000000
-            else if (u == "s") v *= 1000000000
-            else if (u != "ns") { print "unknown unit " u > "/dev/stderr"; exit 1 }
-            if (f > 1) id = $1
-            split(id, name, "/")
-            if (name[2] == "floor") { floor = v; group = name[1] }
-            else if (name[1] == group && floor > 0) { printf "%s %f %f\n", name[1], floor, v; group = "" }
-            else { print "no floor before " id > "/dev/stderr"; exit 1 }
-        }' "$log" >>"$out"
-    i=$((i + 1))
-done
-
+# Per run and group: the floor and the check.
 awk '
     {
-        g = $1
-        if (!(g in n)) { order[++groups] = g; minf[g] = $2; minc[g] = $3 }
-        n[g]++; r[g, n[g]] = $3 / $2
-        if ($2 < minf[g]) minf[g] = $2
-        if ($3 < minc[g]) minc[g] = $3
+        split($2, name, "/"); g = name[1]
+        if (!(g in seen)) { seen[g] = 1; order[++groups] = g }
+        if (name[2] == "floor") floor[$1, g] = $3; else check[$1, g] = $3
+        if ($1 > last) last = $1
     }
     END {
         if (groups == 0) { print "ratios.sh: no timings found" > "/dev/stderr"; exit 1 }
+        for (k = 1; k <= groups; k++) {
+            g = order[k]
+            for (run = 0; run <= last; run++) {
+                if (!((run, g) in floor) || !((run, g) in check)) {
+                    print "ratios.sh: group " g " lacks its floor or its check" > "/dev/stderr"; exit 1
+                }
+                f = floor[run, g]; c = check[run, g]
+                n[g]++; r[g, n[g]] = c / f
+                if (n[g] == 1 || f < minf[g]) minf[g] = f
+                if (n[g] == 1 || c < minc[g]) minc[g] = c
+            }
+        }
         printf "%-12s %5s %9s %9s %7s %8s %13s\n", "group", "runs", "floor", "can", "ratio", "median", "range"
         for (k = 1; k <= groups; k++) {
             g = order[k]; m = n[g]

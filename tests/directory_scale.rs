@@ -321,13 +321,13 @@ proptest! {
             ids.iter().copied().zip(users.iter().cycle().cloned()).collect();
         let bulk = load(&model, true);
         let one_by_one = load(&model, false);
-        let mut second = model.clone();
         check(&bulk, &model, &absent);
         check(&one_by_one, &model, &absent);
         for (i, op) in ops.iter().enumerate() {
+            // The same operation on both engines: `apply` picks its user
+            // from the model as it stands before the operation.
+            apply(&one_by_one, &mut model.clone(), op);
             apply(&bulk, &mut model, op);
-            apply(&one_by_one, &mut second, op);
-            prop_assert_eq!(&model, &second);
             // Checking everything after every step costs too much at this
             // size; every eighth step and the last are checked in full.
             if i % 8 == 7 || i + 1 == ops.len() {
@@ -348,9 +348,10 @@ fn xorshift(seed: &mut u64) -> u64 {
 
 /// Enough users that every record shard holds dozens, scattered ids whose
 /// places in a shard stray from where they are looked for first, and ids
-/// that are multiples of 2^52 or 2^40 (all low bits zero) and so crowd the
-/// same spot: every one is found, no absent one is, before and after
-/// removals and additions.
+/// that are multiples of 2^52 or 2^40: their hashes have all their low bits
+/// zero, so each is looked for first at the very start of its shard, beside
+/// the scattered ids there. Every one is found, no absent one is, before
+/// and after removals and additions.
 #[test]
 fn crowded_and_skewed_ids_are_all_found() {
     let mut seed = 0x9E37_79B9_7F4A_7C15;
