@@ -68,6 +68,7 @@
 )]
 
 mod id;
+mod name;
 mod persistent;
 #[cfg(feature = "serde")]
 mod serde;
@@ -84,6 +85,7 @@ pub mod directory;
 pub mod document;
 pub mod engine;
 pub mod evaluate;
+pub mod limits;
 pub mod policy;
 pub mod role;
 pub mod rule;

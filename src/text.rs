@@ -32,23 +32,59 @@ pub(crate) fn is_identifier(name: &str) -> bool {
 /// The longest text an event keeps of a reason, in characters.
 pub(crate) const MAX_TEXT: usize = 512;
 
-/// Text made safe for an event: control and line-breaking characters are
-/// escaped (so nothing can forge another event or line), and very long text
+/// Text made safe for an event: control, line-breaking, invisible and
+/// direction characters are escaped (so nothing can forge another event or
+/// line, or show a reader other text than is stored), and very long text
 /// is cut.
 pub(crate) fn clean_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len().min(MAX_TEXT));
-    for (n, c) in text.chars().enumerate() {
-        if n == MAX_TEXT {
-            out.push('…');
-            break;
+    clean_display(&text)
+}
+
+/// [`clean_text`] of what `value` displays, written as it is displayed and
+/// stopped at the cut: a value whose whole text would be megabytes costs
+/// no more than the [`MAX_TEXT`] characters kept.
+pub(crate) fn clean_display(value: &dyn fmt::Display) -> String {
+    use fmt::Write as _;
+    let mut out = Cleaned {
+        out: String::new(),
+        chars: 0,
+    };
+    // An error here is the cut (or a display that failed): what was written
+    // so far is the text.
+    let _ = write!(out, "{value}");
+    out.out
+}
+
+/// A writer escaping what [`clean_text`] escapes, refusing to go on past
+/// [`MAX_TEXT`] characters.
+struct Cleaned {
+    out: String,
+    chars: usize,
+}
+
+impl fmt::Write for Cleaned {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        for c in text.chars() {
+            if self.chars == MAX_TEXT {
+                self.out.push('…');
+                self.chars += 1;
+                return Err(fmt::Error);
+            }
+            if self.chars > MAX_TEXT {
+                return Err(fmt::Error);
+            }
+            self.chars += 1;
+            if c.is_control()
+                || matches!(c, '\u{2028}' | '\u{2029}')
+                || crate::name::is_invisible(c)
+            {
+                self.out.extend(c.escape_default());
+            } else {
+                self.out.push(c);
+            }
         }
-        if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
+        Ok(())
     }
-    out
 }
 
 /// A text field of an event: an immutable string that is copied without

@@ -166,6 +166,17 @@ impl core::str::FromStr for Outcome {
 /// Whether `name` is an action name: lowercase words of letters, digits and
 /// `_`, joined by `.`, at most 64 characters (`workflows.execute`,
 /// `auth.login`).
+/// The first words of the engine's own action names: a host event may not
+/// begin with one.
+pub const RESERVED_ACTION_PREFIXES: [&str; 3] = ["role", "member", "team"];
+
+/// Whether `name` is one of the engine's own action names, or could pass
+/// for one: its first word is reserved.
+pub(crate) fn is_reserved_action(name: &str) -> bool {
+    let first = name.split('.').next().unwrap_or_default();
+    RESERVED_ACTION_PREFIXES.contains(&first)
+}
+
 pub(crate) fn is_action_name(name: &str) -> bool {
     name.len() <= 64
         && !name.is_empty()

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use super::Reason;
 use super::clock::{Clock, SystemClock};
 use super::event::Actor;
-use super::event::{Completion, EventId, HostEvent, NewEvent, is_action_name};
+use super::event::{Completion, EventId, HostEvent, NewEvent, is_action_name, is_reserved_action};
 use super::memory::MemorySink;
 use super::query::{AuditPage, AuditQuery};
 use super::sink::{AuditError, AuditSink, OnSinkFailure, SinkError};
@@ -66,7 +66,9 @@ impl AuditLog {
         Self::from_parts(Arc::new(sink), Arc::new(SystemClock), OnSinkFailure::Refuse)
     }
 
-    /// A log keeping events in memory, without bound: the default.
+    /// A log keeping the newest
+    /// [`DEFAULT_CAPACITY`](super::DEFAULT_CAPACITY) events in memory,
+    /// evictions counted in [`evicted`](Self::evicted): the default.
     ///
     /// # Examples
     ///
@@ -178,6 +180,29 @@ impl AuditLog {
         self.inner.dropped.load(Ordering::SeqCst)
     }
 
+    /// How many stored events the sink evicted to make room for newer ones
+    /// ([`AuditSink::evicted`]): for the default in-memory sink, which keeps
+    /// the newest [`DEFAULT_CAPACITY`](super::DEFAULT_CAPACITY) events.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{AuditLog, HostEvent, MemorySink, Outcome};
+    /// use rolegate::OrgId;
+    ///
+    /// let log = AuditLog::new(MemorySink::keeping(1));
+    /// for _ in 0..3 {
+    ///     log.record(HostEvent::new(OrgId::new(1), "auth.login", Outcome::Success))?;
+    /// }
+    /// assert_eq!(log.evicted(), 2);
+    /// assert_eq!(log.dropped(), 0, "evicted events were stored first");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn evicted(&self) -> u64 {
+        self.inner.sink.evicted()
+    }
+
     /// The log's current time.
     ///
     /// # Examples
@@ -202,7 +227,9 @@ impl AuditLog {
     /// # Errors
     ///
     /// [`AuditError::InvalidAction`] or [`AuditError::InvalidResourceType`]
-    /// for a malformed name; [`AuditError::Sink`] or
+    /// for a malformed name; [`AuditError::ReservedAction`] for an action
+    /// the engine keeps for its own records (`role.*`, `member.*`,
+    /// `team.*`); [`AuditError::Sink`] or
     /// [`AuditError::TimedOut`] when the sink fails and the policy refuses.
     ///
     /// # Examples
@@ -216,12 +243,19 @@ impl AuditLog {
     /// assert_eq!(log.record(login)?, Some(EventId::new(1)));
     /// let bad = HostEvent::new(OrgId::new(1), "login!", Outcome::Success);
     /// assert!(matches!(log.record(bad), Err(AuditError::InvalidAction { .. })));
+    /// let forged = HostEvent::new(OrgId::new(1), "role.delete", Outcome::Success).resource("role", "6");
+    /// assert!(matches!(log.record(forged), Err(AuditError::ReservedAction { .. })));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn record(&self, event: HostEvent) -> Result<Option<EventId>, AuditError> {
         if !is_action_name(&event.action) {
             return Err(AuditError::InvalidAction {
                 name: clean_text(&event.action),
+            });
+        }
+        if is_reserved_action(&event.action) {
+            return Err(AuditError::ReservedAction {
+                name: event.action.to_string(),
             });
         }
         if let Some((ty, _)) = &event.resource

@@ -1,4 +1,5 @@
-//! The in-memory sink: the default, unbounded or bounded.
+//! The in-memory sink: the default, keeping the newest events, or refusing
+//! when full.
 
 use std::collections::VecDeque;
 use std::sync::{Mutex, PoisonError};
@@ -13,14 +14,34 @@ struct State {
     events: VecDeque<Event>,
     first: u64,
     next: u64,
+    /// Events evicted to make room, since the sink was made.
+    evicted: u64,
 }
 
-/// Keeps events in memory, in the order they arrive.
+/// The number of events [`MemorySink::new`] keeps: the newest 100,000.
+pub const DEFAULT_CAPACITY: usize = 100_000;
+
+/// What a full sink does with a new event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum WhenFull {
+    /// Evict the oldest event, counted in [`MemorySink::evicted`].
+    Evict,
+    /// Refuse the new one.
+    Refuse,
+}
+
+/// Keeps events in memory, in the order they arrive, never more than its
+/// capacity.
 ///
-/// Unbounded by default. A bounded sink never evicts: when it is full it
-/// refuses new events (the log's [`OnSinkFailure`](super::OnSinkFailure)
-/// policy decides what happens then), and [`drain`](Self::drain) moves the
-/// oldest events out, to ship them elsewhere and make room.
+/// The default ([`new`](Self::new), [`keeping`](Self::keeping)) keeps the
+/// newest events: when it is full the oldest is evicted, and every eviction
+/// is counted in [`evicted`](Self::evicted) (and in
+/// [`AuditLog::evicted`](super::AuditLog::evicted)), so that no event is lost
+/// without a trace. A [`bounded`](Self::bounded) sink never evicts: when it is
+/// full it refuses new events (the log's
+/// [`OnSinkFailure`](super::OnSinkFailure) policy decides what happens then),
+/// and [`drain`](Self::drain) moves the oldest events out, to ship them
+/// elsewhere and make room.
 ///
 /// # Examples
 ///
@@ -39,14 +60,21 @@ struct State {
 /// assert!(log.record(login())?.is_some(), "room again");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct MemorySink {
     state: Mutex<State>,
-    capacity: Option<usize>,
+    capacity: usize,
+    when_full: WhenFull,
+}
+
+impl Default for MemorySink {
+    fn default() -> Self {
+        Self::keeping(DEFAULT_CAPACITY)
+    }
 }
 
 impl MemorySink {
-    /// An unbounded sink.
+    /// A sink keeping the newest [`DEFAULT_CAPACITY`] events.
     ///
     /// # Examples
     ///
@@ -66,6 +94,36 @@ impl MemorySink {
         Self::default()
     }
 
+    /// A sink keeping the newest `capacity` events: when it is full, the
+    /// oldest is evicted and counted.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use rolegate::audit::{AuditLog, AuditQuery, HostEvent, MemorySink, Outcome};
+    /// use rolegate::OrgId;
+    ///
+    /// let sink = Arc::new(MemorySink::keeping(2));
+    /// let log = AuditLog::new(Arc::clone(&sink));
+    /// for action in ["auth.login", "auth.refresh", "auth.logout"] {
+    ///     log.record(HostEvent::new(OrgId::new(1), action, Outcome::Success))?;
+    /// }
+    /// let kept: Vec<String> = log.query(&AuditQuery::new())?.events.iter().map(|e| e.action().to_owned()).collect();
+    /// assert_eq!(kept, ["auth.logout", "auth.refresh"], "newest first; the oldest was evicted");
+    /// assert_eq!(sink.evicted(), 1);
+    /// assert_eq!(log.evicted(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn keeping(capacity: usize) -> Self {
+        Self {
+            state: Mutex::default(),
+            capacity,
+            when_full: WhenFull::Evict,
+        }
+    }
+
     /// A sink holding at most `capacity` events.
     ///
     /// # Examples
@@ -83,8 +141,47 @@ impl MemorySink {
     pub fn bounded(capacity: usize) -> Self {
         Self {
             state: Mutex::default(),
-            capacity: Some(capacity),
+            capacity,
+            when_full: WhenFull::Refuse,
         }
+    }
+
+    /// The most events the sink holds.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::audit::{MemorySink, DEFAULT_CAPACITY};
+    ///
+    /// assert_eq!(MemorySink::new().capacity(), DEFAULT_CAPACITY);
+    /// assert_eq!(MemorySink::bounded(10).capacity(), 10);
+    /// ```
+    #[must_use]
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    /// How many events were evicted to make room for newer ones. Always 0
+    /// for a [`bounded`](Self::bounded) sink, which refuses instead.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use rolegate::audit::{AuditLog, HostEvent, MemorySink, Outcome};
+    /// use rolegate::OrgId;
+    ///
+    /// let sink = Arc::new(MemorySink::keeping(1));
+    /// let log = AuditLog::new(Arc::clone(&sink));
+    /// log.record(HostEvent::new(OrgId::new(1), "auth.login", Outcome::Success))?;
+    /// assert_eq!(sink.evicted(), 0);
+    /// log.record(HostEvent::new(OrgId::new(1), "auth.login", Outcome::Success))?;
+    /// assert_eq!((sink.len(), sink.evicted()), (1, 1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn evicted(&self) -> u64 {
+        self.state().evicted
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
@@ -164,7 +261,7 @@ impl MemorySink {
     }
 
     fn full(&self, state: &State) -> bool {
-        self.capacity.is_some_and(|cap| state.events.len() >= cap)
+        state.events.len() >= self.capacity
     }
 }
 
@@ -172,7 +269,12 @@ impl AuditSink for MemorySink {
     fn append(&self, event: NewEvent) -> Result<EventId, SinkError> {
         let mut state = self.state();
         if self.full(&state) {
-            return Err(SinkError::full("the in-memory audit sink is full"));
+            if self.when_full == WhenFull::Refuse || state.events.is_empty() {
+                return Err(SinkError::full("the in-memory audit sink is full"));
+            }
+            state.events.pop_front();
+            state.first += 1;
+            state.evicted += 1;
         }
         if state.events.is_empty() {
             state.first = state.next + 1;
@@ -198,6 +300,10 @@ impl AuditSink for MemorySink {
                 "the in-memory audit sink holds no allowed event with this id",
             )),
         }
+    }
+
+    fn evicted(&self) -> u64 {
+        MemorySink::evicted(self)
     }
 
     fn query(&self, query: &AuditQuery) -> Result<AuditPage, SinkError> {
@@ -237,5 +343,9 @@ impl<S: AuditSink + ?Sized> AuditSink for std::sync::Arc<S> {
 
     fn query(&self, query: &AuditQuery) -> Result<AuditPage, SinkError> {
         (**self).query(query)
+    }
+
+    fn evicted(&self) -> u64 {
+        (**self).evicted()
     }
 }

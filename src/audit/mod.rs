@@ -20,11 +20,14 @@ mod sink;
 pub use crate::text::Text;
 pub(crate) use crate::text::clean_text;
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use event::{Actor, Completion, Event, EventId, HostEvent, NewEvent, Outcome, OutcomeError};
+pub use event::{
+    Actor, Completion, Event, EventId, HostEvent, NewEvent, Outcome, OutcomeError,
+    RESERVED_ACTION_PREFIXES,
+};
 pub(crate) use grant::check_event;
 pub use grant::{AuthorizeError, Grant};
 pub use log::AuditLog;
-pub use memory::MemorySink;
+pub use memory::{DEFAULT_CAPACITY, MemorySink};
 pub use query::{AuditPage, AuditQuery, Cursor};
 pub use reason::Reason;
 pub use sink::{AuditError, AuditSink, OnSinkFailure, SinkError, SinkErrorKind};

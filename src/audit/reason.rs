@@ -8,7 +8,7 @@ use crate::catalog::Catalog;
 use crate::evaluate::{Denial, Explanation};
 use crate::id::RoleId;
 use crate::policy::RoleEntry;
-use crate::text::{Text, clean_text};
+use crate::text::{Text, clean_display};
 
 /// Why an event was denied or failed: a text, or the denial of a check,
 /// kept as values (the reason, the role and its rules as they were) and put
@@ -85,7 +85,7 @@ impl Reason {
             Repr::Denied(denied) => denied.text.get_or_init(|| {
                 let role = denied.role.as_ref().map(|(id, e)| (*id, &e.role));
                 let shown = denied.explanation.display_with(&denied.catalog, role);
-                Text::from(clean_text(&shown.to_string()))
+                Text::from(clean_display(&shown))
             }),
         }
     }

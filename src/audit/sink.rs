@@ -157,6 +157,13 @@ pub trait AuditSink: Send + Sync + fmt::Debug {
     ///
     /// A [`SinkError`] when the events cannot be read.
     fn query(&self, query: &AuditQuery) -> Result<AuditPage, SinkError>;
+
+    /// How many stored events the sink has evicted to make room, since it
+    /// was made: a bounded sink that keeps the newest events counts here
+    /// what it let go. 0 for a sink that never evicts (the default).
+    fn evicted(&self) -> u64 {
+        0
+    }
 }
 
 /// What to do when the sink cannot take an event.
@@ -201,6 +208,16 @@ pub enum AuditError {
     #[error("invalid audit action {name:?}: expected dotted lowercase words such as `auth.login`")]
     InvalidAction {
         /// The name (cleaned).
+        name: String,
+    },
+    /// A host event takes an action name the engine keeps for its own
+    /// records (`role.*`, `member.*`, `team.*`), which nothing a host records
+    /// may pass for.
+    #[error(
+        "audit action {name:?} is reserved for the engine's own records (role.*, member.*, team.*)"
+    )]
+    ReservedAction {
+        /// The name.
         name: String,
     },
     /// A host event's resource type is not a lowercase word.

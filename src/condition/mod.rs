@@ -796,6 +796,25 @@ pub enum ConditionErrorKind {
         /// Its declared type.
         ty: AttrType,
     },
+    /// The condition text is longer than
+    /// [`MAX_CONDITION_TEXT`](crate::limits::MAX_CONDITION_TEXT) bytes.
+    #[error("condition text is {length} bytes long, more than {max}", max = crate::limits::MAX_CONDITION_TEXT)]
+    TooLong {
+        /// Its length in bytes.
+        length: usize,
+    },
+    /// A string literal is longer than
+    /// [`MAX_LITERAL`](crate::limits::MAX_LITERAL) bytes.
+    #[error("string literal is longer than {max} bytes", max = crate::limits::MAX_LITERAL)]
+    LiteralTooLong,
+    /// The text holds more than
+    /// [`MAX_CONDITIONS`](crate::limits::MAX_CONDITIONS) comparisons.
+    #[error("more than {max} comparisons in one rule", max = crate::limits::MAX_CONDITIONS)]
+    TooManyConditions,
+    /// An `in` list holds more than
+    /// [`MAX_LIST_ITEMS`](crate::limits::MAX_LIST_ITEMS) items.
+    #[error("more than {max} items in one list", max = crate::limits::MAX_LIST_ITEMS)]
+    TooManyItems,
     /// The value's type is not the attribute's declared type.
     #[error("attribute {attribute:?} is of type {expected}, the value is {found}")]
     TypeMismatch {

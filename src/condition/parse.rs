@@ -12,6 +12,7 @@
 //! ```
 
 use crate::id::ResourceTypeId;
+use crate::limits::{MAX_CONDITION_TEXT, MAX_CONDITIONS, MAX_LIST_ITEMS, MAX_LITERAL};
 use crate::text::excerpt;
 
 use super::{
@@ -128,6 +129,9 @@ impl<'t> Lexer<'t> {
         let mut chars = body.char_indices();
         while let Some((i, c)) = chars.next() {
             match c {
+                '"' if out.len() > MAX_LITERAL => {
+                    return Err((start, ConditionErrorKind::LiteralTooLong));
+                }
                 '"' => {
                     self.pos = start + 1 + i + 1;
                     return Ok((Tok::Str(out), start));
@@ -199,6 +203,14 @@ pub(crate) fn parse(
     resource: ResourceTypeId,
     text: &str,
 ) -> Result<Conditions, ConditionError> {
+    if text.len() > MAX_CONDITION_TEXT {
+        return Err(ConditionError {
+            text: excerpt(text),
+            offset: 0,
+            column: 1,
+            kind: ConditionErrorKind::TooLong { length: text.len() },
+        });
+    }
     let mut parser = Parser {
         catalog,
         resource,
@@ -234,6 +246,9 @@ impl Parser<'_, '_> {
         }
         self.lexer.pos = save;
         loop {
+            if out.len() == MAX_CONDITIONS {
+                return Err((self.lexer.pos, ConditionErrorKind::TooManyConditions));
+            }
             out.push(self.comparison()?);
             match self.lexer.next()? {
                 (Tok::End, _) => return Ok(Conditions(out.into())),
@@ -311,6 +326,9 @@ impl Parser<'_, '_> {
             if self.lexer.next()?.0 != Tok::RBracket {
                 self.lexer.pos = save;
                 loop {
+                    if items.len() == MAX_LIST_ITEMS {
+                        return Err((self.lexer.pos, ConditionErrorKind::TooManyItems));
+                    }
                     let (literal, at) = self.literal()?;
                     if literal.attr_type() != ty {
                         return Err(mismatch(at, literal_kind(&literal)));

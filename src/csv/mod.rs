@@ -3,10 +3,14 @@
 //! One row per rule: `Role name,Resource,Action,Conditions,Must Match`, the
 //! conditions in canonical text and the must-match keys joined by `;`. A
 //! role without rules is one row with empty resource and action. Any cell a
-//! spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a
-//! tab or a carriage return) is written with a leading `'`; so is a cell that
-//! starts with `'`, and import removes exactly one leading `'`, so every value
-//! survives the trip.
+//! spreadsheet could run as a formula (its first visible character `=`, `+`,
+//! `-` or `@` once in NFKC form, fullwidth and small forms included, or a
+//! leading tab or carriage return) is written with a leading `'`; so is a
+//! cell that starts with `'`, and import removes exactly one leading `'`, so
+//! every value survives the trip. A file is at most
+//! [`MAX_CSV_BYTES`](crate::limits::MAX_CSV_BYTES) long and
+//! [`MAX_CSV_ROWS`](crate::limits::MAX_CSV_ROWS) rows; lines are counted with
+//! `\r\n`, `\n` and a bare `\r` each as one break.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -14,7 +18,10 @@ use std::io;
 
 use crate::catalog::{Catalog, NameError, RuleError};
 use crate::condition::ConditionError;
+use hashbrown::HashMap;
+
 use crate::id::OrgId;
+use crate::limits::{MAX_CSV_BYTES, MAX_CSV_ROWS};
 use crate::role::{Role, RoleError, SystemRole};
 use crate::rule::{MustMatch, MustMatchError, Rule};
 use crate::text::excerpt;
@@ -28,11 +35,73 @@ pub const HEADER: [&str; 5] = [
     "Must Match",
 ];
 
-/// A cell made safe for a spreadsheet.
+/// A cell made safe for a spreadsheet: one a spreadsheet could read as a
+/// formula gets a leading `'`.
 fn neutralise(cell: &str) -> Cow<'_, str> {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\'') => Cow::Owned(format!("'{cell}")),
-        _ => Cow::Borrowed(cell),
+    if is_formula_like(cell) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+/// Whether a spreadsheet could take `cell` for a formula: its first
+/// character that is neither whitespace nor invisible is, once in NFKC form,
+/// `=`, `+`, `-` or `@` (so the fullwidth `＝` and the small-form `﹦` count);
+/// or it starts with a tab, a carriage return or `'` (which import strips).
+fn is_formula_like(cell: &str) -> bool {
+    use unicode_normalization::UnicodeNormalization;
+    if cell.starts_with(['\t', '\r', '\'']) {
+        return true;
+    }
+    let first = cell
+        .chars()
+        .find(|&c| !c.is_whitespace() && !crate::name::is_forbidden(c));
+    first.is_some_and(|c| {
+        std::iter::once(c)
+            .nfkc()
+            .next()
+            .is_some_and(|n| matches!(n, '=' | '+' | '-' | '@'))
+    })
+}
+
+/// Line numbers of byte offsets in a text, counting `\r\n`, `\n` and a bare
+/// `\r` each as one line break, as spreadsheets write them. Offsets are
+/// asked in increasing order, so the whole file is scanned once.
+struct Lines<'t> {
+    text: &'t [u8],
+    at: usize,
+    line: u64,
+}
+
+impl<'t> Lines<'t> {
+    fn new(text: &'t str) -> Self {
+        Self {
+            text: text.as_bytes(),
+            at: 0,
+            line: 1,
+        }
+    }
+
+    /// The 1-based line of the row starting at byte `offset`. The reader
+    /// may place a row's start on the line break before it (the `\n` of a
+    /// `\r\n`), so breaks at the offset are passed over first.
+    fn line_of(&mut self, offset: u64) -> u64 {
+        let mut offset = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(self.text.len());
+        while matches!(self.text.get(offset), Some(b'\r' | b'\n')) {
+            offset += 1;
+        }
+        while self.at < offset {
+            match self.text.get(self.at) {
+                Some(b'\n') => self.line += 1,
+                Some(b'\r') if self.text.get(self.at + 1) != Some(&b'\n') => self.line += 1,
+                _ => {}
+            }
+            self.at += 1;
+        }
+        self.line
     }
 }
 
@@ -217,6 +286,16 @@ pub enum ReadProblemKind {
     /// The must-match cell names an unknown key.
     #[error(transparent)]
     MustMatch(MustMatchError),
+    /// The file is larger than [`MAX_CSV_BYTES`](crate::limits::MAX_CSV_BYTES).
+    #[error("the file is {bytes} bytes long, more than {max}", max = crate::limits::MAX_CSV_BYTES)]
+    TooLarge {
+        /// Its length in bytes.
+        bytes: usize,
+    },
+    /// The file has more than [`MAX_CSV_ROWS`](crate::limits::MAX_CSV_ROWS)
+    /// rows; reading stopped at the first row beyond.
+    #[error("the file has more than {max} rows", max = crate::limits::MAX_CSV_ROWS)]
+    TooManyRows,
     /// A row of a system role does not match one of that role's rules.
     #[error("system role {role} has no such rule; its rows are checked, not imported")]
     SystemRoleMismatch {
@@ -300,7 +379,8 @@ fn rule_problem(error: RuleError) -> (usize, ReadProblemKind) {
 /// describes, checking every row: names, resources, actions, conditions,
 /// must-match keys, and the rows of system roles against those roles.
 ///
-/// Rows are grouped into roles by name, compared case-insensitively; a
+/// Rows are grouped into roles by name, compared as names are
+/// ([semantics](crate::semantics) §8.1); a
 /// role's name is spelled as in its first row. A row with empty resource and
 /// action stands for a role without rules.
 ///
@@ -327,22 +407,35 @@ pub fn read_roles(
     organization: OrgId,
     text: &str,
 ) -> Result<Vec<Role>, ReadError> {
+    if text.len() > MAX_CSV_BYTES {
+        return Err(ReadError {
+            problems: vec![ReadProblem {
+                line: 0,
+                column: 0,
+                kind: ReadProblemKind::TooLarge { bytes: text.len() },
+            }],
+        });
+    }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut lines = Lines::new(text);
+    let mut rows = 0usize;
     let mut reader = ::csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut problems = Vec::new();
-    let mut roles: Vec<(String, String, Vec<Rule>)> = Vec::new();
+    // Roles in the order of their first row, and where each is by name key.
+    let mut roles: Vec<(String, Vec<Rule>)> = Vec::new();
+    let mut by_key: HashMap<String, usize> = HashMap::new();
     let mut header_seen = false;
     let mut record = ::csv::StringRecord::new();
     loop {
-        let line = reader.position().line();
+        let start = reader.position().byte();
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map_or(line, ::csv::Position::line);
+                let line = lines.line_of(e.position().map_or(start, ::csv::Position::byte));
                 problems.push(ReadProblem {
                     line,
                     column: 0,
@@ -354,7 +447,16 @@ pub fn read_roles(
                 break;
             }
         }
-        let line = record.position().map_or(line, ::csv::Position::line);
+        let line = lines.line_of(record.position().map_or(start, ::csv::Position::byte));
+        rows += 1;
+        if rows > MAX_CSV_ROWS {
+            problems.push(ReadProblem {
+                line,
+                column: 0,
+                kind: ReadProblemKind::TooManyRows,
+            });
+            break;
+        }
         let mut problem = |column, kind| {
             problems.push(ReadProblem { line, column, kind });
         };
@@ -438,18 +540,13 @@ pub fn read_roles(
                 continue;
             }
         };
-        let key = name.to_lowercase();
-        let rules = match roles.iter_mut().find(|(k, _, _)| *k == key) {
-            Some((_, _, rules)) => rules,
-            None => {
-                roles.push((key, name.to_owned(), Vec::new()));
-                match roles.last_mut() {
-                    Some((_, _, rules)) => rules,
-                    None => continue,
-                }
-            }
-        };
-        rules.extend(rule);
+        let at = *by_key.entry(crate::name::key(name)).or_insert_with(|| {
+            roles.push((name.to_owned(), Vec::new()));
+            roles.len() - 1
+        });
+        if let Some((_, rules)) = roles.get_mut(at) {
+            rules.extend(rule);
+        }
     }
     if !header_seen && problems.is_empty() {
         problems.push(ReadProblem {
@@ -463,7 +560,7 @@ pub fn read_roles(
     }
     roles
         .into_iter()
-        .map(|(_, name, rules)| Role::custom(organization, &name, rules))
+        .map(|(name, rules)| Role::custom(organization, &name, rules))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| ReadError {
             problems: vec![ReadProblem {

@@ -108,7 +108,7 @@ impl Directory {
 
     pub(crate) fn team_named(&self, organization: OrgId, name: &str) -> Option<TeamId> {
         self.team_names
-            .get(&(organization, name.trim().to_lowercase()))
+            .get(&(organization, crate::name::key(name)))
             .copied()
     }
 
@@ -275,7 +275,7 @@ impl Directory {
             .or_default()
             .insert(team.id);
         self.team_names
-            .insert((team.organization, team.name.to_lowercase()), team.id);
+            .insert((team.organization, crate::name::key(&team.name)), team.id);
         self.next_team = self.next_team.max(team.id.get().saturating_add(1));
         self.teams.insert(team.id, Arc::new(team));
     }
@@ -286,10 +286,10 @@ impl Directory {
         };
         let team = Arc::make_mut(team);
         self.team_names
-            .remove(&(team.organization, team.name.to_lowercase()));
+            .remove(&(team.organization, crate::name::key(&team.name)));
         team.name = name.into();
         self.team_names
-            .insert((team.organization, name.to_lowercase()), id);
+            .insert((team.organization, crate::name::key(name)), id);
     }
 
     /// Deletes a team; its memberships go with it.
@@ -301,7 +301,7 @@ impl Directory {
             set.remove(&id);
         }
         self.team_names
-            .remove(&(team.organization, team.name.to_lowercase()));
+            .remove(&(team.organization, crate::name::key(&team.name)));
         for member in team.members.iter() {
             self.update_user(member, |u| u.teams.retain(|t| *t != id));
         }

@@ -227,18 +227,16 @@ impl DirectoryDocument {
                 ));
             }
             teams.insert(team.id, (i, team.organization));
-            let name = team.name.trim();
-            let length = name.chars().count();
-            if length == 0 || length > MAX_ROLE_NAME || name.chars().any(char::is_control) {
+            let Some(name) = crate::name::valid_team_name(&team.name, MAX_ROLE_NAME) else {
                 return Err(invalid(
                     format!("teams[{i}].name"),
                     format!(
-                        "invalid team name {:?}: expected 1 to {MAX_ROLE_NAME} characters, none a control character",
+                        "invalid team name {:?}: expected 1 to {MAX_ROLE_NAME} characters, none a control, invisible or direction character",
                         excerpt(&team.name)
                     ),
                 ));
-            }
-            if !names.insert((team.organization, name.to_lowercase())) {
+            };
+            if !names.insert((team.organization, crate::name::key(name))) {
                 return Err(invalid(
                     format!("teams[{i}].name"),
                     format!(

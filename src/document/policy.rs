@@ -293,7 +293,7 @@ impl PolicyDocument {
                     path: format!("roles[{i}].name"),
                     source,
                 })?;
-            if !names.insert((role.organization, name.to_lowercase())) {
+            if !names.insert((role.organization, crate::name::key(name))) {
                 return Err(DocumentError::RoleName {
                     path: format!("roles[{i}].name"),
                     source: RoleError::DuplicateName {

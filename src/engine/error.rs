@@ -156,9 +156,11 @@ pub enum AdminError {
         /// The name.
         name: String,
     },
-    /// A team name is empty, longer than 64 characters or holds a control
-    /// character.
-    #[error("invalid team name {name:?}: 1 to 64 characters, no control characters")]
+    /// A team name is empty, longer than 64 characters or holds a control,
+    /// invisible or direction character.
+    #[error(
+        "invalid team name {name:?}: 1 to 64 characters, no control, invisible or direction characters"
+    )]
     InvalidTeamName {
         /// The name (shortened).
         name: String,

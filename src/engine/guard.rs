@@ -3,11 +3,15 @@
 use super::error::{AdminError, GuardError};
 use super::{Change, Snapshot};
 use crate::audit::Actor;
+use crate::condition::Condition;
 use crate::directory::User;
 use crate::evaluate::{Resource, UserStatus};
+use crate::id::PermissionId;
 use crate::id::{OrgId, ResourceId, RoleId};
 use crate::role::{Role, SystemRole};
 use crate::rule::Rule;
+use hashbrown::{DefaultHashBuilder, HashMap, HashSet};
+use std::hash::BuildHasher;
 
 /// The acting user, resolved in a snapshot.
 pub(crate) struct Acting<'s> {
@@ -87,16 +91,87 @@ pub(crate) fn require(
     }
 }
 
-/// Whether `held` is at least as broad as `granted`: the same permission,
-/// and every must-match key and condition of `held` also narrows `granted`.
-fn covers(held: &Rule, granted: &Rule) -> bool {
-    held.permission() == granted.permission()
-        && granted.must_match().contains(held.must_match())
-        && held
-            .conditions()
-            .as_slice()
-            .iter()
-            .all(|c| granted.conditions().as_slice().contains(c))
+/// The actor's rules, indexed for the coverage test: by permission, each
+/// with a 64-bit signature of its conditions, duplicates dropped.
+///
+/// A held rule covers a granted rule when it is for the same permission,
+/// its must-match keys are among the granted rule's, and each of its
+/// conditions is one of the granted rule's. The signature sets one bit per
+/// condition, so a held rule whose signature has a bit the granted rule's
+/// lacks is passed over in one test; only the rest compare conditions, each
+/// looked up in a set of the granted rule's. The test of one granted rule
+/// therefore costs one signature test per held rule of its permission, and
+/// condition lookups only for the (rare) held rules whose signature fits:
+/// never the product of both rules' conditions.
+struct Held<'r> {
+    hasher: DefaultHashBuilder,
+    by_permission: HashMap<PermissionId, Vec<(u64, &'r Rule)>>,
+}
+
+impl<'r> Held<'r> {
+    fn new(rules: &'r [Rule]) -> Self {
+        let hasher = DefaultHashBuilder::default();
+        let mut seen = HashSet::with_capacity(rules.len());
+        let mut by_permission: HashMap<PermissionId, Vec<(u64, &'r Rule)>> = HashMap::new();
+        for rule in rules {
+            if seen.insert(rule) {
+                let signature = signature(&hasher, rule);
+                by_permission
+                    .entry(rule.permission())
+                    .or_default()
+                    .push((signature, rule));
+            }
+        }
+        Self {
+            hasher,
+            by_permission,
+        }
+    }
+
+    /// Whether some held rule covers `granted`.
+    fn covers(&self, granted: &Rule) -> bool {
+        let Some(candidates) = self.by_permission.get(&granted.permission()) else {
+            return false;
+        };
+        let signature = signature(&self.hasher, granted);
+        let mut conditions: Option<HashSet<&Condition>> = None;
+        candidates.iter().any(|&(held_signature, held)| {
+            if held_signature & !signature != 0 || !granted.must_match().contains(held.must_match())
+            {
+                return false;
+            }
+            let held = held.conditions().as_slice();
+            if held.is_empty() {
+                return true;
+            }
+            let set =
+                conditions.get_or_insert_with(|| granted.conditions().as_slice().iter().collect());
+            held.iter().all(|c| {
+                count_lookup();
+                set.contains(c)
+            })
+        })
+    }
+}
+
+/// One bit per condition of `rule`.
+fn signature(hasher: &DefaultHashBuilder, rule: &Rule) -> u64 {
+    rule.conditions()
+        .as_slice()
+        .iter()
+        .fold(0, |bits, c| bits | 1u64 << (hasher.hash_one(c) % 64))
+}
+
+#[cfg(test)]
+thread_local! {
+    static LOOKUPS: core::cell::Cell<u64> = const { core::cell::Cell::new(0) };
+}
+
+/// Counts one condition lookup of the coverage test (tests only).
+#[inline]
+fn count_lookup() {
+    #[cfg(test)]
+    LOOKUPS.with(|n| n.set(n.get() + 1));
 }
 
 /// No escalation: every rule in `rules` must be covered by a rule of the
@@ -109,10 +184,11 @@ pub(crate) fn may_grant(
     let Some(acting) = acting else {
         return Ok(());
     };
-    let held = acting.role.map_or(&[][..], Role::rules);
+    let held = Held::new(acting.role.map_or(&[][..], Role::rules));
+    let mut checked = HashSet::with_capacity(rules.len());
     match rules
         .iter()
-        .find(|rule| !held.iter().any(|h| covers(h, rule)))
+        .find(|rule| checked.insert(*rule) && !held.covers(rule))
     {
         None => Ok(()),
         Some(rule) => Err(GuardError::Escalation {
@@ -170,4 +246,61 @@ pub(crate) fn keeps_owners(
         return Err(GuardError::LastOwner { organization }.into());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+
+    fn rule(catalog: &Catalog, conditions: &str) -> Rule {
+        crate::Rule::builder(catalog, "workflows", "update")
+            .conditions(conditions)
+            .build()
+            .unwrap_or_else(|e| unreachable!("{e}"))
+    }
+
+    /// Rules for one permission, each with `per_rule` conditions on
+    /// `priority` drawn from `offset..`.
+    fn rules(catalog: &Catalog, count: usize, per_rule: usize, offset: usize) -> Vec<Rule> {
+        (0..count)
+            .map(|r| {
+                let text: Vec<String> = (0..per_rule)
+                    .map(|c| format!("priority != {}", offset + r * per_rule + c))
+                    .collect();
+                rule(catalog, &text.join(" and "))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn coverage_is_not_all_pairs_of_conditions() {
+        let catalog = Catalog::standard();
+        let per_rule = crate::limits::MAX_CONDITIONS;
+        let held = rules(&catalog, 256, per_rule, 0);
+        let granted = rules(&catalog, 256, per_rule, 1_000_000);
+        let index = Held::new(&held);
+        LOOKUPS.with(|n| n.set(0));
+        assert!(granted.iter().all(|g| !index.covers(g)));
+        let lookups = LOOKUPS.with(core::cell::Cell::get);
+        // All pairs would be 256 x 256 rules x 32 x 32 conditions (67 M).
+        assert!(lookups < 256 * 256, "{lookups} condition lookups");
+        // Covering still works: the same rules, and a narrower one.
+        assert!(held.iter().all(|h| index.covers(h)));
+        let small = rules(&catalog, 8, 4, 0);
+        let index = Held::new(&small);
+        let first = small
+            .first()
+            .map(|h| h.conditions().display(&catalog).to_string())
+            .unwrap_or_default();
+        assert!(index.covers(&rule(
+            &catalog,
+            &format!("{first} and status != \"archived\"")
+        )));
+        assert!(!index.covers(&rule(&catalog, "priority != 0")));
+        assert!(
+            !index.covers(&rule(&catalog, "")),
+            "an unconditional rule is broader"
+        );
+    }
 }

@@ -368,6 +368,14 @@ impl Engine {
             Arc::clone(policy.shared_catalog()),
             role.and_then(|r| policy.shared_entry(r).map(|e| (r, Arc::clone(e)))),
         ));
+        // An attempt on another organization's resource is on record in
+        // that organization's log as well as the actor's.
+        let target = resource.organization();
+        if target != organization {
+            let mut theirs = event.clone();
+            theirs.organization = Some(target);
+            audit.append_refusal(theirs);
+        }
         Err(AuthorizeError::Denied {
             denial,
             event: audit.append_refusal(event),
@@ -777,6 +785,19 @@ impl Engine {
                         event.reason.as_ref().map(Reason::as_str),
                         current.revision,
                     );
+                    // An attempt on another organization's objects is on
+                    // record in the actor's log as well as the target's.
+                    let actor_org = match actor {
+                        Actor::User(id) => current.directory.who(id).map(|u| u.organization),
+                        Actor::System => None,
+                    };
+                    if let Some(own) = actor_org
+                        && event.organization != Some(own)
+                    {
+                        let mut theirs = event.clone();
+                        theirs.organization = Some(own);
+                        audit.append_refusal(theirs);
+                    }
                     audit.append_refusal(event);
                     return Err(error);
                 }

@@ -279,6 +279,14 @@ pub(crate) fn apply(snapshot: &mut Snapshot, effects: &[Effect]) -> Result<(), S
                         None,
                     ));
                 }
+                if snapshot.policy.role(stored.id).is_none()
+                    && let Err(e) = snapshot.policy.room_for_roles(stored.organization, 1)
+                {
+                    return Err(corrupt(
+                        &format!("stored role {}", stored.id),
+                        Some(Box::new(e)),
+                    ));
+                }
                 snapshot.policy.put_role(stored.id, role);
             }
             Effect::DeleteRole(id) => {

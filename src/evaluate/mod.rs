@@ -502,6 +502,18 @@ fn same_bytes(value: &str, literal: &str, equal: bool) -> bool {
 
 /// Whether a comparison other than string equality holds. Taking the same
 /// arguments as [`holds`] keeps the call a jump.
+/// Whether a list sorted at compile time holds the value `order` compares
+/// with: a scan for a short list, a binary search for a long one, so that a
+/// check costs O(log n) in the list's length.
+#[inline]
+fn in_sorted<T>(values: &[T], order: impl Fn(&T) -> core::cmp::Ordering) -> bool {
+    if values.len() <= 8 {
+        values.iter().any(|x| order(x).is_eq())
+    } else {
+        values.binary_search_by(order).is_ok()
+    }
+}
+
 #[inline(never)]
 fn holds_other<S: Principal + ?Sized>(
     attribute: AttributeId,
@@ -521,10 +533,10 @@ fn holds_other<S: Principal + ?Sized>(
         }
         (Check::Bool { equal, value }, AttributeValue::Boolean(v)) => (v == *value) == *equal,
         (Check::StrIn { negate, values }, AttributeValue::String(v)) => {
-            values.iter().any(|x| **x == *v) != *negate
+            in_sorted(values, |x| (**x).cmp(v)) != *negate
         }
         (Check::IntIn { negate, values }, AttributeValue::Integer(v)) => {
-            values.contains(&v) != *negate
+            in_sorted(values, |x| x.cmp(&v)) != *negate
         }
         (Check::BoolIn { negate, values }, AttributeValue::Boolean(v)) => {
             values.contains(&v) != *negate

@@ -474,7 +474,7 @@ impl Policy {
             return;
         }
         if let Some(org) = role.organization() {
-            self.names.insert((org, role.name().to_lowercase()), id);
+            self.names.insert((org, crate::name::key(role.name())), id);
             self.by_org.entry(org).or_default().insert(id);
         }
         let compiled = compile_role(&self.catalog, &role);
@@ -489,7 +489,7 @@ impl Policy {
             return false;
         };
         // Only a rename touches the name index.
-        let (old_key, new_key) = (old.name().to_lowercase(), role.name().to_lowercase());
+        let (old_key, new_key) = (crate::name::key(old.name()), crate::name::key(role.name()));
         if old_key != new_key {
             if let Some(org) = old.organization() {
                 self.names.remove(&(org, old_key));
@@ -511,7 +511,7 @@ impl Policy {
             return false;
         };
         if let Some(org) = old.organization() {
-            let key = (org, old.name().to_lowercase());
+            let key = (org, crate::name::key(old.name()));
             self.names.remove(&key);
             if let Some(set) = self.by_org.get_mut(&org) {
                 set.remove(&id);
@@ -613,8 +613,9 @@ impl Policy {
     }
 
     /// The role a user of `organization` would mean by `name`: a system role,
-    /// or one of that organization's custom roles; compared
-    /// case-insensitively after trimming.
+    /// or one of that organization's custom roles; compared as
+    /// names are ([semantics](crate::semantics) §8.1: case, width, spacing
+    /// and look-alike letters do not count).
     ///
     /// # Examples
     ///
@@ -631,23 +632,44 @@ impl Policy {
     /// ```
     #[must_use]
     pub fn role_named(&self, organization: OrgId, name: &str) -> Option<RoleId> {
-        if let Some(system) = SystemRole::from_name(name) {
+        if let Some(system) = SystemRole::named_like(name) {
             return Some(system.id());
         }
         self.names
-            .get(&(organization, name.trim().to_lowercase()))
+            .get(&(organization, crate::name::key(name)))
             .copied()
     }
 
-    /// The custom role of `organization` named `name` (case-insensitive,
-    /// trimmed).
+    /// The custom role of `organization` named `name` (compared as names are,
+    /// [semantics](crate::semantics) §8.1).
     pub(crate) fn custom_role_named(&self, organization: OrgId, name: &str) -> Option<RoleId> {
         self.names
-            .get(&(organization, name.trim().to_lowercase()))
+            .get(&(organization, crate::name::key(name)))
             .copied()
     }
 
     /// The custom roles of `organization`, in id order.
+    /// How many custom roles `organization` has.
+    pub(crate) fn custom_role_count(&self, organization: OrgId) -> usize {
+        self.by_org.get(&organization).map_or(0, imbl::OrdSet::len)
+    }
+
+    /// Refuses a new custom role of `organization` beyond
+    /// [`MAX_ROLES_PER_ORGANIZATION`](crate::limits::MAX_ROLES_PER_ORGANIZATION),
+    /// counting `adding` roles still to come.
+    pub(crate) fn room_for_roles(
+        &self,
+        organization: OrgId,
+        adding: usize,
+    ) -> Result<(), RoleError> {
+        if self.custom_role_count(organization).saturating_add(adding)
+            > crate::limits::MAX_ROLES_PER_ORGANIZATION
+        {
+            return Err(RoleError::TooManyRoles { organization });
+        }
+        Ok(())
+    }
+
     pub(crate) fn custom_roles_of(&self, organization: OrgId) -> impl Iterator<Item = RoleId> + '_ {
         self.by_org
             .get(&organization)
@@ -708,7 +730,7 @@ impl PolicyBuilder {
     /// # Errors
     ///
     /// A [`RoleError`] for a bad or reserved name, a name the organization
-    /// already has (compared case-insensitively), a rule written against
+    /// already has (compared as names are, [semantics](crate::semantics) §8.1), a rule written against
     /// another catalog, or more roles than ids can number. Nothing is added.
     ///
     /// # Examples
@@ -754,6 +776,7 @@ impl PolicyBuilder {
                 index,
             });
         }
+        self.policy.room_for_roles(organization, 1)?;
         self.policy.insert_role(role).ok_or(RoleError::TooMany {
             max: RoleId::MAX + 1,
         })

@@ -34,10 +34,13 @@ pub(crate) enum Check {
         equal: bool,
         value: bool,
     },
+    /// `in` (or `not in`, `negate`) on strings; `values` sorted, no
+    /// duplicates.
     StrIn {
         negate: bool,
         values: Box<[Box<str>]>,
     },
+    /// `in` (or `not in`) on integers; `values` sorted, no duplicates.
     IntIn {
         negate: bool,
         values: Box<[i64]>,
@@ -169,8 +172,12 @@ pub(crate) fn compile_condition(condition: &Condition, ty: AttrType) -> Option<T
     })
 }
 
-/// Every item of a list converted by `item`, or `None` if one does not
+/// Every item of a list converted by `item`, sorted and without
+/// duplicates (so that a check can search it), or `None` if one does not
 /// convert.
-fn all_items<T>(items: &[Literal], item: impl Fn(&Literal) -> Option<T>) -> Option<Box<[T]>> {
-    items.iter().map(item).collect()
+fn all_items<T: Ord>(items: &[Literal], item: impl Fn(&Literal) -> Option<T>) -> Option<Box<[T]>> {
+    let mut values: Vec<T> = items.iter().map(item).collect::<Option<_>>()?;
+    values.sort_unstable();
+    values.dedup();
+    Some(values.into())
 }

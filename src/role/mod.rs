@@ -58,14 +58,26 @@ pub enum RoleError {
         /// The name (shortened).
         name: String,
     },
-    /// The name is a system role's, compared case-insensitively.
+    /// The name holds an invisible or direction character (zero-width,
+    /// byte order mark, word joiner, bidi override or isolate...), a
+    /// deprecated or an unassigned code point.
+    #[error("role name {name:?} contains the invisible or unassigned character U+{code_point:04X}")]
+    InvisibleCharacter {
+        /// The name (shortened, escaped when shown with `{:?}`).
+        name: String,
+        /// The character's code point.
+        code_point: u32,
+    },
+    /// The name is a system role's, or one a person cannot tell from it
+    /// (compared as [semantics](crate::semantics) §8.1 says: `"Аdmin"` with a
+    /// Cyrillic `А`, `"Ｏｗｎｅｒ"`, `"end  user"`).
     #[error("role name {name:?} is reserved for a system role")]
     ReservedName {
         /// The name.
         name: String,
     },
-    /// The organization already has a role with this name, compared
-    /// case-insensitively.
+    /// The organization already has a role with this name, or one a person
+    /// cannot tell from it (compared as for [`ReservedName`](Self::ReservedName)).
     #[error("organization {organization} already has a role named {name:?}")]
     DuplicateName {
         /// The organization.
@@ -87,6 +99,23 @@ pub enum RoleError {
         role: String,
         /// The rule's index in the role's rules.
         index: usize,
+    },
+    /// The role has more than
+    /// [`MAX_RULES_PER_ROLE`](crate::limits::MAX_RULES_PER_ROLE) rules.
+    #[error("role {role:?} has {count} rules, more than {max}", max = crate::limits::MAX_RULES_PER_ROLE)]
+    TooManyRules {
+        /// The role's name (shortened).
+        role: String,
+        /// How many rules it was given.
+        count: usize,
+    },
+    /// The organization already has
+    /// [`MAX_ROLES_PER_ORGANIZATION`](crate::limits::MAX_ROLES_PER_ORGANIZATION)
+    /// custom roles.
+    #[error("organization {organization} already has {max} custom roles", max = crate::limits::MAX_ROLES_PER_ORGANIZATION)]
+    TooManyRoles {
+        /// The organization.
+        organization: OrgId,
     },
     /// More roles than role ids can number.
     #[error("too many roles: at most {max}")]
@@ -188,7 +217,10 @@ impl Role {
     /// # Errors
     ///
     /// A [`RoleError`] when the name, once trimmed, is empty, longer than 64
-    /// characters, holds a control character, or is a system role's name.
+    /// characters, holds a control, invisible or direction character, or is
+    /// a system role's name or one a person cannot tell from it; or when
+    /// there are more than [`MAX_RULES_PER_ROLE`](crate::limits::MAX_RULES_PER_ROLE)
+    /// rules.
     ///
     /// # Examples
     ///
@@ -210,10 +242,17 @@ impl Role {
         I: IntoIterator<Item = Rule>,
     {
         let name = Self::validate_name(name)?;
+        let rules: Vec<Rule> = rules.into_iter().collect();
+        if rules.len() > crate::limits::MAX_RULES_PER_ROLE {
+            return Err(RoleError::TooManyRules {
+                role: excerpt(name),
+                count: rules.len(),
+            });
+        }
         Ok(Self {
             name: name.into(),
             kind: RoleKind::Custom { organization },
-            rules: rules.into_iter().collect(),
+            rules,
         })
     }
 
@@ -250,7 +289,13 @@ impl Role {
                 name: excerpt(name),
             });
         }
-        if SystemRole::from_name(name).is_some() {
+        if let Some(c) = crate::name::forbidden_char(name) {
+            return Err(RoleError::InvisibleCharacter {
+                name: excerpt(name),
+                code_point: u32::from(c),
+            });
+        }
+        if SystemRole::named_like(name).is_some() {
             return Err(RoleError::ReservedName {
                 name: name.to_owned(),
             });

@@ -206,6 +206,15 @@ impl SystemRole {
             .find(|r| r.name().eq_ignore_ascii_case(name))
     }
 
+    /// The system role whose name a person could not tell from `name`
+    /// (compared as [semantics](crate::semantics) §8.1 says), if any.
+    pub(crate) fn named_like(name: &str) -> Option<Self> {
+        let key = crate::name::key(name);
+        Self::ALL
+            .into_iter()
+            .find(|r| crate::name::key(r.name()) == key)
+    }
+
     /// The role's rules in `catalog`, in the catalog's permission order.
     ///
     /// Owner and Admin hold every grantable permission of the catalog;

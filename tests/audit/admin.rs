@@ -3,6 +3,7 @@
 use std::fmt::Debug;
 
 use rolegate::audit::{Actor, Clock, Event, Outcome};
+use rolegate::engine::GuardError;
 use rolegate::*;
 
 use crate::fixture::{World, all, assert_clean};
@@ -59,12 +60,31 @@ pub(crate) fn admin_call<T: Debug>(
     let version = w.revision().get();
     let result = call(&w.engine);
     let events = all(&w.engine);
+    // An attempt on another organization's objects is recorded in both
+    // organizations' logs: the actor's copy first, then the target's.
+    let across = match &result {
+        Err(AdminError::Denied(GuardError::OtherOrganization { actor, .. })) => Some(*actor),
+        _ => None,
+    };
     assert_eq!(
         events.len(),
-        before + 1,
+        before + 1 + usize::from(across.is_some()),
         "one event for {want:?}: {result:?}"
     );
     let e = events[0].clone();
+    if let Some(actor_org) = across {
+        let copy = &events[1];
+        assert_eq!(copy.organization(), Some(actor_org));
+        assert_eq!(
+            (
+                copy.action(),
+                copy.outcome(),
+                copy.actor(),
+                copy.resource_id()
+            ),
+            (e.action(), e.outcome(), e.actor(), e.resource_id())
+        );
+    }
     assert_eq!(e.action(), want.action, "{result:?}");
     assert_eq!(e.outcome(), want.outcome, "{want:?}: {result:?}");
     assert_eq!(e.at(), w.clock.now());

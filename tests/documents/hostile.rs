@@ -120,8 +120,9 @@ fn huge_strings_are_refused_with_short_messages() {
     let text = policy_with(|v| v["roles"][0]["rules"][0]["action"] = json!(huge));
     policy_refused(&text, "roles[0].rules[0]");
 
-    // 10 MB of condition text that does not parse, and a valid condition
-    // on a 10 MB string, which reads.
+    // 10 MB of condition text that does not parse, and a well-formed
+    // condition on a 10 MB string: both beyond the limit on condition text,
+    // refused before they are parsed.
     let text = policy_with(|v| {
         v["roles"][0]["rules"][0]["conditions"] = json!(format!("status == {huge}"))
     });
@@ -136,7 +137,18 @@ fn huge_strings_are_refused_with_short_messages() {
     let text = policy_with(|v| {
         v["roles"][0]["rules"][0]["conditions"] = json!(format!("status == \"{huge}\""))
     });
-    assert!(PolicyDocument::from_json(&text).is_ok());
+    let err = policy_refused(&text, "roles[0].rules[0]");
+    let DocumentError::Rule {
+        source: RuleError::Condition(condition),
+        ..
+    } = &err
+    else {
+        panic!("expected a condition error, got {err:?}");
+    };
+    assert!(matches!(
+        condition.kind(),
+        rolegate::condition::ConditionErrorKind::TooLong { .. }
+    ));
 
     // 10 MB in the catalog: a type's name, an action, an attribute.
     let text = policy_with(|v| v["catalog"]["resource_types"][0]["name"] = json!(huge));

@@ -137,6 +137,7 @@ pub(crate) fn create_role(
     let role = Role::custom(organization, name, rules)?;
     check_role(snapshot, organization, role.name(), role.rules(), None)?;
     may_grant(snapshot, acting.as_ref(), role.rules())?;
+    snapshot.policy.room_for_roles(organization, 1)?;
     let id = next_role_id(snapshot)?;
     Ok((Change::CreateRole { id, role }, id))
 }
@@ -159,7 +160,7 @@ pub(crate) fn create_role(
 pub struct RoleImport {
     /// Roles the file created.
     pub created: Vec<RoleId>,
-    /// Existing roles (matched by name, case-insensitively) whose name and
+    /// Existing roles (matched by name, compared as names are) whose name and
     /// rules the file replaced.
     pub updated: Vec<RoleId>,
 }
@@ -191,6 +192,9 @@ fn import_roles(
             }
         }
     }
+    snapshot
+        .policy
+        .room_for_roles(organization, created.len())?;
     let summary = RoleImport {
         created: created.iter().map(|(id, _)| *id).collect(),
         updated: updated.iter().map(|(id, _)| *id).collect(),
@@ -358,7 +362,7 @@ impl Admin<'_> {
 
     /// Imports a roles file ([semantics](crate::semantics) §13.4) into the custom roles of
     /// `organization`, as one change: a role of the file whose name an
-    /// existing custom role has (compared case-insensitively) replaces that
+    /// existing custom role has (compared as names are, [semantics](crate::semantics) §8.1) replaces that
     /// role's name and rules; any other is created. Rows of system roles are
     /// checked against them and otherwise ignored. Roles the file does not
     /// name are left alone.

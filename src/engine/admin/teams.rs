@@ -10,16 +10,12 @@ use crate::id::{OrgId, RoleId, TeamId, UserId};
 use crate::role::MAX_ROLE_NAME;
 use crate::text::excerpt;
 
-/// A team name: trimmed, 1 to 64 characters, no control character.
+/// A team name: trimmed, 1 to 64 characters, no control, invisible or
+/// direction character.
 fn team_name(name: &str) -> Result<&str, AdminError> {
-    let trimmed = name.trim();
-    let length = trimmed.chars().count();
-    if length == 0 || length > MAX_ROLE_NAME || trimmed.chars().any(char::is_control) {
-        return Err(AdminError::InvalidTeamName {
-            name: excerpt(name),
-        });
-    }
-    Ok(trimmed)
+    crate::name::valid_team_name(name, MAX_ROLE_NAME).ok_or_else(|| AdminError::InvalidTeamName {
+        name: excerpt(name),
+    })
 }
 
 fn unique_team_name(
