@@ -14,6 +14,7 @@ use std::cell::Cell;
 
 mod audit_integrity;
 mod csv;
+mod fail_closed;
 mod limits;
 mod memory;
 mod names;

@@ -13,6 +13,7 @@ mod engine_inputs;
 mod evaluator;
 mod fixed_cases;
 mod fixture;
+mod invariants;
 mod plain;
 mod pools;
 mod property;
