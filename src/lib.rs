@@ -85,6 +85,7 @@ pub mod directory;
 pub mod document;
 pub mod engine;
 pub mod evaluate;
+pub mod filter;
 pub mod limits;
 pub mod policy;
 pub mod role;

@@ -172,6 +172,40 @@ impl Snapshot {
         }
     }
 
+    /// The resources of type `resource_type` the directory's user `user`
+    /// may act on with `action` in this state, as a [`Filter`](crate::filter::Filter)
+    /// that agrees with [`can`](Self::can) on every resource
+    /// ([semantics](crate::semantics) §16); [`Nothing`](crate::filter::Filter::Nothing)
+    /// for an unknown user.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::filter::Filter;
+    /// use rolegate::{Catalog, Engine, OrgId, SystemRole, User, UserId};
+    ///
+    /// let engine = Engine::new(Catalog::standard());
+    /// engine.bootstrap().add_user(User::new(UserId::new(2), OrgId::new(1), SystemRole::Viewer.id()))?;
+    /// let catalog = engine.catalog();
+    /// let (workflows, read) = (catalog.resource_type("workflows")?, catalog.action("read")?);
+    /// let snapshot = engine.snapshot();
+    /// assert!(matches!(snapshot.filter(UserId::new(2), read, workflows), Filter::All { .. }));
+    /// assert_eq!(snapshot.filter(UserId::new(9), read, workflows), Filter::Nothing);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn filter(
+        &self,
+        user: UserId,
+        action: ActionId,
+        resource_type: crate::id::ResourceTypeId,
+    ) -> crate::filter::Filter {
+        match self.directory.who(user) {
+            Some(who) => self.policy.filter_for(&who, action, resource_type),
+            None => crate::filter::Filter::Nothing,
+        }
+    }
+
     /// Why the directory's user `user` may or may not perform `action` on
     /// `resource` in this state: the rule that allows it, or the reason it
     /// is denied; it always agrees with [`can`](Self::can).

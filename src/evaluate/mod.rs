@@ -267,7 +267,11 @@ impl Policy {
 
     /// The permission of an applicable (type, action) pair.
     #[inline]
-    fn lookup(&self, resource_type: ResourceTypeId, action: ActionId) -> Option<PermissionId> {
+    pub(crate) fn lookup(
+        &self,
+        resource_type: ResourceTypeId,
+        action: ActionId,
+    ) -> Option<PermissionId> {
         self.cell(resource_type, action)
             .filter(|p| p.0 != NO_PERMISSION)
     }

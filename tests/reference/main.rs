@@ -11,6 +11,7 @@
 mod compare;
 mod engine_inputs;
 mod evaluator;
+mod filters;
 mod fixed_cases;
 mod fixture;
 mod invariants;
