@@ -750,6 +750,9 @@ impl Engine {
             .writer
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
+        // The store's turn for writers of every engine on it, if it keeps
+        // one; released when the call returns.
+        let _turn = self.inner.store.as_deref().and_then(WriteTurn::take);
         let audit = &self.inner.audit;
         let mut attempt: u32 = 0;
         loop {
@@ -854,6 +857,23 @@ impl Engine {
                 (20_u64 << attempt.min(7)).min(2_000),
             ));
         }
+    }
+}
+
+/// A store's writer turn ([`Store::begin_write`]), ended when dropped.
+struct WriteTurn<'s>(&'s dyn Store);
+
+impl<'s> WriteTurn<'s> {
+    /// The turn, or `None` when the store could not give it: the call goes
+    /// ahead, its commit still checked against its revision.
+    fn take(store: &'s dyn Store) -> Option<Self> {
+        store.begin_write().ok().map(|()| Self(store))
+    }
+}
+
+impl Drop for WriteTurn<'_> {
+    fn drop(&mut self) {
+        self.0.end_write();
     }
 }
 

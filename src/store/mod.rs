@@ -568,6 +568,25 @@ pub trait Store: Send + Sync + fmt::Debug {
     ///
     /// A [`StoreError`] when they cannot be read.
     fn commits_since(&self, after: Revision) -> Result<Vec<Commit>, StoreError>;
+
+    /// Called before an engine validates and commits an administrative
+    /// call, [`end_write`](Self::end_write) after: a store shared by several
+    /// engines may take a lock here that queues their writers, so that a
+    /// busy writer cannot make another lose the revision race again and
+    /// again. Correctness never depends on it (every commit is still
+    /// checked against its revision); an error here only means the call
+    /// goes ahead without the turn. Nothing by default.
+    ///
+    /// # Errors
+    ///
+    /// A [`StoreError`] when the turn could not be taken.
+    fn begin_write(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    /// Ends what [`begin_write`](Self::begin_write) began. Nothing by
+    /// default.
+    fn end_write(&self) {}
 }
 
 impl<S: Store + ?Sized> Store for Box<S> {
@@ -582,6 +601,14 @@ impl<S: Store + ?Sized> Store for Box<S> {
     fn commits_since(&self, after: Revision) -> Result<Vec<Commit>, StoreError> {
         (**self).commits_since(after)
     }
+
+    fn begin_write(&self) -> Result<(), StoreError> {
+        (**self).begin_write()
+    }
+
+    fn end_write(&self) {
+        (**self).end_write();
+    }
 }
 
 impl<S: Store + ?Sized> Store for Arc<S> {
@@ -595,5 +622,13 @@ impl<S: Store + ?Sized> Store for Arc<S> {
 
     fn commits_since(&self, after: Revision) -> Result<Vec<Commit>, StoreError> {
         (**self).commits_since(after)
+    }
+
+    fn begin_write(&self) -> Result<(), StoreError> {
+        (**self).begin_write()
+    }
+
+    fn end_write(&self) {
+        (**self).end_write();
     }
 }
