@@ -8,8 +8,8 @@
 //! leading tab or carriage return) is written with a leading `'`; so is a
 //! cell that starts with `'`, and import removes exactly one leading `'`, so
 //! every value survives the trip. A file is at most
-//! [`MAX_CSV_BYTES`](crate::limits::MAX_CSV_BYTES) long and
-//! [`MAX_CSV_ROWS`](crate::limits::MAX_CSV_ROWS) rows; lines are counted with
+//! [`MAX_CSV_BYTES`] long and
+//! [`MAX_CSV_ROWS`] rows; lines are counted with
 //! `\r\n`, `\n` and a bare `\r` each as one break.
 
 use std::borrow::Cow;
@@ -286,13 +286,13 @@ pub enum ReadProblemKind {
     /// The must-match cell names an unknown key.
     #[error(transparent)]
     MustMatch(MustMatchError),
-    /// The file is larger than [`MAX_CSV_BYTES`](crate::limits::MAX_CSV_BYTES).
+    /// The file is larger than [`MAX_CSV_BYTES`].
     #[error("the file is {bytes} bytes long, more than {max}", max = crate::limits::MAX_CSV_BYTES)]
     TooLarge {
         /// Its length in bytes.
         bytes: usize,
     },
-    /// The file has more than [`MAX_CSV_ROWS`](crate::limits::MAX_CSV_ROWS)
+    /// The file has more than [`MAX_CSV_ROWS`]
     /// rows; reading stopped at the first row beyond.
     #[error("the file has more than {max} rows", max = crate::limits::MAX_CSV_ROWS)]
     TooManyRows,
