@@ -457,6 +457,34 @@ pub enum AttributeValue<'a> {
     Customer(CustomerId),
 }
 
+impl AttributeValue<'_> {
+    /// The attribute type this value is of: a comparison with a value of
+    /// another type fails ([semantics](crate::semantics) §4.4).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rolegate::catalog::AttrType;
+    /// use rolegate::evaluate::AttributeValue;
+    /// use rolegate::UserId;
+    ///
+    /// assert_eq!(AttributeValue::from("draft").attr_type(), AttrType::String);
+    /// assert_eq!(AttributeValue::from(UserId::new(3)).attr_type(), AttrType::User);
+    /// ```
+    #[must_use]
+    pub const fn attr_type(&self) -> crate::condition::AttrType {
+        use crate::condition::AttrType;
+        match self {
+            Self::String(_) => AttrType::String,
+            Self::Integer(_) => AttrType::Integer,
+            Self::Boolean(_) => AttrType::Boolean,
+            Self::User(_) => AttrType::User,
+            Self::Organization(_) => AttrType::Organization,
+            Self::Customer(_) => AttrType::Customer,
+        }
+    }
+}
+
 impl<'a> From<&'a str> for AttributeValue<'a> {
     fn from(v: &'a str) -> Self {
         Self::String(v)

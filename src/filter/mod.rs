@@ -184,18 +184,6 @@ impl Value {
     }
 }
 
-/// The type of a resource's value.
-fn type_of(value: AttributeValue<'_>) -> AttrType {
-    match value {
-        AttributeValue::String(_) => AttrType::String,
-        AttributeValue::Integer(_) => AttrType::Integer,
-        AttributeValue::Boolean(_) => AttrType::Boolean,
-        AttributeValue::User(_) => AttrType::User,
-        AttributeValue::Organization(_) => AttrType::Organization,
-        AttributeValue::Customer(_) => AttrType::Customer,
-    }
-}
-
 impl Comparison {
     /// Whether a resource's value (`None` when it has none) passes.
     #[must_use]
@@ -213,10 +201,10 @@ impl Comparison {
             Self::Gt(x) => order(x) == Some(Greater),
             Self::Ge(x) => matches!(order(x), Some(Greater | Equal)),
             Self::In { ty, values } => {
-                type_of(value) == *ty && values.iter().any(|x| order(x) == Some(Equal))
+                value.attr_type() == *ty && values.iter().any(|x| order(x) == Some(Equal))
             }
             Self::NotIn { ty, values } => {
-                type_of(value) == *ty && values.iter().all(|x| order(x) != Some(Equal))
+                value.attr_type() == *ty && values.iter().all(|x| order(x) != Some(Equal))
             }
         }
     }

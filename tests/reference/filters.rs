@@ -6,7 +6,6 @@
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;
-use rolegate::evaluate::AttributeValue;
 use rolegate::filter::{Comparison, Filter};
 
 use crate::engine_inputs::{engine_action, engine_policy, engine_resource, engine_subject};
@@ -48,18 +47,6 @@ fn compared_type(c: &Comparison) -> rolegate::catalog::AttrType {
     }
 }
 
-fn value_type(v: AttributeValue<'_>) -> rolegate::catalog::AttrType {
-    use rolegate::catalog::AttrType;
-    match v {
-        AttributeValue::String(_) => AttrType::String,
-        AttributeValue::Integer(_) => AttrType::Integer,
-        AttributeValue::Boolean(_) => AttrType::Boolean,
-        AttributeValue::User(_) => AttrType::User,
-        AttributeValue::Organization(_) => AttrType::Organization,
-        AttributeValue::Customer(_) => AttrType::Customer,
-    }
-}
-
 fn check(raw: &RawCase, tally: &mut Tally) -> Result<(), String> {
     let decl = resolve_catalog(&raw.catalog);
     let roles = resolve_roles(&decl, &raw.roles);
@@ -88,7 +75,7 @@ fn check(raw: &RawCase, tally: &mut Tally) -> Result<(), String> {
                     for test in clauses.iter().flat_map(|c| c.tests.iter()) {
                         match r.attribute(test.attribute) {
                             None => tally.missing_attribute += 1,
-                            Some(v) if value_type(v) != compared_type(&test.comparison) => {
+                            Some(v) if v.attr_type() != compared_type(&test.comparison) => {
                                 tally.wrong_type += 1
                             }
                             Some(_) => {}

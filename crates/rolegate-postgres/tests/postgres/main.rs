@@ -20,4 +20,5 @@ mod world;
 
 mod db;
 mod feeds;
+mod filters;
 mod stores;
