@@ -21,10 +21,18 @@ pub struct TestDb {
 /// named. A named database that cannot be reached fails the test.
 pub fn database(test: &str) -> Option<TestDb> {
     let Ok(url) = std::env::var(VAR) else {
-        eprintln!(
-            "{test}: skipped, no PostgreSQL: set {VAR} to run it, e.g. \
-             {VAR}=\"host=127.0.0.1 user=postgres dbname=test\" cargo test -p rolegate-postgres"
-        );
+        // Straight to stderr, past the test harness's capture, so that it
+        // shows in a passing run; once per run.
+        static SAID: std::sync::Once = std::sync::Once::new();
+        SAID.call_once(|| {
+            use std::io::Write as _;
+            let _ = writeln!(
+                std::io::stderr(),
+                "\nrolegate-postgres: the PostgreSQL tests did NOT run (no {VAR}); they pass without \
+                 checking anything. To run them: {VAR}=\"host=127.0.0.1 user=postgres dbname=test\" \
+                 cargo test -p rolegate-postgres\n"
+            );
+        });
         return None;
     };
     static NEXT: AtomicU32 = AtomicU32::new(0);
