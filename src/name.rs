@@ -33,10 +33,13 @@ pub(crate) fn is_forbidden(c: char) -> bool {
 /// them) or an unassigned, private-use or surrogate code point. Controls are
 /// not counted here.
 pub(crate) fn is_invisible(c: char) -> bool {
+    // A code point the identifier-type table does not list has the type
+    // `Not_Character` (the table's `@missing` default): unassigned,
+    // private use, noncharacters.
     !c.is_control()
         && matches!(
             c.identifier_type(),
-            Some(
+            None | Some(
                 IdentifierType::Default_Ignorable
                     | IdentifierType::Deprecated
                     | IdentifierType::Not_Character
@@ -102,10 +105,26 @@ mod tests {
             '\u{ad}',
             '\u{e0001}',
             '\u{7}',
+            // Unassigned, private use, noncharacters.
+            '\u{378}',
+            '\u{e000}',
+            '\u{f0000}',
+            '\u{fdd0}',
+            '\u{ffff}',
         ] {
             assert!(is_forbidden(c), "{:04X}", u32::from(c));
         }
-        for c in ['a', 'Z', ' ', '\u{a0}', '\u{410}', '\u{f4}', '7'] {
+        for c in [
+            'a',
+            'Z',
+            ' ',
+            '\u{a0}',
+            '\u{410}',
+            '\u{f4}',
+            '7',
+            '*',
+            '\u{1f600}',
+        ] {
             assert!(!is_forbidden(c), "{:04X}", u32::from(c));
         }
     }

@@ -14,10 +14,12 @@ pub enum Dialect {
     /// SQLite: `?` placeholders. Columns hold any type, so each comparison
     /// also checks the value's storage class (`typeof`), and booleans are
     /// the integers 0 and 1.
+    ///
+    /// In both, strings are compared byte by byte as `can` compares them
+    /// (`COLLATE BINARY`, `COLLATE "C"`), whatever the column's collation.
     Sqlite,
-    /// PostgreSQL: `$1`, `$2`... placeholders, typed columns (`text`,
-    /// `bigint`, `boolean`), and strings ordered byte by byte (`COLLATE "C"`)
-    /// as `can` orders them.
+    /// PostgreSQL: `$1`, `$2`... placeholders and typed columns (`text`,
+    /// `bigint`, `boolean`).
     Postgres,
 }
 
@@ -219,6 +221,18 @@ impl Writer<'_> {
         }
     }
 
+    /// The collation string comparisons are made in: bytes, as `can`
+    /// compares them, whatever the column's own collation (a
+    /// case-insensitive or language-ordered one would widen `=` or reorder
+    /// `<`).
+    fn collate(&self, ty: AttrType) -> &'static str {
+        match (self.dialect, ty) {
+            (Dialect::Sqlite, AttrType::String) => " COLLATE BINARY",
+            (Dialect::Postgres, AttrType::String) => " COLLATE \"C\"",
+            _ => "",
+        }
+    }
+
     fn test(&mut self, test: &Test) -> Result<(), SqlError> {
         let column = self
             .columns
@@ -245,14 +259,8 @@ impl Writer<'_> {
         let ty = value.attr_type();
         self.sql.push('(');
         self.guard(&column, ty);
-        let collate = self.dialect == Dialect::Postgres
-            && ty == AttrType::String
-            && !matches!(op, "=" | "<>");
-        let _ = write!(
-            self.sql,
-            " AND {column}{} {op} ",
-            if collate { " COLLATE \"C\"" } else { "" }
-        );
+        let collate = self.collate(ty);
+        let _ = write!(self.sql, " AND {column}{collate} {op} ");
         let value = self.value(value)?;
         self.param(value);
         self.sql.push(')');
@@ -274,9 +282,10 @@ impl Writer<'_> {
                 self.sql.push_str(" AND FALSE");
             }
         } else {
+            let collate = self.collate(ty);
             let _ = write!(
                 self.sql,
-                " AND {column} {}IN (",
+                " AND {column}{collate} {}IN (",
                 if negate { "NOT " } else { "" }
             );
             for (i, v) in values.iter().enumerate() {
@@ -382,10 +391,10 @@ impl Filter {
     ///
     /// let columns = Columns::new("org").team("team").attribute(catalog.attribute("status")?, "status");
     /// let sql = filter.to_sql(&catalog, &columns, Dialect::Postgres)?;
-    /// assert_eq!(sql.sql, "(org = $1 AND ((team IN ($2) AND (status IS NOT NULL AND status <> $3))))");
+    /// assert_eq!(sql.sql, "(org = $1 AND ((team IN ($2) AND (status IS NOT NULL AND status COLLATE \"C\" <> $3))))");
     /// assert_eq!(sql.params, [SqlValue::Integer(1), SqlValue::Integer(3), SqlValue::Text("archived".into())]);
     /// let sqlite = filter.to_sql(&catalog, &columns, Dialect::Sqlite)?;
-    /// assert_eq!(sqlite.sql, "(org = ? AND ((team IN (?) AND (typeof(status) = 'text' AND status <> ?))))");
+    /// assert_eq!(sqlite.sql, "(org = ? AND ((team IN (?) AND (typeof(status) = 'text' AND status COLLATE BINARY <> ?))))");
     ///
     /// let err = filter.to_sql(&catalog, &Columns::new("org").team("team"), Dialect::Sqlite).unwrap_err();
     /// assert_eq!(err.to_string(), r#"no column for attribute "status""#);

@@ -181,7 +181,7 @@ fn fill(schema: &Schema) {
     client
         .execute(
             "UPDATE rolegate_state SET next_role = $1",
-            &[&(6 + ROLES as i32)],
+            &[&(6 + i64::from(ROLES))],
         )
         .unwrap();
 }

@@ -4,13 +4,13 @@
 CREATE TABLE rolegate_state (
     id integer PRIMARY KEY CHECK (id = 0),
     revision bigint NOT NULL,
-    next_role integer NOT NULL,
+    next_role bigint NOT NULL,
     next_team bigint NOT NULL
 );
 INSERT INTO rolegate_state (id, revision, next_role, next_team) VALUES (0, 0, 6, 1);
 
 CREATE TABLE rolegate_roles (
-    id integer PRIMARY KEY,
+    id bigint PRIMARY KEY,
     organization bigint NOT NULL,
     name text NOT NULL,
     rules text NOT NULL,
@@ -30,7 +30,7 @@ CREATE TABLE rolegate_users (
     id bigint PRIMARY KEY,
     organization bigint NOT NULL,
     customer bigint,
-    role integer NOT NULL,
+    role bigint NOT NULL,
     status text NOT NULL,
     last_active bigint,
     revision bigint NOT NULL
@@ -58,7 +58,7 @@ CREATE TABLE rolegate_events (
     at bigint NOT NULL,
     organization bigint,
     actor bigint,
-    role integer,
+    role bigint,
     role_name text,
     action text NOT NULL,
     resource_type text,

@@ -211,13 +211,16 @@ impl ChangeFeed {
     /// `timeout`; whether it does.
     #[must_use]
     pub fn wait_for(&self, revision: Revision, timeout: Duration) -> bool {
-        let deadline = Instant::now() + timeout;
+        // A timeout past what an `Instant` can hold waits without end.
+        let deadline = Instant::now().checked_add(timeout);
         let mut state = self.shared.state();
         loop {
             if state.served >= revision {
                 return true;
             }
-            let left = deadline.saturating_duration_since(Instant::now());
+            let left = deadline.map_or(Duration::from_secs(3600), |d| {
+                d.saturating_duration_since(Instant::now())
+            });
             if left.is_zero() {
                 return false;
             }
@@ -292,7 +295,7 @@ fn head(client: &mut postgres::Client) -> Result<Revision, StoreError> {
 
 fn run(engine: &Engine, config: Config, options: FeedOptions, shared: &Shared) {
     let mut conn = Connection::new(config);
-    let mut pause = options.backoff;
+    let mut pause = options.backoff.min(options.max_backoff);
     let mut connected_before = false;
     while !shared.stop.load(Ordering::SeqCst) {
         let listening = conn.client().and_then(|client| {
@@ -311,11 +314,11 @@ fn run(engine: &Engine, config: Config, options: FeedOptions, shared: &Shared) {
                 conn.reset_if_closed();
                 shared.failed(e, false);
                 std::thread::sleep(pause);
-                pause = (pause * 2).min(options.max_backoff);
+                pause = pause.saturating_mul(2).min(options.max_backoff);
                 continue;
             }
         };
-        pause = options.backoff;
+        pause = options.backoff.min(options.max_backoff);
         shared.update(|s| {
             s.connected = true;
             s.store = s.store.max(at);
@@ -343,7 +346,9 @@ fn listen(
     shared: &Shared,
 ) -> Result<(), StoreError> {
     while !shared.stop.load(Ordering::SeqCst) {
-        let client = conn.client()?;
+        // The listening session, never a new one: a new session would not
+        // be listening. A closed one is a failure, and `run` starts over.
+        let client = conn.current()?;
         let mut newest: Option<Revision> = None;
         {
             let mut notifications = client.notifications();

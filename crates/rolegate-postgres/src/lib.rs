@@ -31,4 +31,4 @@ pub use feed::{ChangeFeed, FeedOptions, Freshness};
 pub use postgres::Config;
 pub use schema::VERSION as SCHEMA_VERSION;
 pub use sink::PostgresSink;
-pub use store::{CHANNEL, PostgresStore};
+pub use store::{CHANNEL, PostgresStore, WRITE_TURN_WAIT};

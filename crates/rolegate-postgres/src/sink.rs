@@ -113,7 +113,7 @@ fn event(row: &Row) -> Result<Event, SinkError> {
     );
     e.organization = column::<Option<i64>>(row, 2)?.map(|o| OrgId::new(from_sql(o)));
     e.role = match (
-        column::<Option<i32>>(row, 4)?,
+        column::<Option<i64>>(row, 4)?,
         column::<Option<String>>(row, 5)?,
     ) {
         (Some(r), Some(name)) => usize::try_from(r)
@@ -141,7 +141,7 @@ impl AuditSink for PostgresSink {
                         &e.at.unix_millis(),
                         &e.organization.map(|o| to_sql(o.get())),
                         &actor_of(e.actor),
-                        &e.role.as_ref().map(|(r, _)| r.index() as i32),
+                        &e.role.as_ref().map(|(r, _)| r.index() as i64),
                         &e.role.as_ref().map(|(_, n)| n.as_str()),
                         &e.action.as_str(),
                         &e.resource_type.as_deref(),

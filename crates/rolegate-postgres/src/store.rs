@@ -75,6 +75,21 @@ impl Connection {
             .ok_or_else(|| StoreError::unavailable("no connection"))
     }
 
+    /// The open connection, without connecting again: for work that a new
+    /// session would not carry on (a `LISTEN`).
+    pub(crate) fn current(&mut self) -> Result<&mut Client, StoreError> {
+        match self.client.as_mut() {
+            Some(client) if !client.is_closed() => Ok(client),
+            _ => Err(StoreError::unavailable("the connection was closed")),
+        }
+    }
+
+    /// Drops the connection, so that the server ends its session and what
+    /// the session held (an advisory lock) with it.
+    pub(crate) fn forget(&mut self) {
+        self.client = None;
+    }
+
     /// Forgets the connection after a failure that may have broken it.
     pub(crate) fn reset_if_closed(&mut self) {
         if self.client.as_ref().is_some_and(Client::is_closed) {
@@ -166,6 +181,24 @@ impl PostgresStore {
         result
     }
 
+    /// Whether the change log holds `commit` itself at its revision.
+    fn committed(&self, commit: &Commit) -> Result<bool, StoreError> {
+        let body =
+            serde_json::to_string(commit).map_err(|e| corrupt("cannot encode the commit", e))?;
+        self.with(|client| {
+            let row = client
+                .query_opt(
+                    "SELECT body FROM rolegate_commits WHERE revision = $1",
+                    &[&to_sql(commit.revision().get())],
+                )
+                .map_err(|e| pg("cannot read the change log", e))?;
+            Ok(match row {
+                Some(row) => get::<&str>(&row, 0)? == body,
+                None => false,
+            })
+        })
+    }
+
     /// The revision the database is at: what every instance will reach.
     ///
     /// # Errors
@@ -191,7 +224,7 @@ fn state_row(tx: &mut Transaction<'_>, lock: bool) -> Result<(Revision, Counters
     let row = tx
         .query_one(query, &[])
         .map_err(|e| pg("cannot read the revision", e))?;
-    let (revision, next_role, next_team): (i64, i32, i64) =
+    let (revision, next_role, next_team): (i64, i64, i64) =
         (get(&row, 0)?, get(&row, 1)?, get(&row, 2)?);
     let next_role = u32::try_from(next_role).ok();
     match next_role {
@@ -216,7 +249,7 @@ fn get<'r, T: postgres::types::FromSql<'r>>(row: &'r Row, column: usize) -> Resu
         .map_err(|e| corrupt(&format!("column {column} of a stored row"), e))
 }
 
-fn role_id(id: i32, what: &str) -> Result<RoleId, StoreError> {
+fn role_id(id: i64, what: &str) -> Result<RoleId, StoreError> {
     usize::try_from(id)
         .ok()
         .and_then(RoleId::new)
@@ -324,7 +357,7 @@ fn put_user(tx: &mut Transaction<'_>, user: &User, revision: i64) -> Result<(), 
             &id,
             &to_sql(user.organization().get()),
             &user.customer().map(|c| to_sql(c.get())),
-            &(user.role().index() as i32),
+            &(user.role().index() as i64),
             &user.status().as_str(),
             &user.last_active().map(Timestamp::unix_millis),
             &revision,
@@ -350,7 +383,7 @@ fn apply(tx: &mut Transaction<'_>, effect: &Effect, revision: i64) -> Result<(),
                  ON CONFLICT (id) DO UPDATE SET organization = EXCLUDED.organization, name = EXCLUDED.name,
                    rules = EXCLUDED.rules, revision = EXCLUDED.revision",
                 &[
-                    &(role.id.index() as i32),
+                    &(role.id.index() as i64),
                     &to_sql(role.organization.get()),
                     &role.name,
                     &rules,
@@ -360,7 +393,7 @@ fn apply(tx: &mut Transaction<'_>, effect: &Effect, revision: i64) -> Result<(),
             .map(drop)
         }
         Effect::DeleteRole(id) => tx
-            .execute("DELETE FROM rolegate_roles WHERE id = $1", &[&(id.index() as i32)])
+            .execute("DELETE FROM rolegate_roles WHERE id = $1", &[&(id.index() as i64)])
             .map(drop),
         Effect::PutTeam(team) => tx
             .execute(
@@ -412,7 +445,7 @@ fn commit(client: &mut Client, commit: &Commit) -> Result<(), StoreError> {
         "UPDATE rolegate_state SET revision = $1, next_role = $2, next_team = $3 WHERE id = 0",
         &[
             &revision,
-            &i32::try_from(commit.counters.next_role).unwrap_or(i32::MAX),
+            &i64::from(commit.counters.next_role),
             &to_sql(commit.counters.next_team),
         ],
     )
@@ -454,27 +487,50 @@ fn commits_since(client: &mut Client, after: Revision) -> Result<Vec<Commit>, St
 /// The advisory lock key writers queue on: "rgwriter" in ASCII.
 const WRITERS: i64 = 0x7267_7772_6974_6572;
 
+/// How long an engine waits for the writers' turn before its call goes
+/// ahead without it.
+pub const WRITE_TURN_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 impl Store for PostgresStore {
     /// Queues this engine's writer behind those of every other engine on
     /// the database (a session advisory lock, released by
     /// [`end_write`](Store::end_write) or when the connection ends), so
     /// that validation and commit of one call are not raced.
+    ///
+    /// The wait is bounded ([`WRITE_TURN_WAIT`]): a session that holds the
+    /// lock and is never heard from again cannot stall this engine, whose
+    /// call then goes ahead without the turn.
     fn begin_write(&self) -> Result<(), StoreError> {
         self.with(|client| {
-            client
-                .execute("SELECT pg_advisory_lock($1)", &[&WRITERS])
-                .map(drop)
+            let mut tx = client
+                .transaction()
+                .map_err(|e| pg("cannot take the writers' lock", e))?;
+            tx.batch_execute(&format!(
+                "SET LOCAL lock_timeout = {}",
+                WRITE_TURN_WAIT.as_millis()
+            ))
+            .map_err(|e| pg("cannot take the writers' lock", e))?;
+            tx.execute("SELECT pg_advisory_lock($1)", &[&WRITERS])
+                .map_err(|e| pg("cannot take the writers' lock", e))?;
+            tx.commit()
                 .map_err(|e| pg("cannot take the writers' lock", e))
         })
     }
 
+    /// Releases the lock; if the session cannot say it did (the connection
+    /// was lost or replaced), drops the connection, which ends the session
+    /// and any lock it held.
     fn end_write(&self) {
-        let _ = self.with(|client| {
+        let mut conn = self.conn();
+        let released = conn.current().ok().and_then(|client| {
             client
-                .execute("SELECT pg_advisory_unlock($1)", &[&WRITERS])
-                .map(drop)
-                .map_err(|e| pg("cannot release the writers' lock", e))
+                .query_one("SELECT pg_advisory_unlock($1)", &[&WRITERS])
+                .and_then(|row| row.try_get::<_, bool>(0))
+                .ok()
         });
+        if released != Some(true) {
+            conn.forget();
+        }
     }
 
     fn load(&self) -> Result<StoredState, StoreError> {
@@ -482,7 +538,15 @@ impl Store for PostgresStore {
     }
 
     fn commit(&self, c: &Commit) -> Result<(), StoreError> {
-        self.with(|client| commit(client, c))
+        match self.with(|client| commit(client, c)) {
+            // The connection failed: the commit may have reached the
+            // database before the reply was lost. The change log says.
+            Err(e) if e.kind() == StoreErrorKind::Unavailable => match self.committed(c) {
+                Ok(true) => Ok(()),
+                _ => Err(e),
+            },
+            other => other,
+        }
     }
 
     fn commits_since(&self, after: Revision) -> Result<Vec<Commit>, StoreError> {
