@@ -102,6 +102,16 @@ impl Directory {
         true
     }
 
+    /// Forgets the recorded activity of user `id` if this state has no
+    /// such user: called on the published state after a user is removed,
+    /// so that the activity shared by every snapshot does not grow with
+    /// users come and gone (a refused removal forgets nothing).
+    pub(crate) fn forget_activity(&self, id: UserId) {
+        if !self.contains(id) {
+            self.activity.forget(id);
+        }
+    }
+
     pub(crate) fn team(&self, id: TeamId) -> Option<&Team> {
         self.teams.get(&id).map(|t| &**t)
     }

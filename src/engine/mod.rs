@@ -43,7 +43,7 @@ use crate::catalog::Catalog;
 use crate::directory::Timestamp;
 use crate::evaluate::{Denial, Explanation, Resource};
 use crate::id::{ActionId, UserId};
-use crate::store::{Commit, Revision, Store, StoreError, StoreErrorKind};
+use crate::store::{Commit, Effect, Revision, Store, StoreError, StoreErrorKind};
 use admin::Target;
 
 /// The live engine: cheap to clone and share across threads and tasks.
@@ -726,6 +726,12 @@ impl Engine {
         }
         let revision = next.revision;
         self.publish(next);
+        let published = self.inner.current.load();
+        for effect in commits.iter().flat_map(|c| c.effects.iter()) {
+            if let Effect::DeleteUser(user) = effect {
+                published.directory.forget_activity(*user);
+            }
+        }
         trace::caught_up(commits.len(), revision);
         Ok(revision)
     }
@@ -822,6 +828,9 @@ impl Engine {
                 Ok(()) => {
                     next.revision = commit.revision();
                     self.publish(next);
+                    if let Change::RemoveUser { user } = &change {
+                        self.inner.current.load().directory.forget_activity(*user);
+                    }
                     (Outcome::Success, None, Some(Ok(out)))
                 }
                 Err(e) if e.kind() == StoreErrorKind::Conflict && attempt < ATTEMPTS => (

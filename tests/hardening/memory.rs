@@ -101,3 +101,37 @@ fn a_denials_reason_is_rendered_only_as_far_as_it_is_kept() {
         "{spent} bytes allocated to put the denial in words"
     );
 }
+
+#[test]
+fn removed_users_leave_no_activity_behind() {
+    let mut builder = Engine::builder(Catalog::standard());
+    builder.audit(AuditLog::new(Discard::default()));
+    let engine = builder.build();
+    let boot = engine.bootstrap();
+    let at = rolegate::directory::Timestamp::from_unix_millis(1_700_000_000_000);
+    let churn = |range: std::ops::Range<u64>| {
+        for i in range {
+            let user = UserId::new(1_000 + i);
+            boot.add_user(User::new(user, ACME, SystemRole::Viewer.id()))
+                .unwrap();
+            assert!(engine.record_activity(user, at));
+            boot.remove_user(user).unwrap();
+        }
+    };
+    churn(0..256);
+    let (_, before) = heap();
+    const USERS: isize = 20_000;
+    churn(256..256 + USERS as u64);
+    let (_, after) = heap();
+    let per_user = (after - before) / USERS;
+    assert!(
+        per_user < 2,
+        "{per_user} bytes kept per removed user ({} in all)",
+        after - before
+    );
+    // A user removed and added again starts with no activity.
+    let again = UserId::new(1_000);
+    boot.add_user(User::new(again, ACME, SystemRole::Viewer.id()))
+        .unwrap();
+    assert_eq!(engine.snapshot().user(again).unwrap().last_active(), None);
+}
