@@ -13,6 +13,7 @@ cd "$(dirname "$0")/.."
 log=$(mktemp)
 times=$(mktemp)
 trap 'rm -f "$log" "$times"' EXIT
+. benches/times.sh
 
 if ! cargo bench --workspace --no-run >"$log" 2>&1; then
     cat "$log" >&2
@@ -33,20 +34,7 @@ for bench in $benches; do
         cat "$log" >&2
         exit 1
     fi
-    awk '
-        NF == 1 && /\// { id = $1 }
-        / time: / {
-            for (f = 1; f <= NF; f++) if ($f == "time:") break
-            if ($(f + 1) ~ /%/) next
-            v = $(f + 3); u = $(f + 4)
-            if (u == "ps") v /= 1000
-            else if (u == "µs" || u == "us") v *= 1000
-            else if (u == "ms") v *= 1000000
-            else if (u == "s") v *= 1000000000
-            else if (u != "ns") { print "unknown unit " u > "/dev/stderr"; exit 1 }
-            if (f > 1) id = $1
-            printf "%s %f\n", id, v
-        }' "$log" >>"$times"
+    parse_times 0 "$log" | cut -d' ' -f2- >>"$times"
 done
 
 awk '

@@ -1,4 +1,4 @@
-# Sourced by ratios.sh and by_id_ratios.sh: the part they share.
+# Sourced by ratios.sh, by_id_ratios.sh and report.sh: the part they share.
 #
 #   bench_times SCRIPT BENCH RUNS OUT LOG
 #
@@ -8,6 +8,29 @@
 # run's number, the benchmark's id (group/name) and its time in ns. LOG is a
 # scratch file. Any failure is reported under SCRIPT's name and ends the
 # script.
+# Prints, for each benchmark criterion reported in LOG, a line: RUN, the
+# benchmark's id (group/name) and its time in ns.
+#
+#   parse_times RUN LOG
+parse_times() {
+    awk -v run="$1" '
+        # A long benchmark name stands on a line of its own, above its time.
+        NF == 1 && /\// { id = $1 }
+        / time: / {
+            for (f = 1; f <= NF; f++) if ($f == "time:") break
+            # The change since the last run, in per cent: not a time.
+            if ($(f + 1) ~ /%/) next
+            v = $(f + 3); u = $(f + 4)
+            if (u == "ps") v /= 1000
+            else if (u == "µs" || u == "us") v *= 1000
+            else if (u == "ms") v *= 1000000
+            else if (u == "s") v *= 1000000000
+            else if (u != "ns") { print "unknown unit " u > "/dev/stderr"; exit 1 }
+            if (f > 1) id = $1
+            printf "%d %s %f\n", run, id, v
+        }' "$2"
+}
+
 bench_times() {
     script=$1 name=$2 runs=$3 out=$4 log=$5
     case $runs in
@@ -44,22 +67,7 @@ bench_times() {
             echo "$script: run $((i + 1)) of the benchmark failed" >&2
             exit 1
         fi
-        awk -v run="$i" '
-            # A long benchmark name stands on a line of its own, above its time.
-            NF == 1 && /\// { id = $1 }
-            / time: / {
-                for (f = 1; f <= NF; f++) if ($f == "time:") break
-                # The change since the last run, in per cent: not a time.
-                if ($(f + 1) ~ /%/) next
-                v = $(f + 3); u = $(f + 4)
-                if (u == "ps") v /= 1000
-                else if (u == "µs" || u == "us") v *= 1000
-                else if (u == "ms") v *= 1000000
-                else if (u == "s") v *= 1000000000
-                else if (u != "ns") { print "unknown unit " u > "/dev/stderr"; exit 1 }
-                if (f > 1) id = $1
-                printf "%d %s %f\n", run, id, v
-            }' "$log" >>"$out"
+        parse_times "$i" "$log" >>"$out"
         i=$((i + 1))
     done
 }

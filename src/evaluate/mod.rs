@@ -504,8 +504,6 @@ fn same_bytes(value: &str, literal: &str, equal: bool) -> bool {
     (value == literal) == equal
 }
 
-/// Whether a comparison other than string equality holds. Taking the same
-/// arguments as [`holds`] keeps the call a jump.
 /// Whether a list sorted at compile time holds the value `order` compares
 /// with: a scan for a short list, a binary search for a long one, so that a
 /// check costs O(log n) in the list's length.
@@ -518,6 +516,8 @@ fn in_sorted<T>(values: &[T], order: impl Fn(&T) -> core::cmp::Ordering) -> bool
     }
 }
 
+/// Whether a comparison other than string equality holds. Taking the same
+/// arguments as [`holds`] keeps the call a jump.
 #[inline(never)]
 fn holds_other<S: Principal + ?Sized>(
     attribute: AttributeId,

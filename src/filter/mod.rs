@@ -427,12 +427,12 @@ fn comparison<S: Principal + ?Sized>(check: &Check, subject: &S) -> Option<Compa
             AttrType::Integer,
             values.iter().map(|&v| Value::Integer(v)).collect(),
         ),
-        Check::BoolIn { negate, values } => {
-            let mut values: Vec<Value> = values.iter().map(|&v| Value::Boolean(v)).collect();
-            values.sort();
-            values.dedup();
-            list(*negate, AttrType::Boolean, values)
-        }
+        // Sorted and without duplicates when compiled, as every list is.
+        Check::BoolIn { negate, values } => list(
+            *negate,
+            AttrType::Boolean,
+            values.iter().map(|&v| Value::Boolean(v)).collect(),
+        ),
         Check::Subject { equal, field } => equality(
             *equal,
             match field {

@@ -193,6 +193,18 @@ impl Writer<'_> {
         })
     }
 
+    /// Placeholders for `values`, comma-separated, and the closing `)` of
+    /// the list they end.
+    fn params_list(&mut self, values: Vec<SqlValue>) {
+        for (i, v) in values.into_iter().enumerate() {
+            if i > 0 {
+                self.sql.push_str(", ");
+            }
+            self.param(v);
+        }
+        self.sql.push(')');
+    }
+
     /// `column = ?`, for a key column (an integer id, never NULL-equal).
     fn key(&mut self, column: &str, value: u64) -> Result<(), SqlError> {
         let value = id(value)?;
@@ -288,14 +300,11 @@ impl Writer<'_> {
                 " AND {column}{collate} {}IN (",
                 if negate { "NOT " } else { "" }
             );
-            for (i, v) in values.iter().enumerate() {
-                if i > 0 {
-                    self.sql.push_str(", ");
-                }
-                let v = self.value(v)?;
-                self.param(v);
-            }
-            self.sql.push(')');
+            let values = values
+                .iter()
+                .map(|v| self.value(v))
+                .collect::<Result<Vec<_>, _>>()?;
+            self.params_list(values);
         }
         self.sql.push(')');
         Ok(())
@@ -326,15 +335,12 @@ impl Writer<'_> {
                 .clone()
                 .ok_or(SqlError::NoKeyColumn { field: "team" })?;
             and(self);
+            let teams = teams
+                .iter()
+                .map(|t| id(t.get()))
+                .collect::<Result<Vec<_>, _>>()?;
             let _ = write!(self.sql, "{column} IN (");
-            for (i, team) in teams.iter().enumerate() {
-                if i > 0 {
-                    self.sql.push_str(", ");
-                }
-                let team = id(team.get())?;
-                self.param(team);
-            }
-            self.sql.push(')');
+            self.params_list(teams);
         }
         if let Some(owner) = clause.owner {
             let column = self

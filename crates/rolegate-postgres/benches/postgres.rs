@@ -75,6 +75,25 @@ impl Drop for Schema {
     }
 }
 
+/// One change a call: user 2 suspended, then active again, and so on;
+/// the revision it committed.
+fn toggler(writer: &Engine) -> impl FnMut() -> rolegate::store::Revision + '_ {
+    let mut suspend = false;
+    move || {
+        suspend = !suspend;
+        let status = if suspend {
+            UserStatus::Suspended
+        } else {
+            UserStatus::Active
+        };
+        writer
+            .bootstrap()
+            .set_status(UserId::new(2), status)
+            .unwrap();
+        writer.revision()
+    }
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i.min(sorted.len() - 1)]
@@ -95,20 +114,7 @@ fn feed(c: &mut Criterion, url: &str) {
         .bootstrap()
         .add_user(User::new(UserId::new(2), org, SystemRole::Viewer.id()))
         .unwrap();
-    let mut flip = false;
-    let mut change = || {
-        flip = !flip;
-        let status = if flip {
-            UserStatus::Suspended
-        } else {
-            UserStatus::Active
-        };
-        writer
-            .bootstrap()
-            .set_status(UserId::new(2), status)
-            .unwrap();
-        writer.revision()
-    };
+    let mut change = toggler(&writer);
     // The delay from a commit returning on the writer to the reader serving
     // it, over 1,000 changes.
     let mut delays = Vec::with_capacity(1_000);
@@ -233,19 +239,7 @@ fn load_and_apply(c: &mut Criterion, url: &str) {
     for (name, schema) in [("1k_users", &small), ("1m_users", &large)] {
         let writer = schema.engine();
         let reader = schema.engine();
-        let mut flip = false;
-        let mut commit = || {
-            flip = !flip;
-            let status = if flip {
-                UserStatus::Suspended
-            } else {
-                UserStatus::Active
-            };
-            writer
-                .bootstrap()
-                .set_status(UserId::new(2), status)
-                .unwrap();
-        };
+        let mut commit = toggler(&writer);
         if name == "1k_users" {
             g.bench_function("floor_nothing_new", |b| {
                 b.iter(|| reader.refresh().unwrap());
@@ -255,7 +249,7 @@ fn load_and_apply(c: &mut Criterion, url: &str) {
             b.iter_custom(|iters| {
                 let mut spent = Duration::ZERO;
                 for _ in 0..iters {
-                    commit();
+                    let _ = commit();
                     let started = Instant::now();
                     assert_eq!(reader.refresh().unwrap(), writer.revision());
                     spent += started.elapsed();

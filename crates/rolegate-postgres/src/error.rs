@@ -8,7 +8,8 @@ use rolegate::store::{StoreError, StoreErrorKind};
 /// value that does not convert is a corrupt record, anything else (a
 /// constraint, a query the server refused) is another failure.
 pub(crate) fn pg(what: &str, error: postgres::Error) -> StoreError {
-    let kind = if error.is_closed() || error.code().is_none() && error.as_db_error().is_none() {
+    // No server error behind it: the connection itself failed.
+    let kind = if error.is_closed() || error.as_db_error().is_none() {
         StoreErrorKind::Unavailable
     } else {
         StoreErrorKind::Other
