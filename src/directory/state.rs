@@ -67,12 +67,12 @@ impl Directory {
 
     fn materialize(&self, entry: Entry<'_>) -> User {
         let rec = entry.rec;
-        let last = match self.activity.get(rec.id) {
+        let last = match self.activity.get(rec.id()) {
             Some(ms) => ms.max(rec.last_active),
             None => rec.last_active,
         };
         User {
-            id: rec.id,
+            id: rec.id(),
             organization: rec.organization,
             customer: rec.customer(),
             teams: entry.teams.iter().copied().collect(),

@@ -118,28 +118,41 @@ impl Policy {
         let Some(slot) = slot else {
             return vec![false; resources.len()];
         };
-        let mut last: Option<(ResourceTypeId, Plan<'_>)> = None;
-        resources
-            .iter()
-            .map(|resource| {
-                if resource.organization != subject.organization() {
-                    return false;
+        let organization = subject.organization();
+        let mut allowed = Vec::with_capacity(resources.len());
+        // A run of resources of one type shares one plan, and each plan has
+        // a loop of its own, so that the per-resource work is only what the
+        // plan leaves to decide.
+        while let Some(rest) = resources.get(allowed.len()..)
+            && let Some(first) = rest.first()
+        {
+            let resource_type = first.resource_type;
+            let run = rest.iter().take_while(|r| r.resource_type == resource_type);
+            let ours = |r: &Resource<'_>| r.organization == organization;
+            match self.plan(slot, resource_type, action) {
+                Plan::Deny => allowed.extend(run.map(|_| false)),
+                Plan::Allow => allowed.extend(run.map(ours)),
+                Plan::Scoped(Span::Keys { needs }) => {
+                    allowed.extend(run.map(|r| ours(r) && keys_hold(*needs, subject, r)));
                 }
-                let plan = match last {
-                    Some((t, plan)) if t == resource.resource_type => plan,
-                    _ => {
-                        let plan = self.plan(slot, resource.resource_type, action);
-                        last = Some((resource.resource_type, plan));
-                        plan
-                    }
-                };
-                match plan {
-                    Plan::Deny => false,
-                    Plan::Allow => true,
-                    Plan::Scoped(span) => span_holds(slot, span, subject, resource),
+                Plan::Scoped(Span::Test {
+                    needs,
+                    attribute,
+                    check: Check::StrEq { equal, value },
+                }) => allowed.extend(run.map(|r| {
+                    ours(r)
+                        && keys_hold(*needs, subject, r)
+                        && match r.attribute(*attribute) {
+                            Some(AttributeValue::String(v)) => (v == &**value) == *equal,
+                            _ => false,
+                        }
+                })),
+                Plan::Scoped(span) => {
+                    allowed.extend(run.map(|r| ours(r) && span_holds(slot, span, subject, r)));
                 }
-            })
-            .collect()
+            }
+        }
+        allowed
     }
 
     /// What the role in `slot` grants for `action` on resources of one type.
