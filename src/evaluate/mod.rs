@@ -127,26 +127,35 @@ impl Policy {
             && let Some(first) = rest.first()
         {
             let resource_type = first.resource_type;
-            let run = rest.iter().take_while(|r| r.resource_type == resource_type);
-            let ours = |r: &Resource<'_>| r.organization == organization;
+            // The run's length first: a slice's answers are then written
+            // with no length kept in memory between them.
+            let n = rest
+                .iter()
+                .position(|r| r.resource_type != resource_type)
+                .unwrap_or(rest.len());
+            let run = rest.get(..n).unwrap_or_default().iter();
+            let ours = move |r: &Resource<'_>| r.organization == organization;
             match self.plan(slot, resource_type, action) {
                 Plan::Deny => allowed.extend(run.map(|_| false)),
                 Plan::Allow => allowed.extend(run.map(ours)),
-                Plan::Scoped(Span::Keys { needs }) => {
-                    allowed.extend(run.map(|r| ours(r) && keys_hold(*needs, subject, r)));
+                Plan::Scoped(&Span::Keys { needs }) => {
+                    allowed.extend(run.map(|r| ours(r) && keys_hold(needs, subject, r)));
                 }
                 Plan::Scoped(Span::Test {
                     needs,
                     attribute,
                     check: Check::StrEq { equal, value },
-                }) => allowed.extend(run.map(|r| {
-                    ours(r)
-                        && keys_hold(*needs, subject, r)
-                        && match r.attribute(*attribute) {
-                            Some(AttributeValue::String(v)) => (v == &**value) == *equal,
-                            _ => false,
-                        }
-                })),
+                }) => {
+                    let (needs, attribute, equal, value) = (*needs, *attribute, *equal, &**value);
+                    allowed.extend(run.map(|r| {
+                        ours(r)
+                            && keys_hold(needs, subject, r)
+                            && match r.attribute(attribute) {
+                                Some(AttributeValue::String(v)) => (v == value) == equal,
+                                _ => false,
+                            }
+                    }));
+                }
                 Plan::Scoped(span) => {
                     allowed.extend(run.map(|r| ours(r) && span_holds(slot, span, subject, r)));
                 }
