@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use rolegate::audit::{AuditLog, AuthorizeError, ManualClock, MemorySink};
+use rolegate::audit::{AuditLog, AuthorizeError, Clock, ManualClock, MemorySink};
 use rolegate::directory::Timestamp;
 use rolegate::*;
 
@@ -40,14 +40,11 @@ fn timed(sink: &MemorySink, iters: u64, mut f: impl FnMut()) -> Duration {
 }
 
 /// An engine of a Developer and a Viewer recording into `sink`, on the
-/// system clock or, with `fixed`, on a clock that reads the same time
-/// without asking the system.
-fn recording_engine(sink: &Arc<MemorySink>, fixed: bool) -> Engine {
+/// system clock or on `clock`.
+fn recording_engine(sink: &Arc<MemorySink>, clock: Option<Arc<dyn Clock>>) -> Engine {
     let mut log = AuditLog::new(Arc::clone(sink));
-    if fixed {
-        log = log.with_clock(Arc::new(ManualClock::new(Timestamp::from_unix_millis(
-            1_700_000_000_000,
-        ))));
+    if let Some(clock) = clock {
+        log = log.with_clock(clock);
     }
     let mut builder = Engine::builder(Catalog::standard());
     builder.audit(log);
@@ -62,9 +59,15 @@ fn recording_engine(sink: &Arc<MemorySink>, fixed: bool) -> Engine {
 
 fn authorize(c: &mut Criterion) {
     let sink = Arc::new(MemorySink::new());
-    let engine = recording_engine(&sink, false);
+    let engine = recording_engine(&sink, None);
+    // A clock that reads the same time without asking the system.
     let fixed_sink = Arc::new(MemorySink::new());
-    let fixed = recording_engine(&fixed_sink, true);
+    let fixed = recording_engine(
+        &fixed_sink,
+        Some(Arc::new(ManualClock::new(Timestamp::from_unix_millis(
+            1_700_000_000_000,
+        )))),
+    );
     let (developer, viewer) = (UserId::new(1), UserId::new(2));
     let catalog = engine.catalog();
     let (execute, delete) = (
@@ -104,10 +107,23 @@ fn authorize(c: &mut Criterion) {
     // With the system clock, then with the clock reads taken out: what the
     // two reads of the system clock (the decision's time and the
     // completion's) cost.
-    for (name, engine, sink) in [
+    #[cfg_attr(not(feature = "coarse-clock"), allow(unused_mut))]
+    let mut cases = vec![
         ("authorize_allow_success", &engine, &sink),
         ("authorize_allow_success_fixed_clock", &fixed, &fixed_sink),
-    ] {
+    ];
+    // The kernel's coarse clock, with `--features coarse-clock`.
+    #[cfg(feature = "coarse-clock")]
+    let coarse_sink = Arc::new(MemorySink::new());
+    #[cfg(feature = "coarse-clock")]
+    let coarse = recording_engine(&coarse_sink, Some(Arc::new(rolegate::audit::CoarseClock)));
+    #[cfg(feature = "coarse-clock")]
+    cases.push((
+        "authorize_allow_success_coarse_clock",
+        &coarse,
+        &coarse_sink,
+    ));
+    for (name, engine, sink) in cases {
         g.bench_function(name, |b| {
             b.iter_custom(|iters| {
                 timed(sink, iters, || {

@@ -19,6 +19,8 @@ mod sink;
 
 pub use crate::text::Text;
 pub(crate) use crate::text::clean_text;
+#[cfg(feature = "coarse-clock")]
+pub use clock::CoarseClock;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use event::{
     Actor, Completion, Event, EventId, HostEvent, NewEvent, Outcome, OutcomeError,

@@ -15,6 +15,8 @@ mod admin_bootstrap;
 mod admin_members;
 mod admin_roles;
 mod admin_teams;
+#[cfg(feature = "coarse-clock")]
+mod coarse_clock;
 mod events;
 mod fixture;
 mod grants;
