@@ -115,11 +115,11 @@ impl Shard {
     #[inline(always)]
     fn find(&self, h: u64) -> Option<&Rec> {
         let recs = self.recs.as_deref()?;
-        // The bits below the shard's, as a fraction of the slice.
-        let guess = ((u128::from(h << 12) * recs.len() as u128) >> 64) as usize;
-        let at = recs.get(guess)?.key;
+        let guess = guess(h, recs.len());
+        let first = recs.get(guess)?;
+        let at = first.key;
         if at == h {
-            return recs.get(guess);
+            return Some(first);
         }
         // A few steps towards it, which is where it most often is, then a
         // bisection of what is left.
@@ -215,6 +215,13 @@ const INVERSE: u64 = {
 };
 
 const _: () = assert!(MULTIPLIER.wrapping_mul(INVERSE) == 1);
+
+/// Where in a shard of `len` records the one whose id hashes to `h` most
+/// likely sits: the bits below the shard's, as a fraction of the slice.
+#[inline(always)]
+fn guess(h: u64, len: usize) -> usize {
+    ((u128::from(h << 12) * len as u128) >> 64) as usize
+}
 
 /// Where a hash lives: top and second-level index, from its top 12 bits.
 #[inline]
@@ -401,7 +408,7 @@ mod tests {
             let h = hash(UserId::new(id));
             let shard = table.shard(place_of(h)).unwrap();
             let recs = shard.recs();
-            let guess = ((u128::from(h << 12) * recs.len() as u128) >> 64) as usize;
+            let guess = guess(h, recs.len());
             let at = recs.iter().position(|r| r.key == h).unwrap();
             hits += usize::from(at == guess);
             far += usize::from(at.abs_diff(guess) > STEPS);

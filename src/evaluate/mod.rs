@@ -144,16 +144,13 @@ impl Policy {
                 Plan::Scoped(Span::Test {
                     needs,
                     attribute,
-                    check: Check::StrEq { equal, value },
+                    check,
                 }) => {
-                    let (needs, attribute, equal, value) = (*needs, *attribute, *equal, &**value);
+                    let (needs, attribute) = (*needs, *attribute);
                     allowed.extend(run.map(|r| {
                         ours(r)
                             && keys_hold(needs, subject, r)
-                            && match r.attribute(attribute) {
-                                Some(AttributeValue::String(v)) => (v == value) == equal,
-                                _ => false,
-                            }
+                            && holds(attribute, check, subject, r)
                     }));
                 }
                 Plan::Scoped(span) => {
