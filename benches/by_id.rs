@@ -196,6 +196,13 @@ fn benches(c: &mut Criterion) {
         true,
     );
 
+    many_users_group(
+        c,
+        &w,
+        catalog.action("read").unwrap(),
+        &Resource::new(workflows, ResourceId::new(14), OrgId::new(10)),
+    );
+
     let viewers = users(&w, 11, SystemRole::Viewer.id(), None, needed);
     group(
         c,
@@ -253,6 +260,70 @@ fn benches(c: &mut Criterion) {
         &draft,
         true,
     );
+}
+
+/// A thousand checks, each by another of the 100,000 users (one in a
+/// hundred in the resource's organization): what a lookup costs when the
+/// user changes every check, against `Policy::can` on the same users as
+/// subject values and 1,000 floor checks.
+fn many_users_group(c: &mut Criterion, w: &World, action: ActionId, resource: &Resource<'static>) {
+    let snapshot = w.engine.snapshot();
+    let policy = snapshot.policy();
+    let ids: Vec<UserId> = (0..1_000u64)
+        .map(|k| UserId::new(1_000_000 + (k * 9_973) % OTHERS))
+        .collect();
+    let subjects: Vec<Subject> = ids
+        .iter()
+        .map(|&id| snapshot.subject(id).unwrap())
+        .collect();
+    let allowed = ids
+        .iter()
+        .filter(|&&id| w.engine.can(id, action, resource))
+        .count();
+    assert!(allowed > 0 && allowed < ids.len());
+    let mut g = c.benchmark_group("by_id_many_users");
+    g.warm_up_time(Duration::from_millis(500));
+    g.measurement_time(Duration::from_secs(2));
+    g.throughput(Throughput::Elements(1_000));
+    g.bench_function("floor_1000", |b| {
+        b.iter(|| {
+            let mut n = 0;
+            for k in 0..1_000u64 {
+                n += usize::from(floor(
+                    black_box(1 << 17),
+                    black_box(17),
+                    black_box(k % 100),
+                    black_box(0),
+                ));
+            }
+            assert_eq!(n, 10);
+            n
+        })
+    });
+    g.bench_function("policy_can_1000_users", |b| {
+        b.iter(|| {
+            let n = subjects
+                .iter()
+                .filter(|s| policy.can(black_box(s), black_box(action), black_box(resource)))
+                .count();
+            assert_eq!(n, allowed);
+            n
+        })
+    });
+    g.bench_function("engine_can_1000_users", |b| {
+        b.iter(|| {
+            let n = ids
+                .iter()
+                .filter(|&&id| {
+                    w.engine
+                        .can(black_box(id), black_box(action), black_box(resource))
+                })
+                .count();
+            assert_eq!(n, allowed);
+            n
+        })
+    });
+    g.finish();
 }
 
 /// The scoped check: each user checks the connection they own.

@@ -10,8 +10,9 @@ use super::sink::{AuditSink, SinkError};
 
 #[derive(Debug, Default)]
 struct State {
-    /// Events in id order; the first has id `first`.
-    events: VecDeque<Event>,
+    /// Events in id order, with no gap: the one at index `i` has id
+    /// `first + i`, so an event's id is not stored with it.
+    events: VecDeque<NewEvent>,
     first: u64,
     next: u64,
     /// Events evicted to make room, since the sink was made.
@@ -256,8 +257,12 @@ impl MemorySink {
     pub fn drain(&self, max: usize) -> Vec<Event> {
         let mut state = self.state();
         let n = max.min(state.events.len());
+        let first = state.first;
         state.first += n as u64;
-        state.events.drain(..n).collect()
+        (first..)
+            .zip(state.events.drain(..n))
+            .map(|(id, event)| event.with_id(EventId::new(id)))
+            .collect()
     }
 
     fn full(&self, state: &State) -> bool {
@@ -281,7 +286,7 @@ impl AuditSink for MemorySink {
         }
         state.next += 1;
         let id = EventId::new(state.next);
-        state.events.push_back(event.with_id(id));
+        state.events.push_back(event);
         Ok(id)
     }
 
@@ -292,8 +297,8 @@ impl AuditSink for MemorySink {
             .checked_sub(state.first)
             .and_then(|i| usize::try_from(i).ok());
         match at.and_then(|i| state.events.get_mut(i)) {
-            Some(event) if event.id == id && event.new.outcome == Outcome::Allowed => {
-                event.new.complete(completion);
+            Some(event) if event.outcome == Outcome::Allowed => {
+                event.complete(completion);
                 Ok(())
             }
             _ => Err(SinkError::other(
@@ -318,13 +323,16 @@ impl AuditSink for MemorySink {
             }
             None => state.events.len(),
         };
+        let first = state.first;
         let events: Vec<Event> = state
             .events
             .range(..end)
+            .enumerate()
             .rev()
-            .filter(|e| query.matches(e))
+            .map(|(i, e)| (EventId::new(first + i as u64), e))
+            .filter(|&(id, e)| query.matches_parts(id, e))
             .take(query.limit)
-            .cloned()
+            .map(|(id, e)| e.clone().with_id(id))
             .collect();
         Ok(AuditPage::new(events, query.limit))
     }

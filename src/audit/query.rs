@@ -1,6 +1,6 @@
 //! Queries over recorded events: filters, newest first, stable cursors.
 
-use super::event::{Event, EventId, Outcome};
+use super::event::{Actor, Event, EventId, NewEvent, Outcome};
 use crate::directory::Timestamp;
 use crate::id::{OrgId, UserId};
 
@@ -395,19 +395,29 @@ impl AuditQuery {
     /// ```
     #[must_use]
     pub fn matches(&self, event: &Event) -> bool {
-        self.before.is_none_or(|b| event.id < b)
+        self.matches_parts(event.id, &event.new)
+    }
+
+    /// [`matches`](Self::matches) on an event's id and its fields, as a
+    /// sink that keeps them apart holds them.
+    pub(crate) fn matches_parts(&self, id: EventId, event: &NewEvent) -> bool {
+        let user = match event.actor {
+            Actor::User(u) => Some(u),
+            Actor::System => None,
+        };
+        self.before.is_none_or(|b| id < b)
             && self
                 .organization
-                .is_none_or(|o| event.organization() == Some(o))
-            && self.user.is_none_or(|u| event.user() == Some(u))
-            && self.action.as_deref().is_none_or(|a| event.action() == a)
+                .is_none_or(|o| event.organization == Some(o))
+            && self.user.is_none_or(|u| user == Some(u))
+            && self.action.as_deref().is_none_or(|a| *event.action == *a)
             && self
                 .resource_type
                 .as_deref()
-                .is_none_or(|t| event.resource_type() == Some(t))
-            && self.outcome.is_none_or(|o| event.outcome() == o)
-            && self.from.is_none_or(|f| event.at() >= f)
-            && self.until.is_none_or(|u| event.at() < u)
+                .is_none_or(|t| event.resource_type.as_deref() == Some(t))
+            && self.outcome.is_none_or(|o| event.outcome == o)
+            && self.from.is_none_or(|f| event.at >= f)
+            && self.until.is_none_or(|u| event.at < u)
     }
 }
 

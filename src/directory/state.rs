@@ -6,7 +6,7 @@ use std::sync::Arc;
 use hashbrown::HashMap;
 
 use super::activity::Activity;
-use super::table::{Entry, NEVER, Rec, UserTable};
+use super::table::{Entry, Found, NEVER, Rec, UserTable};
 use super::{IdSet, Team, Timestamp, User};
 use crate::evaluate::{UserStatus, Who};
 use crate::id::{OrgId, RoleId, TeamId, UserId};
@@ -53,6 +53,13 @@ impl Directory {
     #[inline]
     pub(crate) fn who(&self, id: UserId) -> Option<Who<'_>> {
         self.users.get(id).map(Entry::who)
+    }
+
+    /// User `id` as a check reads them: what the check asks is read from
+    /// the record when it asks.
+    #[inline(always)]
+    pub(crate) fn principal(&self, id: UserId) -> Option<Found<'_>> {
+        self.users.find(id)
     }
 
     /// Whether user `id` exists.

@@ -11,7 +11,7 @@
 
 use std::sync::Arc;
 
-use crate::evaluate::{UserStatus, Who};
+use crate::evaluate::{Principal, UserStatus, Who};
 use crate::id::{CustomerId, OrgId, RoleId, TeamId, UserId};
 
 /// Shards per level: 64 × 64 of them in all.
@@ -95,6 +95,44 @@ impl<'a> Entry<'a> {
     }
 }
 
+/// A user found for a check: the record and its shard, the team list and
+/// the id read from them only if the check asks (a check that stops at the
+/// organization or the status reads neither).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Found<'a> {
+    rec: &'a Rec,
+    shard: &'a Shard,
+}
+
+impl Principal for Found<'_> {
+    #[inline(always)]
+    fn id(&self) -> UserId {
+        self.rec.id()
+    }
+    #[inline(always)]
+    fn organization(&self) -> OrgId {
+        self.rec.organization
+    }
+    #[inline(always)]
+    fn customer(&self) -> Option<CustomerId> {
+        self.rec.customer()
+    }
+    /// A list that cannot be read back (see [`Shard::from_entries`]) reads
+    /// as no team: teams only ever add access, so that denies (fail closed).
+    #[inline(always)]
+    fn teams(&self) -> &[TeamId] {
+        self.shard.teams_of(self.rec).unwrap_or_default()
+    }
+    #[inline(always)]
+    fn role(&self) -> RoleId {
+        self.rec.role
+    }
+    #[inline(always)]
+    fn status(&self) -> UserStatus {
+        self.rec.status
+    }
+}
+
 /// One shard: records in hash order, and their team lists end to end.
 #[derive(Clone, Debug, Default)]
 struct Shard {
@@ -148,6 +186,7 @@ impl Shard {
         recs.get(recs.binary_search_by_key(&h, |r| r.key).ok()?)
     }
 
+    #[inline(always)]
     fn teams_of(&self, rec: &Rec) -> Option<&[TeamId]> {
         if rec.team_len == 0 {
             return Some(&[]);
@@ -250,6 +289,7 @@ impl UserTable {
         self.len
     }
 
+    #[inline(always)]
     fn shard(&self, (a, b): (usize, usize)) -> Option<&Shard> {
         self.top.get(a)?.as_deref()?.get(b)
     }
@@ -276,6 +316,17 @@ impl UserTable {
 
     /// Adds or replaces the record of `rec.id()`, with `teams` (in id order);
     /// returns the record it replaced.
+    /// User `id` for a check, with nothing read but its record.
+    #[inline(always)]
+    pub(super) fn find(&self, id: UserId) -> Option<Found<'_>> {
+        let h = hash(id);
+        let shard = self.shard(place_of(h))?;
+        Some(Found {
+            rec: shard.find(h)?,
+            shard,
+        })
+    }
+
     pub(super) fn put(&mut self, rec: Rec, teams: &[TeamId]) -> Option<Rec> {
         let h = rec.key;
         let shard = self.shard_mut(place_of(h))?;

@@ -128,12 +128,12 @@ impl Snapshot {
     /// assert!(!snapshot.can(UserId::new(9), catalog.action("read")?, &workflow), "unknown users are denied");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    #[inline]
+    #[inline(always)]
     #[must_use]
     pub fn can(&self, user: UserId, action: ActionId, resource: &Resource<'_>) -> bool {
         self.directory
-            .who(user)
-            .is_some_and(|who| self.policy.decide(&who, action, resource))
+            .principal(user)
+            .is_some_and(|user| self.policy.decide(&user, action, resource))
     }
 
     /// Which of `resources` the directory's user `user` may perform
@@ -166,8 +166,8 @@ impl Snapshot {
         action: ActionId,
         resources: &[Resource<'_>],
     ) -> Vec<bool> {
-        match self.directory.who(user) {
-            Some(who) => self.policy.decide_many(&who, action, resources),
+        match self.directory.principal(user) {
+            Some(user) => self.policy.decide_many(&user, action, resources),
             None => vec![false; resources.len()],
         }
     }

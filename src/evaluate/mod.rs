@@ -69,7 +69,7 @@ impl Policy {
 
     /// [`can`](Self::can) on a subject as the evaluator reads it, borrowed
     /// from a [`Subject`] or from a directory record.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn decide<S: Principal + ?Sized>(
         &self,
         subject: &S,
