@@ -133,7 +133,10 @@ fn resource(ty: u8, org: bool, team: u8, owner: u8, status: u8) -> Resource<'sta
         r = r.with_team(TeamId::new(u64::from(team)));
     }
     if owner > 0 {
-        r = r.with_owner(UserId::new(if owner == 1 { 3 } else { 6 }));
+        r = r.with_owner(UserId::new([3, 6, 7][usize::from(owner - 1) % 3]));
+    }
+    if status & 0x80 != 0 {
+        r = r.with_customer(CustomerId::new(if status & 0x40 != 0 { 5 } else { 6 }));
     }
     if catalog.attribute_type(ty, status_attr).is_some() {
         r = r.with_attribute(
@@ -151,9 +154,9 @@ proptest! {
     /// answers, for users of every kind, known or not.
     #[test]
     fn bulk_checks_agree_with_single_checks(
-        page in prop::collection::vec((any::<u8>(), any::<bool>(), 0u8..4, 0u8..3, any::<u8>()), 0..40),
+        page in prop::collection::vec((any::<u8>(), any::<bool>(), 0u8..4, 0u8..4, any::<u8>()), 0..40),
         action in 0usize..8,
-        user in 1u64..7,
+        user in 1u64..8,
         runs in any::<bool>(),
     ) {
         let engine = engine();
@@ -175,6 +178,32 @@ proptest! {
         ];
         let drafter = engine.bootstrap().create_role(ACME, "Drafter", drafts).unwrap();
         engine.bootstrap().add_user(User::new(UserId::new(6), ACME, drafter)).unwrap();
+        // Every shape of grant a page is decided by: one key, two keys, no
+        // key, each with and without a string equality; another test; two
+        // rules for one permission.
+        let rule = |ty, action, keys: MustMatch, conditions: &str| {
+            let mut b = Rule::builder(catalog, ty, action).must_match(keys);
+            if !conditions.is_empty() {
+                b = b.conditions(conditions);
+            }
+            b.build().unwrap()
+        };
+        let shapes = [
+            rule("workflows", "delete", MustMatch::TEAM, ""),
+            rule("workflows", "create", MustMatch::OWNER, ""),
+            rule("connections", "read", MustMatch::CUSTOMER, ""),
+            rule("connections", "update", MustMatch::CUSTOMER, r#"status == "open""#),
+            rule("connections", "delete", MustMatch::TEAM | MustMatch::OWNER, ""),
+            rule("agents", "read", MustMatch::TEAM | MustMatch::OWNER, r#"status != "draft""#),
+            rule("agents", "update", MustMatch::empty(), "priority > 1"),
+            rule("tools", "read", MustMatch::TEAM, ""),
+            rule("tools", "read", MustMatch::empty(), r#"status == "open""#),
+        ];
+        let keyholder = engine.bootstrap().create_role(ACME, "Keyholder", shapes).unwrap();
+        engine
+            .bootstrap()
+            .add_user(User::new(UserId::new(7), ACME, keyholder).with_team(team).with_customer(CustomerId::new(5)))
+            .unwrap();
         let actions = ["read", "update", "delete", "execute", "create", "share", "deploy_prod", "manage"];
         let action = catalog.action(actions[action]).unwrap();
         let mut resources: Vec<Resource> = page.into_iter().map(|(t, o, tm, ow, st)| resource(t, o, tm, ow, st)).collect();

@@ -166,8 +166,9 @@ impl Snapshot {
         action: ActionId,
         resources: &[Resource<'_>],
     ) -> Vec<bool> {
-        match self.directory.principal(user) {
-            Some(user) => self.policy.decide_many(&user, action, resources),
+        // The team list is read once for the page, not once per resource.
+        match self.directory.who(user) {
+            Some(who) => self.policy.decide_many(&who, action, resources),
             None => vec![false; resources.len()],
         }
     }

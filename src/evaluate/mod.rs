@@ -119,6 +119,16 @@ impl Policy {
             return vec![false; resources.len()];
         };
         let organization = subject.organization();
+        // The subject as values, moved into each run's decision, so that
+        // the loop keeps them in registers (see `decide_run`).
+        let who = Who {
+            id: subject.id(),
+            organization,
+            customer: subject.customer(),
+            teams: subject.teams(),
+            role: subject.role(),
+            status: subject.status(),
+        };
         let mut allowed = Vec::with_capacity(resources.len());
         // A run of resources of one type shares one plan, and each plan has
         // a loop of its own, so that the per-resource work is only what the
@@ -127,34 +137,49 @@ impl Policy {
             && let Some(first) = rest.first()
         {
             let resource_type = first.resource_type;
-            // The run's length first: a slice's answers are then written
-            // with no length kept in memory between them.
             let n = rest
                 .iter()
                 .position(|r| r.resource_type != resource_type)
                 .unwrap_or(rest.len());
-            let run = rest.get(..n).unwrap_or_default().iter();
+            let run = rest.get(..n).unwrap_or_default();
+            let start = allowed.len();
+            allowed.resize(start + n, false);
+            let Some(out) = allowed.get_mut(start..) else {
+                break;
+            };
             let ours = move |r: &Resource<'_>| r.organization == organization;
             match self.plan(slot, resource_type, action) {
-                Plan::Deny => allowed.extend(run.map(|_| false)),
-                Plan::Allow => allowed.extend(run.map(ours)),
-                Plan::Scoped(&Span::Keys { needs }) => {
-                    allowed.extend(run.map(|r| ours(r) && keys_hold(needs, subject, r)));
-                }
+                Plan::Deny => {}
+                Plan::Allow => decide_run(out, run, ours),
+                Plan::Scoped(&Span::Keys { needs }) => for_needs!(needs, keys => {
+                    decide_run(out, run, move |r| ours(r) && keys_hold(keys, &who, r))
+                }),
                 Plan::Scoped(Span::Test {
                     needs,
                     attribute,
                     check,
                 }) => {
                     let (needs, attribute) = (*needs, *attribute);
-                    allowed.extend(run.map(|r| {
-                        ours(r)
-                            && keys_hold(needs, subject, r)
-                            && holds(attribute, check, subject, r)
-                    }));
+                    match check {
+                        // String equality, the common test, with its literal
+                        // taken out of the span once for the run.
+                        Check::StrEq { equal, value } => {
+                            let (equal, literal) = (*equal, &**value);
+                            for_needs!(needs, keys => decide_run(out, run, move |r| {
+                                ours(r)
+                                    && keys_hold(keys, &who, r)
+                                    && str_eq(r.attribute(attribute), literal, equal)
+                            }));
+                        }
+                        _ => decide_run(out, run, move |r| {
+                            ours(r) && keys_hold(needs, &who, r) && holds(attribute, check, &who, r)
+                        }),
+                    }
                 }
                 Plan::Scoped(span) => {
-                    allowed.extend(run.map(|r| ours(r) && span_holds(slot, span, subject, r)));
+                    decide_run(out, run, move |r| {
+                        ours(r) && span_holds(slot, span, &who, r)
+                    });
                 }
             }
         }
@@ -506,14 +531,63 @@ fn holds<S: Principal + ?Sized>(
         value: literal,
     } = check
     {
-        return match resource.attribute(attribute) {
-            // Strings of different lengths differ without reading them.
-            Some(AttributeValue::String(v)) if v.len() != literal.len() => !*equal,
-            Some(AttributeValue::String(v)) => same_bytes(v, literal, *equal),
-            _ => false,
-        };
+        return str_eq(resource.attribute(attribute), literal, *equal);
     }
     holds_other(attribute, check, subject, resource)
+}
+
+/// Whether `value` is a string equal to `literal` (`equal`), or a string
+/// that differs from it.
+#[inline(always)]
+fn str_eq(value: Option<AttributeValue<'_>>, literal: &str, equal: bool) -> bool {
+    match value {
+        // Strings of different lengths differ without reading them.
+        Some(AttributeValue::String(v)) if v.len() != literal.len() => !equal,
+        Some(AttributeValue::String(v)) => same_bytes(v, literal, equal),
+        _ => false,
+    }
+}
+
+/// Runs `$body` with `$keys` naming the must-match keys `$needs`: a
+/// constant for the common sets (the organization alone, or with one other
+/// key), so that the loop `$body` runs tests only the keys it needs, and
+/// the value itself otherwise.
+macro_rules! for_needs {
+    ($needs:expr, $keys:ident => $body:expr) => {{
+        #[allow(non_upper_case_globals)]
+        match $needs {
+            n if n == MustMatch::ORGANIZATION.union(MustMatch::TEAM) => {
+                const $keys: MustMatch = MustMatch::ORGANIZATION.union(MustMatch::TEAM);
+                $body
+            }
+            n if n == MustMatch::ORGANIZATION.union(MustMatch::OWNER) => {
+                const $keys: MustMatch = MustMatch::ORGANIZATION.union(MustMatch::OWNER);
+                $body
+            }
+            n if n == MustMatch::ORGANIZATION.union(MustMatch::CUSTOMER) => {
+                const $keys: MustMatch = MustMatch::ORGANIZATION.union(MustMatch::CUSTOMER);
+                $body
+            }
+            n if n == MustMatch::ORGANIZATION => {
+                const $keys: MustMatch = MustMatch::ORGANIZATION;
+                $body
+            }
+            $keys => $body,
+        }
+    }};
+}
+use for_needs;
+
+/// Writes the answer of `decide` for each resource of a run. Out of line,
+/// with the decision's values moved in: the answers are byte stores, which
+/// could alias anything reached through a reference, so that values read
+/// in place would be read again for every resource; owned here, they stay
+/// in registers.
+#[inline(never)]
+fn decide_run<'r>(out: &mut [bool], run: &[Resource<'r>], decide: impl Fn(&Resource<'r>) -> bool) {
+    for (answer, resource) in out.iter_mut().zip(run) {
+        *answer = decide(resource);
+    }
 }
 
 /// Whether two strings of one length are equal (`equal`) or differ. Out of
