@@ -107,12 +107,23 @@ impl Default for RoleTable {
 }
 
 impl RoleTable {
-    /// The slot at `index`.
-    #[inline]
+    /// The slot at `index`: inline for a table of one leaf (up to 32
+    /// roles, the six system roles and an organization's few), out of line
+    /// for a deeper one.
+    #[inline(always)]
     pub(crate) fn get(&self, index: usize) -> Option<&Slot> {
         if index >= self.len {
             return None;
         }
+        match &self.root {
+            Node::Leaf(slots) => slots.get(index & MASK),
+            Node::Inner(_) => self.get_deep(index),
+        }
+    }
+
+    /// [`get`](Self::get) in a table with inner nodes.
+    #[inline(never)]
+    fn get_deep(&self, index: usize) -> Option<&Slot> {
         let mut node = &self.root;
         let mut shift = self.depth * BITS;
         loop {
