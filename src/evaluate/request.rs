@@ -863,7 +863,7 @@ impl<'a> Resource<'a> {
     /// assert_eq!(tool.attribute(priority), None);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    #[inline]
+    #[inline(always)]
     #[must_use]
     pub fn attribute(&self, attribute: AttributeId) -> Option<AttributeValue<'a>> {
         self.attributes
