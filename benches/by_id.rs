@@ -6,7 +6,9 @@
 //! user's lookup is a real one. The user checked holds 0, 2 or 16 teams
 //! (the team the conditional check needs among them): the cost must not
 //! depend on it. The bulk case checks 1,000 resources at once; its floor is
-//! 1,000 floor checks. Run with `cargo bench --bench by_id`.
+//! 1,000 floor checks. The `by_id_many_users` group checks 1,000 users in
+//! turn, a lookup whose user changes at every check. Run with
+//! `cargo bench --bench by_id`.
 #![allow(
     missing_docs,
     clippy::unwrap_used,
