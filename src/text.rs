@@ -88,7 +88,8 @@ impl fmt::Write for Cleaned {
 }
 
 /// A text field of an event: an immutable string that is copied without
-/// allocating (held inline up to 23 bytes, shared beyond).
+/// allocating (the catalog's names by reference, up to 15 bytes inline,
+/// shared beyond).
 ///
 /// # Examples
 ///

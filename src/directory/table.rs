@@ -117,8 +117,9 @@ impl Principal for Found<'_> {
     fn customer(&self) -> Option<CustomerId> {
         self.rec.customer()
     }
-    /// A list that cannot be read back (see [`Shard::from_entries`]) reads
-    /// as no team: teams only ever add access, so that denies (fail closed).
+    /// A list that cannot be read back reads as no team, as in every other
+    /// read of the table: teams only ever add access, so that denies what
+    /// needs one (fail closed). [`Shard::from_entries`] makes none.
     #[inline(always)]
     fn teams(&self) -> &[TeamId] {
         self.shard.teams_of(self.rec).unwrap_or_default()
@@ -199,11 +200,9 @@ impl Shard {
     /// The shard's entries, in hash order. A record whose team list cannot
     /// be read is left out, as it is by [`UserTable::get`].
     fn entries(&self) -> impl Iterator<Item = Entry<'_>> {
-        self.recs().iter().filter_map(|rec| {
-            Some(Entry {
-                rec,
-                teams: self.teams_of(rec)?,
-            })
+        self.recs().iter().map(|rec| Entry {
+            rec,
+            teams: self.teams_of(rec).unwrap_or_default(),
         })
     }
 
@@ -212,11 +211,23 @@ impl Shard {
         let mut recs = Vec::new();
         let mut teams = Vec::new();
         for (mut rec, list) in entries {
-            // A slice too long for the record's fields cannot be read back:
-            // the record then reads as absent, which denies (fail closed).
-            rec.team_start = u32::try_from(teams.len()).unwrap_or(u32::MAX);
-            rec.team_len = u32::try_from(list.len()).unwrap_or(u32::MAX);
-            teams.extend_from_slice(list);
+            // A list the record's fields cannot locate (past 2^32 team ids
+            // in one shard) is not kept: the record has no team, which
+            // denies whatever needs one (fail closed), and no record can
+            // point into another's list.
+            let start = u32::try_from(teams.len()).ok();
+            let len = u32::try_from(list.len()).ok();
+            match (start, len) {
+                (Some(start), Some(len)) if start.checked_add(len).is_some() => {
+                    rec.team_start = start;
+                    rec.team_len = len;
+                    teams.extend_from_slice(list);
+                }
+                _ => {
+                    rec.team_start = 0;
+                    rec.team_len = 0;
+                }
+            }
             recs.push(rec);
         }
         Self {
@@ -310,23 +321,21 @@ impl UserTable {
         let rec = shard.find(h)?;
         Some(Entry {
             rec,
-            teams: shard.teams_of(rec)?,
+            teams: shard.teams_of(rec).unwrap_or_default(),
         })
     }
 
-    /// Adds or replaces the record of `rec.id()`, with `teams` (in id order);
-    /// returns the record it replaced.
-    /// User `id` for a check, with nothing read but its record.
+    /// User `id` for a check, its team list read only when the check asks.
     #[inline(always)]
     pub(super) fn find(&self, id: UserId) -> Option<Found<'_>> {
         let h = hash(id);
         let shard = self.shard(place_of(h))?;
-        Some(Found {
-            rec: shard.find(h)?,
-            shard,
-        })
+        let rec = shard.find(h)?;
+        Some(Found { rec, shard })
     }
 
+    /// Adds or replaces the record of `rec.id()`, with `teams` (in id order);
+    /// returns the record it replaced.
     pub(super) fn put(&mut self, rec: Rec, teams: &[TeamId]) -> Option<Rec> {
         let h = rec.key;
         let shard = self.shard_mut(place_of(h))?;
@@ -467,6 +476,30 @@ mod tests {
         }
         assert!(hits > 0 && far > 0, "{hits} hits, {far} past the steps");
         assert!(table.get(UserId::new(0)).is_none());
+    }
+
+    /// A record whose team list cannot be read back reads as having no team
+    /// to every lookup, the one for checks as the one for listings.
+    #[test]
+    fn a_record_with_an_unreadable_team_list_has_no_team() {
+        let mut table = UserTable::default();
+        let (ok, bad) = (UserId::new(1), UserId::new(2));
+        table.put(rec(1), &[TeamId::new(7)]);
+        let mut broken = rec(2);
+        broken.team_start = 0;
+        broken.team_len = 5;
+        let at = place_of(broken.key);
+        let shard = table.shard_mut(at).unwrap();
+        *shard = Shard {
+            recs: Some(Arc::from([broken])),
+            teams: Some(Arc::from([TeamId::new(7)])),
+        };
+        assert!(table.get(bad).unwrap().teams.is_empty());
+        assert!(table.find(bad).unwrap().teams().is_empty());
+        assert_eq!(table.iter().filter(|e| e.rec.id() == bad).count(), 1);
+        let found = table.find(ok).unwrap();
+        assert_eq!(found.teams(), [TeamId::new(7)]);
+        assert_eq!(table.get(ok).unwrap().teams, [TeamId::new(7)]);
     }
 
     /// The id read back from a record's key is the id it was made with.
