@@ -144,6 +144,11 @@ fn resource(ty: u8, org: bool, team: u8, owner: u8, status: u8) -> Resource<'sta
             ["draft", "archived", "open"][usize::from(status) % 3],
         );
     }
+    // Only some of them, so that a test of it both fails and passes.
+    let priority = catalog.attribute("priority").unwrap();
+    if status & 0x20 != 0 && catalog.attribute_type(ty, priority).is_some() {
+        r = r.with_attribute(priority, i64::from(status % 4));
+    }
     r
 }
 

@@ -198,7 +198,7 @@ impl Shard {
     }
 
     /// The shard's entries, in hash order. A record whose team list cannot
-    /// be read is left out, as it is by [`UserTable::get`].
+    /// be read has no team, as in [`UserTable::get`].
     fn entries(&self) -> impl Iterator<Item = Entry<'_>> {
         self.recs().iter().map(|rec| Entry {
             rec,

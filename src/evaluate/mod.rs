@@ -553,25 +553,21 @@ fn str_eq(value: Option<AttributeValue<'_>>, literal: &str, equal: bool) -> bool
 /// key), so that the loop `$body` runs tests only the keys it needs, and
 /// the value itself otherwise.
 macro_rules! for_needs {
-    ($needs:expr, $keys:ident => $body:expr) => {{
+    ($needs:expr, $keys:ident => $body:expr) => {
+        for_needs!(@ $needs, $keys, $body, [
+            MustMatch::ORGANIZATION,
+            MustMatch::ORGANIZATION.union(MustMatch::TEAM),
+            MustMatch::ORGANIZATION.union(MustMatch::OWNER),
+            MustMatch::ORGANIZATION.union(MustMatch::CUSTOMER)
+        ])
+    };
+    (@ $needs:expr, $keys:ident, $body:expr, [$($set:expr),*]) => {{
         #[allow(non_upper_case_globals)]
         match $needs {
-            n if n == MustMatch::ORGANIZATION.union(MustMatch::TEAM) => {
-                const $keys: MustMatch = MustMatch::ORGANIZATION.union(MustMatch::TEAM);
+            $(n if n == $set => {
+                const $keys: MustMatch = $set;
                 $body
-            }
-            n if n == MustMatch::ORGANIZATION.union(MustMatch::OWNER) => {
-                const $keys: MustMatch = MustMatch::ORGANIZATION.union(MustMatch::OWNER);
-                $body
-            }
-            n if n == MustMatch::ORGANIZATION.union(MustMatch::CUSTOMER) => {
-                const $keys: MustMatch = MustMatch::ORGANIZATION.union(MustMatch::CUSTOMER);
-                $body
-            }
-            n if n == MustMatch::ORGANIZATION => {
-                const $keys: MustMatch = MustMatch::ORGANIZATION;
-                $body
-            }
+            })*
             $keys => $body,
         }
     }};
