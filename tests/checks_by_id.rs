@@ -91,6 +91,45 @@ fn a_kept_user_id_cannot_allow_after_a_demotion_or_a_suspension() {
     );
 }
 
+/// A check made while the engine's current state is in use (inside
+/// `with_current`, as a tracing subscriber would) is answered, and a change
+/// made there applies to the next check while the state in hand stays as it
+/// was.
+#[test]
+fn a_check_inside_a_check_sees_the_current_state() {
+    let engine = engine();
+    let catalog = engine.catalog();
+    let workflow = Resource::new(
+        catalog.resource_type("workflows").unwrap(),
+        ResourceId::new(1),
+        ACME,
+    );
+    let update = catalog.action("update").unwrap();
+    let dev = UserId::new(2);
+    let (outer, inner_before, inner_after) = engine.with_current(|s| {
+        let before = engine.can(dev, update, &workflow);
+        engine
+            .bootstrap()
+            .set_status(dev, UserStatus::Suspended)
+            .unwrap();
+        let after = engine.can(dev, update, &workflow);
+        (s.can(dev, update, &workflow), before, after)
+    });
+    assert!(outer, "the state in hand is the one taken");
+    assert!(inner_before);
+    assert!(!inner_after, "the suspension applies to the next check");
+    assert!(!engine.can(dev, update, &workflow));
+    assert!(!engine.with_current(|s| s.can(dev, update, &workflow)));
+    // Other users are checked on the new state as before.
+    assert!(engine.can(UserId::new(1), update, &workflow));
+    let theirs = Resource::new(
+        catalog.resource_type("workflows").unwrap(),
+        ResourceId::new(1),
+        GLOBEX,
+    );
+    assert!(!engine.can(UserId::new(1), update, &theirs));
+}
+
 #[test]
 fn a_check_by_id_does_not_depend_on_the_order_or_number_of_teams() {
     let engine = engine();

@@ -137,7 +137,8 @@ impl Principal for Found<'_> {
 /// One shard: records in hash order, and their team lists end to end.
 #[derive(Clone, Debug, Default)]
 struct Shard {
-    recs: Option<Arc<[Rec]>>,
+    /// Never absent, so that a lookup tests nothing but the guess's bound.
+    recs: Arc<[Rec]>,
     teams: Option<Arc<[TeamId]>>,
 }
 
@@ -146,14 +147,14 @@ const STEPS: usize = 4;
 
 impl Shard {
     fn recs(&self) -> &[Rec] {
-        self.recs.as_deref().unwrap_or_default()
+        &self.recs
     }
 
     /// The record whose id hashes to `h`: the hash is a bijection of the
     /// id, so equal hashes are equal ids.
     #[inline(always)]
     fn find(&self, h: u64) -> Option<&Rec> {
-        let recs = self.recs.as_deref()?;
+        let recs = &*self.recs;
         let guess = guess(h, recs.len());
         let first = recs.get(guess)?;
         let at = first.key;
@@ -231,7 +232,7 @@ impl Shard {
             recs.push(rec);
         }
         Self {
-            recs: (!recs.is_empty()).then(|| recs.into()),
+            recs: recs.into(),
             teams: (!teams.is_empty()).then(|| teams.into()),
         }
     }
@@ -282,14 +283,19 @@ fn place_of(h: u64) -> (usize, usize) {
 /// Users by id, in shards shared between snapshots.
 #[derive(Clone, Debug)]
 pub(super) struct UserTable {
-    top: [Option<Arc<Level>>; FAN],
+    /// Never absent (an empty table shares one empty level), so that a
+    /// lookup loads a level with no test.
+    top: [Arc<Level>; FAN],
     len: usize,
 }
 
 impl Default for UserTable {
     fn default() -> Self {
         Self {
-            top: std::array::from_fn(|_| None),
+            top: {
+                let empty: Arc<Level> = Arc::new(std::array::from_fn(|_| Shard::default()));
+                std::array::from_fn(|_| Arc::clone(&empty))
+            },
             len: 0,
         }
     }
@@ -302,15 +308,12 @@ impl UserTable {
 
     #[inline(always)]
     fn shard(&self, (a, b): (usize, usize)) -> Option<&Shard> {
-        self.top.get(a)?.as_deref()?.get(b)
+        self.top.get(a)?.get(b)
     }
 
     /// The shard at `at`, made unique to this table for a write.
     fn shard_mut(&mut self, (a, b): (usize, usize)) -> Option<&mut Shard> {
-        let level = self.top.get_mut(a)?;
-        let level =
-            level.get_or_insert_with(|| Arc::new(std::array::from_fn(|_| Shard::default())));
-        Arc::make_mut(level).get_mut(b)
+        Arc::make_mut(self.top.get_mut(a)?).get_mut(b)
     }
 
     /// User `id` with their teams.
@@ -420,7 +423,6 @@ impl UserTable {
     pub(super) fn iter(&self) -> impl Iterator<Item = Entry<'_>> {
         self.top
             .iter()
-            .flatten()
             .flat_map(|level| level.iter())
             .flat_map(Shard::entries)
     }
@@ -491,7 +493,7 @@ mod tests {
         let at = place_of(broken.key);
         let shard = table.shard_mut(at).unwrap();
         *shard = Shard {
-            recs: Some(Arc::from([broken])),
+            recs: Arc::from([broken]),
             teams: Some(Arc::from([TeamId::new(7)])),
         };
         assert!(table.get(bad).unwrap().teams.is_empty());

@@ -29,6 +29,7 @@ pub use listing::{MatrixCell, MatrixRow, PermissionMatrix, Person, RoleSummary, 
 pub use snapshot::Snapshot;
 
 use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -48,8 +49,8 @@ use admin::Target;
 
 /// The live engine: cheap to clone and share across threads and tasks.
 ///
-/// Checks read the current [`Snapshot`] without a lock or a reference count
-/// (take one with [`Engine::snapshot`] per request for checks that write
+/// Checks read the current [`Snapshot`] without a lock or a write to memory
+/// another thread reads (take one with [`Engine::snapshot`] per request for checks that write
 /// nothing at all); administrative calls go through [`Engine::admin`] (checked
 /// by the delegation guard, in the acting user's name) or
 /// [`Engine::bootstrap`] (trusted configuration, in the system's name), and
@@ -84,24 +85,29 @@ pub struct Engine {
 /// Numbers engines, for the per-thread cache of their current state.
 static ENGINES: AtomicU64 = AtomicU64::new(1);
 
+/// Stamps published states, across every engine of the process: a stamp
+/// names one state of one engine, so a thread's cached state is current
+/// when its stamp is the engine's, one compare.
+static STAMPS: AtomicU64 = AtomicU64::new(1);
+
 /// How many engines a thread keeps the current state of.
 const CACHED: usize = 4;
 
-/// A thread's copy of an engine's current state, with the generation it was
-/// current at. The state is held by value, a clone sharing every table with
-/// the published one, so that a check reads the user table and the role
-/// table straight from the thread's own memory, one pointer less than
-/// through an `Arc`.
+/// A thread's copy of an engine's current state, with the stamp it was
+/// published under. The state is a clone of the published one sharing all
+/// its tables, owned by this thread alone, so that taking it for a check
+/// counts a reference no other thread reads.
 struct Cached {
     engine: u64,
-    generation: u64,
-    snapshot: Snapshot,
+    stamp: u64,
+    snapshot: Rc<Snapshot>,
 }
 
 thread_local! {
     /// The current state of the last engines this thread checked on. A check
-    /// uses it while the engine's generation has not moved: one atomic load,
-    /// no reference count, no write to memory another thread reads.
+    /// uses it while the engine's stamp has not moved: one atomic load, a
+    /// reference count in this thread's own memory, no write to memory
+    /// another thread reads.
     static CURRENT: RefCell<[Option<Cached>; CACHED]> =
         const { RefCell::new([const { None }; CACHED]) };
 }
@@ -111,8 +117,9 @@ struct Inner {
     /// This engine among all engines of the process, for the per-thread
     /// cache.
     id: u64,
-    /// Moves up by one each time a new state is published, after it is.
-    generation: AtomicU64,
+    /// The stamp of the state last published, taken from [`STAMPS`] after
+    /// the state is in place.
+    stamp: AtomicU64,
     catalog: Arc<Catalog>,
     current: ArcSwap<Snapshot>,
     writer: Mutex<()>,
@@ -124,49 +131,66 @@ struct Inner {
 
 impl Engine {
     /// Runs `check` on the current state. The state comes from the calling
-    /// thread's cache while the engine's generation has not moved since it
+    /// thread's cache while the engine's stamp has not moved since it
     /// was cached, so a check costs one atomic load on top of the check
     /// itself; a state published before the load began is always seen. A
-    /// thread whose cache is gone (it is being torn down) or busy reads the
-    /// shared state instead.
+    /// thread whose cache is gone (it is being torn down) reads the shared
+    /// state instead.
+    ///
+    /// The cache is only held while the state is taken from it, and the
+    /// check runs after, on the state taken: the code that touches the
+    /// thread's cache stays small enough to be inlined into the caller, and
+    /// a check that checks again (a tracing subscriber calling the engine)
+    /// finds the cache free.
     #[inline(always)]
     fn check_current<R>(&self, check: impl Fn(&Snapshot) -> R) -> R {
-        let generation = self.inner.generation.load(Ordering::Acquire);
-        let id = self.inner.id;
-        let cached = CURRENT.try_with(|cache| {
-            let mut cache = cache.try_borrow_mut().ok()?;
-            // The engine checked on last sits first.
-            let fresh = matches!(&*cache, [Some(first), ..]
-                if first.engine == id && first.generation == generation);
-            if !fresh {
-                self.refill(&mut cache, generation);
-            }
-            match &*cache {
-                [Some(first), ..] => Some(check(&first.snapshot)),
-                _ => None,
-            }
-        });
-        match cached {
-            Ok(Some(answer)) => answer,
-            _ => self.check_shared(&check),
+        match self.current() {
+            Some(snapshot) => check(&snapshot),
+            None => self.check_shared(check),
         }
+    }
+
+    /// This thread's copy of the current state, taken again from the
+    /// published one if the engine's stamp moved since it was cached;
+    /// `None` if the thread's cache is gone.
+    #[inline(always)]
+    fn current(&self) -> Option<Rc<Snapshot>> {
+        let stamp = self.inner.stamp.load(Ordering::Acquire);
+        CURRENT
+            .try_with(|cache| {
+                // The engine checked on last sits first; its stamp is no
+                // other engine's.
+                let hit = match &*cache.try_borrow().ok()? {
+                    [Some(first), ..] if first.stamp == stamp => Some(Rc::clone(&first.snapshot)),
+                    _ => None,
+                };
+                hit.or_else(|| self.refill(cache, stamp))
+            })
+            .ok()
+            .flatten()
     }
 
     /// [`check_current`](Self::check_current) without the cache.
     #[cold]
     #[inline(never)]
-    fn check_shared<R>(&self, check: &dyn Fn(&Snapshot) -> R) -> R {
+    fn check_shared<R>(&self, check: impl Fn(&Snapshot) -> R) -> R {
         check(&self.inner.current.load())
     }
 
     /// Not first in the cache, or not current: brings this engine's entry
-    /// to the front, taking the current state if it moved on. Taking it is
-    /// a clone of the published state (its tables are shared, so a clone
-    /// costs a reference count per table), once per thread per published
-    /// change.
+    /// to the front, taking the current state if it moved on, and returns
+    /// it. Taking it is a clone of the published state (its tables are
+    /// shared, so a clone costs a reference count per table), once per
+    /// thread per published change. A cache in use (which only this
+    /// function holds) gives `None`.
     #[cold]
     #[inline(never)]
-    fn refill(&self, cache: &mut [Option<Cached>; CACHED], generation: u64) {
+    fn refill(
+        &self,
+        cache: &RefCell<[Option<Cached>; CACHED]>,
+        stamp: u64,
+    ) -> Option<Rc<Snapshot>> {
+        let mut cache = cache.try_borrow_mut().ok()?;
         let id = self.inner.id;
         // The entry of this engine, or else the oldest, moves to the front.
         let at = cache
@@ -176,24 +200,27 @@ impl Engine {
         if let Some(moved) = cache.get_mut(..=at) {
             moved.rotate_right(1);
         }
-        if let Some(first) = cache.first_mut()
-            && !first
-                .as_ref()
-                .is_some_and(|c| c.engine == id && c.generation == generation)
-        {
-            *first = Some(Cached {
-                engine: id,
-                generation,
-                snapshot: Snapshot::clone(&self.inner.current.load()),
-            });
+        let first = cache.first_mut()?;
+        match first {
+            Some(c) if c.engine == id && c.stamp == stamp => Some(Rc::clone(&c.snapshot)),
+            _ => {
+                let snapshot = Rc::new(Snapshot::clone(&self.inner.current.load()));
+                *first = Some(Cached {
+                    engine: id,
+                    stamp,
+                    snapshot: Rc::clone(&snapshot),
+                });
+                Some(snapshot)
+            }
         }
     }
 
-    /// Makes `next` the current state, then moves the generation, so that a
-    /// check that loads the new generation finds the new state.
+    /// Makes `next` the current state, then gives the engine a new stamp,
+    /// so that a check that loads the new stamp finds the new state.
     fn publish(&self, next: Snapshot) {
         self.inner.current.store(Arc::new(next));
-        self.inner.generation.fetch_add(1, Ordering::Release);
+        let stamp = STAMPS.fetch_add(1, Ordering::Relaxed);
+        self.inner.stamp.store(stamp, Ordering::Release);
     }
 
     /// An engine over `catalog` with the six system roles and nothing else,
@@ -242,7 +269,7 @@ impl Engine {
         Self {
             inner: Arc::new(Inner {
                 id: ENGINES.fetch_add(1, Ordering::Relaxed),
-                generation: AtomicU64::new(0),
+                stamp: AtomicU64::new(STAMPS.fetch_add(1, Ordering::Relaxed)),
                 catalog: Arc::clone(snapshot.policy.shared_catalog()),
                 current: ArcSwap::from_pointee(snapshot),
                 writer: Mutex::new(()),
@@ -404,7 +431,7 @@ impl Engine {
     }
 
     /// Runs `f` on the current state, taken as [`can`](Self::can) takes it:
-    /// from the calling thread's cache, with no reference count, so a few
+    /// from the calling thread's cache, with no shared reference count, so a few
     /// checks and reads on one state cost what the checks cost. Keep the
     /// state beyond the call with [`snapshot`](Self::snapshot) instead.
     ///
@@ -456,8 +483,8 @@ impl Engine {
     /// check, in place, so a role or status change applies to the very next
     /// check and the cost does not grow with the user's teams; an unknown
     /// user is denied. The current state comes from a per-thread cache
-    /// revalidated by one atomic load: no lock, no reference count, no
-    /// write another thread reads.
+    /// revalidated by one atomic load: no lock, no shared reference count,
+    /// no write another thread reads.
     ///
     /// A host that keeps its own directory checks a [`Subject`](crate::Subject) on a
     /// compiled policy instead ([`Policy::can`](crate::Policy::can)): a
