@@ -232,7 +232,12 @@ impl Shard {
             recs.push(rec);
         }
         Self {
-            recs: recs.into(),
+            // An empty shard keeps no allocation of its own.
+            recs: if recs.is_empty() {
+                Arc::default()
+            } else {
+                recs.into()
+            },
             teams: (!teams.is_empty()).then(|| teams.into()),
         }
     }
