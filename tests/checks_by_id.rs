@@ -26,15 +26,20 @@ fn engine() -> Engine {
     engine
 }
 
+/// Workflow 1 of `org`.
+fn workflow_in(catalog: &Catalog, org: OrgId) -> Resource<'static> {
+    Resource::new(
+        catalog.resource_type("workflows").unwrap(),
+        ResourceId::new(1),
+        org,
+    )
+}
+
 #[test]
 fn a_kept_user_id_cannot_allow_after_a_demotion_or_a_suspension() {
     let engine = engine();
     let catalog = engine.catalog();
-    let workflow = Resource::new(
-        catalog.resource_type("workflows").unwrap(),
-        ResourceId::new(1),
-        ACME,
-    );
+    let workflow = workflow_in(catalog, ACME);
     let (update, read) = (
         catalog.action("update").unwrap(),
         catalog.action("read").unwrap(),
@@ -99,11 +104,7 @@ fn a_kept_user_id_cannot_allow_after_a_demotion_or_a_suspension() {
 fn a_check_inside_a_check_sees_the_current_state() {
     let engine = engine();
     let catalog = engine.catalog();
-    let workflow = Resource::new(
-        catalog.resource_type("workflows").unwrap(),
-        ResourceId::new(1),
-        ACME,
-    );
+    let workflow = workflow_in(catalog, ACME);
     let update = catalog.action("update").unwrap();
     let dev = UserId::new(2);
     let (outer, inner_before, inner_after) = engine.with_current(|s| {
@@ -122,12 +123,7 @@ fn a_check_inside_a_check_sees_the_current_state() {
     assert!(!engine.with_current(|s| s.can(dev, update, &workflow)));
     // Other users are checked on the new state as before.
     assert!(engine.can(UserId::new(1), update, &workflow));
-    let theirs = Resource::new(
-        catalog.resource_type("workflows").unwrap(),
-        ResourceId::new(1),
-        GLOBEX,
-    );
-    assert!(!engine.can(UserId::new(1), update, &theirs));
+    assert!(!engine.can(UserId::new(1), update, &workflow_in(catalog, GLOBEX)));
 }
 
 #[test]
